@@ -1,0 +1,277 @@
+/**
+ * The persistence contract. `openStore(url)` (src/core/store/index.ts) returns a `Store`
+ * backed by Kysely on SQLite (default) or PostgreSQL. Core code depends on this interface;
+ * no SQL lives outside src/core/store. Times are epoch milliseconds.
+ */
+import type { ZohoModule } from '../zoho/types.js';
+
+export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
+
+/**
+ * Request lifecycle (the transitions themselves live in src/core/approvals):
+ * pending_approval -> approved | rejected | expired | cancelled
+ * approved (or a request that needs no approval) -> running -> done | failed
+ */
+export type RequestState =
+  | 'pending_approval'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'cancelled'
+  | 'running'
+  | 'done'
+  | 'failed';
+
+export interface RequestRecord {
+  id: string;
+  kind: RequestKind;
+  state: RequestState;
+  /** Slack user id of the person who asked. */
+  requesterId: string;
+  /** Slack channel where it was asked (null when asked from a DM-less surface). */
+  originChannelId: string | null;
+  reason: string | null;
+  /** Number of items (records) in the request. */
+  itemCount: number;
+  /** Free-form JSON the app keeps with the request (preview summary, warnings, default territory...). */
+  summary: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  /** When a pending approval expires. */
+  expiresAt: number | null;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  decisionComment: string | null;
+}
+
+export type NewRequest = Omit<RequestRecord, 'updatedAt' | 'decidedBy' | 'decidedAt' | 'decisionComment'>;
+
+export type ItemAction = 'assign' | 'remove' | 'move';
+
+/**
+ * Item lifecycle: pending -> (sending) -> scheduled -> done | failed | unconfirmed.
+ * `move` goes through remove first: pending -> removing -> pending_assign -> scheduled -> ...
+ * `skipped` is for items the preview decided not to send (e.g. territory already on the record).
+ */
+export type ItemState =
+  | 'pending'
+  | 'sending'
+  | 'removing'
+  | 'pending_assign'
+  | 'scheduled'
+  | 'retry'
+  | 'done'
+  | 'failed'
+  | 'unconfirmed'
+  | 'skipped';
+
+export const FINAL_ITEM_STATES: readonly ItemState[] = ['done', 'failed', 'unconfirmed', 'skipped'];
+
+export interface RequestItemRecord {
+  requestId: string;
+  /** 0-based position in the request; with requestId the item's key. */
+  seq: number;
+  /** Line number in the pasted list or CSV, when the item came from one. */
+  lineNo: number | null;
+  module: ZohoModule;
+  recordId: string;
+  action: ItemAction;
+  /** Territories to assign (assign, move) or remove (remove). */
+  territoryIds: string[];
+  /** For move: the manual territories to remove first. */
+  removeTerritoryIds: string[];
+  state: ItemState;
+  jobId: string | null;
+  /** Zoho's code or our own reason code for the last outcome. */
+  code: string | null;
+  /** Human-readable outcome, shown to people. */
+  message: string | null;
+  attempts: number;
+  /** The record's territories (ids) before the change, when known. */
+  before: string[] | null;
+  /** The record's territories (ids) after the change, once confirmed. */
+  after: string[] | null;
+  /** When the item may next be retried (state `retry`). */
+  notBefore: number | null;
+  updatedAt: number;
+}
+
+export type NewRequestItem = Omit<
+  RequestItemRecord,
+  'requestId' | 'state' | 'jobId' | 'code' | 'message' | 'attempts' | 'after' | 'notBefore' | 'updatedAt'
+> &
+  Partial<Pick<RequestItemRecord, 'state' | 'code' | 'message'>>;
+
+export type ItemPatch = Partial<
+  Pick<
+    RequestItemRecord,
+    'state' | 'jobId' | 'code' | 'message' | 'attempts' | 'before' | 'after' | 'notBefore'
+  >
+>;
+
+export type JobState = 'pending' | 'done' | 'failed' | 'unconfirmed';
+
+/** A Zoho background job for one record, tracked until confirmed by reading the record. */
+export interface JobRecord {
+  id: number;
+  requestId: string;
+  seq: number;
+  module: ZohoModule;
+  recordId: string;
+  /** Zoho's job id (from the SCHEDULED answer). */
+  jobId: string;
+  operation: 'assign' | 'remove';
+  /** Territory ids that must be on the record once the job is done. */
+  expectPresent: string[];
+  /** Territory ids that must be gone from the record once the job is done. */
+  expectAbsent: string[];
+  state: JobState;
+  polls: number;
+  createdAt: number;
+  nextPollAt: number;
+  /** After this the job is marked unconfirmed. */
+  deadlineAt: number;
+  updatedAt: number;
+}
+
+export type NewJob = Omit<JobRecord, 'id' | 'state' | 'polls' | 'updatedAt'>;
+
+export type AlertState = 'firing' | 'resolved';
+
+export interface AlertRecord {
+  /** Stable identity of the condition, e.g. `territory_deleted:3652397000000123456`. */
+  fingerprint: string;
+  kind: string;
+  /** Territory id, or null for org-wide / API-user-wide alerts. */
+  territoryId: string | null;
+  state: AlertState;
+  severity: 'critical' | 'warning';
+  title: string;
+  /** What the message shows (cause, fix steps, held-back alerts...), as JSON. */
+  details: Record<string, unknown>;
+  /** Hash of what was last posted: a change means the message is edited. */
+  contentHash: string;
+  /** Fingerprint of the alert that holds this one back, if any. */
+  inhibitedBy: string | null;
+  startsAt: number;
+  updatedAt: number;
+  lastNotifiedAt: number | null;
+  resolvedAt: number | null;
+  snoozedUntil: number | null;
+  snoozedBy: string | null;
+  channel: string | null;
+  ts: string | null;
+}
+
+export interface AuditEntry {
+  at: number;
+  /** Slack user id, `system`, `monitor`, ... */
+  actor: string;
+  /** e.g. request.created, request.approved, item.outcome, alert.firing, zoho.call */
+  action: string;
+  requestId: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+export interface MonitorRun {
+  id: number;
+  startedAt: number;
+  finishedAt: number;
+  ok: boolean;
+  /** Short outcome, e.g. "12 territories checked, 1 alert firing". */
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  // --- requests and items -------------------------------------------------------------
+  /** Writes the request and all its items in one transaction (before any Zoho call). */
+  createRequest(request: NewRequest, items: readonly NewRequestItem[]): Promise<RequestRecord>;
+  getRequest(id: string): Promise<RequestRecord | null>;
+  /**
+   * Atomic conditional transition: moves the request to `to` only if its state is one of
+   * `from`. Returns the updated request when this call won, null otherwise (someone else did).
+   */
+  transitionRequest(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState,
+    patch?: Partial<
+      Pick<RequestRecord, 'decidedBy' | 'decidedAt' | 'decisionComment' | 'summary' | 'expiresAt'>
+    >,
+    now?: number,
+  ): Promise<RequestRecord | null>;
+  updateRequestSummary(id: string, summary: Record<string, unknown>, now?: number): Promise<void>;
+  listRequestsByRequester(requesterId: string, limit: number): Promise<RequestRecord[]>;
+  listRequestsByState(states: readonly RequestState[], limit: number): Promise<RequestRecord[]>;
+  /** Pending approvals whose expiresAt is at or before `now`. */
+  listExpiredPending(now: number): Promise<RequestRecord[]>;
+
+  listItems(
+    requestId: string,
+    options?: { states?: readonly ItemState[]; afterSeq?: number; limit?: number },
+  ): Promise<RequestItemRecord[]>;
+  getItem(requestId: string, seq: number): Promise<RequestItemRecord | null>;
+  /** Updates one item; with `expectState`, only if it is still in one of those states (returns whether it did). */
+  updateItem(
+    requestId: string,
+    seq: number,
+    patch: ItemPatch,
+    expectState?: readonly ItemState[],
+    now?: number,
+  ): Promise<boolean>;
+  /** Same patch on many items in one transaction. */
+  updateItems(requestId: string, seqs: readonly number[], patch: ItemPatch, now?: number): Promise<void>;
+  countItemsByState(requestId: string): Promise<Partial<Record<ItemState, number>>>;
+
+  // --- jobs -----------------------------------------------------------------------------
+  createJobs(jobs: readonly NewJob[]): Promise<void>;
+  /** Pending jobs with nextPollAt <= now, oldest first. */
+  listDueJobs(now: number, limit: number): Promise<JobRecord[]>;
+  listJobs(requestId: string): Promise<JobRecord[]>;
+  updateJob(
+    id: number,
+    patch: Partial<Pick<JobRecord, 'state' | 'polls' | 'nextPollAt'>>,
+    now?: number,
+  ): Promise<void>;
+  /** Earliest nextPollAt among pending jobs, or null when none is pending. */
+  nextJobPollAt(): Promise<number | null>;
+
+  // --- alerts ---------------------------------------------------------------------------
+  getAlert(fingerprint: string): Promise<AlertRecord | null>;
+  listAlerts(options?: { states?: readonly AlertState[] }): Promise<AlertRecord[]>;
+  upsertAlert(alert: AlertRecord): Promise<void>;
+
+  // --- audit ----------------------------------------------------------------------------
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(options?: { requestId?: string; action?: string; limit?: number }): Promise<AuditEntry[]>;
+
+  // --- Slack message references -----------------------------------------------------------
+  /** key examples: `request:<id>:parent`, `request:<id>:approval`, `alert:<fingerprint>`. */
+  saveMessageRef(key: string, ref: MessageRef): Promise<void>;
+  getMessageRef(key: string): Promise<MessageRef | null>;
+  /** All refs whose key starts with prefix (e.g. every approval DM of a request). */
+  listMessageRefs(prefix: string): Promise<Array<MessageRef & { key: string }>>;
+
+  // --- leases (one replica runs the monitor) ----------------------------------------------
+  /** Takes or renews the lease when free, expired, or already ours. Returns whether we hold it. */
+  acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  // --- monitor runs -----------------------------------------------------------------------
+  recordMonitorRun(run: Omit<MonitorRun, 'id'>): Promise<void>;
+  lastMonitorRun(): Promise<MonitorRun | null>;
+
+  // --- key/value (small bits of state: sandbox settings, catalog snapshot time...) ---------
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
