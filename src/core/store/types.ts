@@ -9,10 +9,12 @@ export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
 
 /**
  * Request lifecycle (the transitions themselves live in src/core/approvals):
+ * draft (bulk list validated, preview shown, not yet submitted) -> pending_approval | running | cancelled
  * pending_approval -> approved | rejected | expired | cancelled
  * approved (or a request that needs no approval) -> running -> done | failed
  */
 export type RequestState =
+  | 'draft'
   | 'pending_approval'
   | 'approved'
   | 'rejected'
