@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const schemaPath = path.resolve(root, '../shared/reference/slack-manifest-schema/manifest.schema.1.0.0.json');
+const haveSchema = existsSync(schemaPath);
+
+type Manifest = {
+  features: { slash_commands: Array<{ command: string; url?: string }> };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    socket_mode_enabled: boolean;
+    interactivity: { is_enabled: boolean; request_url?: string; message_menu_options_url?: string };
+  };
+};
+
+const load = (file: string) => parse(readFileSync(path.join(root, file), 'utf8')) as Manifest;
+const variants = ['manifest.yml', 'manifest.socket.yml'] as const;
+
+// The scopes the code really calls: commands, chat.postMessage/update, conversations.open (DM),
+// usergroups.users.list, files.info + download. Anything more must be justified here first.
+const NEEDED_SCOPES = ['chat:write', 'commands', 'files:read', 'im:write', 'usergroups:read'];
+
+describe.skipIf(!haveSchema)("manifest against Slack's JSON Schema", () => {
+  it.each(variants)('%s is valid', (file) => {
+    const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+    // The published schema carries non-standard keywords (`_note`, `regex`): strict mode off.
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
+    const validate = ajv.compile(schema);
+    const ok = validate(load(file));
+    expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([]);
+    expect(ok).toBe(true);
+  });
+});
+if (!haveSchema) {
+  console.warn(`SKIPPED Slack manifest schema validation: ${schemaPath} is not present (../shared missing)`);
+}
+
+describe('manifest, project rules', () => {
+  it.each(variants)('%s declares /territory, interactivity and only the scopes the app uses', (file) => {
+    const m = load(file);
+    expect(m.features.slash_commands.map((c) => c.command)).toEqual(['/territory']);
+    expect(m.settings.interactivity.is_enabled).toBe(true);
+    expect([...m.oauth_config.scopes.bot].sort()).toEqual(NEEDED_SCOPES);
+  });
+
+  it('HTTP variant points every URL at /slack/events; Socket Mode variant has none', () => {
+    const http = load('manifest.yml');
+    expect(http.settings.socket_mode_enabled).toBe(false);
+    const urls = [
+      ...http.features.slash_commands.map((c) => c.url),
+      http.settings.interactivity.request_url,
+      http.settings.interactivity.message_menu_options_url,
+    ];
+    for (const u of urls) expect(u).toMatch(/^https:\/\/.+\/slack\/events$/);
+
+    const socket = load('manifest.socket.yml');
+    expect(socket.settings.socket_mode_enabled).toBe(true);
+    expect(socket.features.slash_commands.every((c) => c.url === undefined)).toBe(true);
+    expect(socket.settings.interactivity.request_url).toBeUndefined();
+  });
+});
