@@ -1,0 +1,216 @@
+/** Public option and handle types of the Slack emulator and driver. */
+import type { EventEmitter } from 'node:events';
+import type { Clock } from '../../core/clock.js';
+import type {
+  ChannelSeed,
+  EmuChannel,
+  EmuEphemeral,
+  EmuFile,
+  EmuMessage,
+  EmuUser,
+  EmuUsergroup,
+  EmuView,
+  RecordedCall,
+  RecordedResponse,
+  WorkspaceChange,
+  WorkspaceSeed,
+  WorkspaceSnapshot,
+} from './types.js';
+
+/** Events the emulator emits: every workspace change, every Web API call. */
+export interface SlackEmulatorEventMap {
+  change: [WorkspaceChange];
+  call: [RecordedCall];
+}
+
+export interface SlackEmulatorOptions {
+  /** Listen port; 0 (default) picks a free one. */
+  port?: number;
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** The bot token the app must send; default `xoxb-emulator-token`. */
+  botToken?: string;
+  /** Workspace content; default `demoWorkspace()` (rep, manager, ops, a few channels). */
+  seed?: WorkspaceSeed;
+  /** Time source for ts values, trigger_id expiry and response_url expiry. */
+  clock?: Clock;
+  /** Grant `chat:write.public`: post to public channels the bot is not a member of. Default false. */
+  chatWritePublic?: boolean;
+  /** Added before every Web API answer (benchmarks), ms. Default 0. */
+  latencyMs?: number;
+}
+
+/** Fault knobs, each consumed call by call. */
+export interface SlackFaults {
+  /** The next `count` calls of `method` answer HTTP 429 + Retry-After + `{"ok":false,"error":"ratelimited"}`. */
+  rateLimit(method: string, opts?: { count?: number; retryAfterSec?: number }): void;
+  /** The next `count` calls of `method` answer `{"ok":false,"error":<error>}`. */
+  failNext(method: string, error: string, count?: number): void;
+  /** Latency for every call (or one method), ms. */
+  setLatency(ms: number, method?: string): void;
+  /** Drop every pending fault. */
+  clear(): void;
+}
+
+export interface MintedTrigger {
+  triggerId: string;
+  user: string;
+  issuedAt: number;
+}
+
+export interface SlackEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:53211`. */
+  readonly url: string;
+  /** `${url}/api/`: give it to WebClient/Bolt as `slackApiUrl`. */
+  readonly apiUrl: string;
+  readonly botToken: string;
+  readonly team: { id: string; domain: string; name: string };
+  readonly bot: { userId: string; botId: string; appId: string; name: string };
+  /** `'change'` events carry a `WorkspaceChange`; `'call'` events a `RecordedCall`. */
+  readonly events: EventEmitter<SlackEmulatorEventMap>;
+  readonly faults: SlackFaults;
+
+  /** Recorded Web API calls, optionally of one method. */
+  calls(method?: string): RecordedCall[];
+  /** Recorded response_url posts. */
+  responses(): RecordedResponse[];
+  /** Forget recorded calls and responses (the workspace stays). */
+  resetCalls(): void;
+
+  snapshot(): WorkspaceSnapshot;
+
+  // Workspace reads
+  user(id: string): EmuUser | undefined;
+  users(): EmuUser[];
+  channel(idOrName: string): EmuChannel | undefined;
+  channels(): EmuChannel[];
+  usergroup(id: string): EmuUsergroup | undefined;
+  /** Top-level messages of a channel (thread replies excluded unless broadcast), oldest first. */
+  messages(channel: string): EmuMessage[];
+  /** Replies in a thread, oldest first. */
+  thread(channel: string, threadTs: string): EmuMessage[];
+  /** A message or thread reply by ts. */
+  message(channel: string, ts: string): EmuMessage | undefined;
+  /** Ephemeral messages shown to a user (optionally in one channel). */
+  ephemerals(user: string, channel?: string): EmuEphemeral[];
+  /** The user's open modal stack, root first. */
+  viewStack(user: string): EmuView[];
+  view(id: string): EmuView | undefined;
+  file(id: string): EmuFile | undefined;
+  /** The DM channel between the bot and a user (created on demand, as conversations.open does). */
+  dmChannel(user: string): string;
+
+  // Workspace knobs
+  addUser(user: EmuUser): void;
+  addChannel(channel: ChannelSeed): EmuChannel;
+  setBotMember(channel: string, member: boolean): void;
+  setChannelMembers(channel: string, members: string[]): void;
+  addUsergroup(group: EmuUsergroup): void;
+  setUsergroupUsers(id: string, users: string[]): void;
+  /** A person posts a plain message (the sandbox message box); returns its ts. */
+  postAsUser(user: string, channel: string, text: string, threadTs?: string): EmuMessage;
+  /** A person uploads a file (for file_input submissions); returns the file id. */
+  uploadFile(user: string, name: string, content: string | Buffer, mimetype?: string): string;
+
+  // Interaction plumbing used by the driver
+  /** A fresh trigger_id for an interaction by `user` (valid 3 s, single use). */
+  mintTrigger(user: string): MintedTrigger;
+  /** A fresh response_url for an interaction (5 uses within 30 min). */
+  mintResponseUrl(ctx: { user: string; channel: string; messageTs?: string; ephemeral?: boolean }): string;
+  /** Applies an interactivity ack body (view_submission / command) as Slack would. */
+  applyViewAck(viewId: string, body: unknown): void;
+  applyCommandAck(ctx: { user: string; channel: string }, body: unknown): void;
+  /** Closes a user's modal (view_closed) as the Close button does. */
+  closeView(viewId: string): EmuView[];
+
+  close(): Promise<void>;
+}
+
+/** Per-request knobs for negative tests. */
+export interface SignOptions {
+  /** Sign with a wrong secret (Bolt must answer 401). */
+  forgeSignature?: boolean;
+  /** Pretend the request was signed this many seconds ago (replay; Bolt rejects > 300). */
+  ageSeconds?: number;
+}
+
+export interface DriverResponse<B = unknown> {
+  status: number;
+  /** Parsed JSON when the app answered JSON, the raw text otherwise (empty string for an empty ack). */
+  body: B;
+  /** Wall time of the round trip, ms (for benchmarks; tests must not assert on it). */
+  ms: number;
+}
+
+export interface SlackDriverOptions {
+  /** The app's events URL, e.g. `http://127.0.0.1:3000/slack/events`. */
+  eventsUrl: string;
+  signingSecret: string;
+  emulator: SlackEmulator;
+  /** Clock for request timestamps; must match the app's (Bolt verifies with Date.now). Default Date.now. */
+  now?: () => number;
+}
+
+export interface CommandInput extends SignOptions {
+  user: string;
+  channel: string;
+  /** Default `/territory`. */
+  command?: string;
+  text?: string;
+}
+
+export interface CommandResult extends DriverResponse {
+  triggerId: string;
+  responseUrl: string;
+}
+
+/** Where an interactive element lives: a message (channel+ts) or a modal (viewId, default the user's top view). */
+export interface ElementTarget extends SignOptions {
+  user: string;
+  channel?: string;
+  ts?: string;
+  viewId?: string;
+  actionId: string;
+  blockId?: string;
+}
+
+export interface ClickInput extends ElementTarget {
+  /** Pick the button by value when several share the action_id (overflow menus too). */
+  value?: string;
+}
+
+/** Values a test can give a select-like element. */
+export type SelectionValue = string | string[];
+
+export interface SelectInput extends ElementTarget {
+  /** Option value(s) for static/external/overflow/radio/checkboxes; user/channel/conversation id(s) for those selects. */
+  value: SelectionValue;
+}
+
+/**
+ * Values for a view submission, keyed by block_id or action_id. A string fills a text input or picks
+ * one option/user/conversation; an array picks several; `{ files: [...] }` fills a file_input with
+ * file ids from `emulator.uploadFile`; `null` leaves an optional input empty.
+ */
+export type SubmitValue = string | string[] | null | { files: string[] };
+
+export interface SubmitInput extends SignOptions {
+  user: string;
+  viewId?: string;
+  values?: Record<string, SubmitValue>;
+}
+
+export interface SuggestInput extends SignOptions {
+  user: string;
+  actionId: string;
+  value: string;
+  viewId?: string;
+  channel?: string;
+  ts?: string;
+  blockId?: string;
+}
+
+export interface SuggestResult extends DriverResponse {
+  options: Array<{ text: { type: string; text: string }; value: string }>;
+  option_groups?: Array<{ label: unknown; options: Array<{ text: unknown; value: string }> }>;
+}
