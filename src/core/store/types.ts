@@ -253,7 +253,13 @@ export interface Store {
 
   // --- audit ----------------------------------------------------------------------------
   appendAudit(entry: AuditEntry): Promise<void>;
-  listAudit(options?: { requestId?: string; action?: string; limit?: number }): Promise<AuditEntry[]>;
+  /** Oldest first by default; `order: 'desc'` gives the newest first (e.g. "last change made"). */
+  listAudit(options?: {
+    requestId?: string;
+    action?: string;
+    limit?: number;
+    order?: 'asc' | 'desc';
+  }): Promise<AuditEntry[]>;
 
   // --- Slack message references -----------------------------------------------------------
   /** key examples: `request:<id>:parent`, `request:<id>:approval`, `alert:<fingerprint>`. */

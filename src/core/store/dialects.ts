@@ -1,0 +1,84 @@
+/**
+ * Turns DATABASE_URL into a Kysely instance: `sqlite:<path>` / `sqlite::memory:` (better-sqlite3)
+ * or `postgres://` / `postgresql://` (pg Pool).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database, DialectName } from './schema.js';
+
+export type DatabaseTarget =
+  | { dialect: 'sqlite' /** absolute file path, or `:memory:` */; path: string }
+  | { dialect: 'postgres'; connectionString: string };
+
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  const trimmed = url.trim();
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { dialect: 'postgres', connectionString: trimmed };
+  const m = /^sqlite:(.*)$/i.exec(trimmed);
+  if (m) {
+    let path = m[1] ?? '';
+    // Accept the URL-ish `sqlite:///abs/path` and `sqlite://rel/path` spellings too.
+    if (path.startsWith('//')) path = path.slice(2);
+    if (path === '' || path === ':memory:' || path === '/:memory:')
+      return { dialect: 'sqlite', path: ':memory:' };
+    return { dialect: 'sqlite', path: resolve(path) };
+  }
+  throw new Error(
+    `Unsupported DATABASE_URL "${redactUrl(trimmed)}": expected sqlite:<path>, sqlite::memory: or postgres://...`,
+  );
+}
+
+/** Hides a password in a connection string before it reaches a message or a log line. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1[Redacted]@');
+}
+
+const PG_INT8_OID = 20;
+
+/**
+ * Times are bigint epoch ms; pg returns int8 as a string by default. Parse it to a number for
+ * this pool only (the global `pg.types` would change every pg user in the process). Epoch ms
+ * and row counts stay far below 2^53.
+ */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === PG_INT8_OID && format !== 'binary') return (value: string) => Number(value);
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept the union format type
+    return pg.types.getTypeParser(oid, format as any);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Human-readable target, no secrets. */
+  describe: string;
+}
+
+export function createDatabase(url: string): OpenedDatabase {
+  const target = parseDatabaseUrl(url);
+  if (target.dialect === 'sqlite') {
+    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+    const sqlite = new SqliteDatabase(target.path);
+    if (target.path !== ':memory:') sqlite.pragma('journal_mode = WAL');
+    // Several processes (replicas, CLI) may share the file: wait for a writer instead of failing.
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    return {
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+      dialect: 'sqlite',
+      describe: `sqlite:${target.path}`,
+    };
+  }
+  const pool = new pg.Pool({ connectionString: target.connectionString, types: pgTypes, max: 10 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    dialect: 'postgres',
+    describe: redactUrl(target.connectionString),
+  };
+}

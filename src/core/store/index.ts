@@ -1,0 +1,41 @@
+/**
+ * `openStore(DATABASE_URL)`: connects (SQLite via better-sqlite3, PostgreSQL via pg), runs the
+ * migrations, and returns the `Store`. `openStore('sqlite::memory:')` gives tests a fresh store.
+ */
+import { Migrator } from 'kysely';
+import { type Clock, systemClock } from '../clock.js';
+import type { Logger } from '../log.js';
+import { createDatabase } from './dialects.js';
+import { KyselyStore } from './kysely-store.js';
+import { migrationProvider } from './migrations/index.js';
+
+export { parseDatabaseUrl, redactUrl } from './dialects.js';
+export { KyselyStore } from './kysely-store.js';
+export type * from './types.js';
+export { FINAL_ITEM_STATES } from './types.js';
+
+export interface OpenStoreOptions {
+  logger?: Logger;
+  /** Default time for the `now` arguments callers leave out. */
+  clock?: Clock;
+}
+
+export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}): Promise<KyselyStore> {
+  const { db, dialect, describe } = createDatabase(databaseUrl);
+  const log = opts.logger?.child({ component: 'store' });
+  try {
+    const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    for (const r of results ?? []) {
+      if (r.status === 'Success') log?.info({ migration: r.migrationName }, 'store migration applied');
+      else if (r.status === 'Error') log?.error({ migration: r.migrationName }, 'store migration failed');
+    }
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`Cannot open store at ${describe}: ${reason}`, { cause: err });
+  }
+  log?.debug({ database: describe, dialect }, 'store open');
+  return new KyselyStore(db, dialect, { clock: opts.clock ?? systemClock, logger: opts.logger });
+}

@@ -1,0 +1,542 @@
+/**
+ * The `Store` on Kysely. Every query is written once and runs on both SQLite and PostgreSQL:
+ * conditional transitions are single `UPDATE ... WHERE state IN (...) RETURNING`, upserts are
+ * `INSERT ... ON CONFLICT`, both supported by SQLite >= 3.35 and PostgreSQL.
+ */
+import type { Kysely, Transaction, Updateable } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import {
+  alertFromRow,
+  alertToRow,
+  auditFromRow,
+  itemFromRow,
+  jobFromRow,
+  monitorRunFromRow,
+  requestFromRow,
+  toJson,
+} from './rows.js';
+import type { Database, DialectName, RequestItemsTable } from './schema.js';
+import type {
+  AlertRecord,
+  AlertState,
+  AuditEntry,
+  ItemPatch,
+  ItemState,
+  JobRecord,
+  MessageRef,
+  MonitorRun,
+  NewJob,
+  NewRequest,
+  NewRequestItem,
+  RequestItemRecord,
+  RequestRecord,
+  RequestState,
+  Store,
+} from './types.js';
+
+/**
+ * Bound parameters per statement. SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766
+ * (since 3.32; better-sqlite3 12 keeps the default), PostgreSQL's protocol limit is 65535.
+ */
+const MAX_PARAMS = 30_000;
+
+function chunk<T>(rows: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+function rowsPerStatement(row: object): number {
+  return Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, Object.keys(row).length)));
+}
+
+function itemPatchToRow(patch: ItemPatch): Updateable<RequestItemsTable> {
+  const row: Updateable<RequestItemsTable> = {};
+  if (patch.state !== undefined) row.state = patch.state;
+  if (patch.jobId !== undefined) row.job_id = patch.jobId;
+  if (patch.code !== undefined) row.code = patch.code;
+  if (patch.message !== undefined) row.message = patch.message;
+  if (patch.attempts !== undefined) row.attempts = patch.attempts;
+  if (patch.before !== undefined) row.before = patch.before === null ? null : toJson(patch.before);
+  if (patch.after !== undefined) row.after = patch.after === null ? null : toJson(patch.after);
+  if (patch.notBefore !== undefined) row.not_before = patch.notBefore;
+  return row;
+}
+
+/** Number of code points, which is what SQL `substr` counts in both dialects. */
+function codePointLength(s: string): number {
+  return [...s].length;
+}
+
+export interface KyselyStoreOptions {
+  clock: Clock;
+  logger?: Logger;
+}
+
+export class KyselyStore implements Store {
+  private readonly clock: Clock;
+  private closed = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: DialectName,
+    options: KyselyStoreOptions,
+  ) {
+    this.clock = options.clock;
+  }
+
+  /** The underlying Kysely instance, for migrations tooling and tests. */
+  get kysely(): Kysely<Database> {
+    return this.db;
+  }
+
+  // --- requests and items -------------------------------------------------------------
+
+  async createRequest(request: NewRequest, items: readonly NewRequestItem[]): Promise<RequestRecord> {
+    const now = request.createdAt;
+    const requestRow = {
+      id: request.id,
+      kind: request.kind,
+      state: request.state,
+      requester_id: request.requesterId,
+      origin_channel_id: request.originChannelId,
+      reason: request.reason,
+      item_count: request.itemCount,
+      summary: toJson(request.summary),
+      created_at: request.createdAt,
+      updated_at: now,
+      expires_at: request.expiresAt,
+      decided_by: null,
+      decided_at: null,
+      decision_comment: null,
+    };
+    const itemRows = items.map((it) => ({
+      request_id: request.id,
+      seq: it.seq,
+      line_no: it.lineNo,
+      module: it.module,
+      record_id: it.recordId,
+      action: it.action,
+      territory_ids: toJson(it.territoryIds),
+      remove_territory_ids: toJson(it.removeTerritoryIds),
+      state: it.state ?? 'pending',
+      job_id: null,
+      code: it.code ?? null,
+      message: it.message ?? null,
+      attempts: 0,
+      before: it.before === null ? null : toJson(it.before),
+      after: null,
+      not_before: null,
+      updated_at: now,
+    }));
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('requests').values(requestRow).execute();
+      const first = itemRows[0];
+      if (!first) return;
+      for (const part of chunk(itemRows, rowsPerStatement(first))) {
+        await trx.insertInto('request_items').values(part).execute();
+      }
+    });
+    return requestFromRow(requestRow);
+  }
+
+  async getRequest(id: string): Promise<RequestRecord | null> {
+    const row = await this.db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? requestFromRow(row) : null;
+  }
+
+  async transitionRequest(
+    id: string,
+    from: readonly RequestState[],
+    to: RequestState,
+    patch: Partial<
+      Pick<RequestRecord, 'decidedBy' | 'decidedAt' | 'decisionComment' | 'summary' | 'expiresAt'>
+    > = {},
+    now: number = this.clock.now(),
+  ): Promise<RequestRecord | null> {
+    if (from.length === 0) return null;
+    const set: Updateable<Database['requests']> = { state: to, updated_at: now };
+    if (patch.decidedBy !== undefined) set.decided_by = patch.decidedBy;
+    if (patch.decidedAt !== undefined) set.decided_at = patch.decidedAt;
+    if (patch.decisionComment !== undefined) set.decision_comment = patch.decisionComment;
+    if (patch.summary !== undefined) set.summary = toJson(patch.summary);
+    if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt;
+    // One conditional statement: whoever's UPDATE matches the state first wins, the other
+    // matches no row (SQLite serializes writers; PostgreSQL re-checks the WHERE after a row lock).
+    const row = await this.db
+      .updateTable('requests')
+      .set(set)
+      .where('id', '=', id)
+      .where('state', 'in', [...from])
+      .returningAll()
+      .executeTakeFirst();
+    return row ? requestFromRow(row) : null;
+  }
+
+  async updateRequestSummary(
+    id: string,
+    summary: Record<string, unknown>,
+    now: number = this.clock.now(),
+  ): Promise<void> {
+    await this.db
+      .updateTable('requests')
+      .set({ summary: toJson(summary), updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async listRequestsByRequester(requesterId: string, limit: number): Promise<RequestRecord[]> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .selectAll()
+      .where('requester_id', '=', requesterId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(requestFromRow);
+  }
+
+  async listRequestsByState(states: readonly RequestState[], limit: number): Promise<RequestRecord[]> {
+    if (states.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('requests')
+      .selectAll()
+      .where('state', 'in', [...states])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(requestFromRow);
+  }
+
+  async listExpiredPending(now: number): Promise<RequestRecord[]> {
+    const rows = await this.db
+      .selectFrom('requests')
+      .selectAll()
+      .where('state', '=', 'pending_approval')
+      .where('expires_at', 'is not', null)
+      .where('expires_at', '<=', now)
+      .orderBy('expires_at', 'asc')
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(requestFromRow);
+  }
+
+  async listItems(
+    requestId: string,
+    options: { states?: readonly ItemState[]; afterSeq?: number; limit?: number } = {},
+  ): Promise<RequestItemRecord[]> {
+    if (options.states && options.states.length === 0) return [];
+    let q = this.db.selectFrom('request_items').selectAll().where('request_id', '=', requestId);
+    if (options.states) q = q.where('state', 'in', [...options.states]);
+    if (options.afterSeq !== undefined) q = q.where('seq', '>', options.afterSeq);
+    q = q.orderBy('seq', 'asc');
+    if (options.limit !== undefined) q = q.limit(options.limit);
+    const rows = await q.execute();
+    return rows.map(itemFromRow);
+  }
+
+  async getItem(requestId: string, seq: number): Promise<RequestItemRecord | null> {
+    const row = await this.db
+      .selectFrom('request_items')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    return row ? itemFromRow(row) : null;
+  }
+
+  async updateItem(
+    requestId: string,
+    seq: number,
+    patch: ItemPatch,
+    expectState?: readonly ItemState[],
+    now: number = this.clock.now(),
+  ): Promise<boolean> {
+    if (expectState && expectState.length === 0) return false;
+    let q = this.db
+      .updateTable('request_items')
+      .set({ ...itemPatchToRow(patch), updated_at: now })
+      .where('request_id', '=', requestId)
+      .where('seq', '=', seq);
+    if (expectState) q = q.where('state', 'in', [...expectState]);
+    const res = await q.executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
+  async updateItems(
+    requestId: string,
+    seqs: readonly number[],
+    patch: ItemPatch,
+    now: number = this.clock.now(),
+  ): Promise<void> {
+    if (seqs.length === 0) return;
+    const set = { ...itemPatchToRow(patch), updated_at: now };
+    const perStatement = MAX_PARAMS - Object.keys(set).length - 1;
+    await this.db.transaction().execute(async (trx) => {
+      for (const part of chunk(seqs, perStatement)) {
+        await trx
+          .updateTable('request_items')
+          .set(set)
+          .where('request_id', '=', requestId)
+          .where('seq', 'in', part)
+          .execute();
+      }
+    });
+  }
+
+  async countItemsByState(requestId: string): Promise<Partial<Record<ItemState, number>>> {
+    const rows = await this.db
+      .selectFrom('request_items')
+      .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .where('request_id', '=', requestId)
+      .groupBy('state')
+      .execute();
+    const out: Partial<Record<ItemState, number>> = {};
+    for (const r of rows) out[r.state as ItemState] = Number(r.n);
+    return out;
+  }
+
+  // --- jobs -----------------------------------------------------------------------------
+
+  async createJobs(jobs: readonly NewJob[]): Promise<void> {
+    const rows = jobs.map((j) => ({
+      request_id: j.requestId,
+      seq: j.seq,
+      module: j.module,
+      record_id: j.recordId,
+      job_id: j.jobId,
+      operation: j.operation,
+      expect_present: toJson(j.expectPresent),
+      expect_absent: toJson(j.expectAbsent),
+      state: 'pending',
+      polls: 0,
+      created_at: j.createdAt,
+      next_poll_at: j.nextPollAt,
+      deadline_at: j.deadlineAt,
+      updated_at: j.createdAt,
+    }));
+    const first = rows[0];
+    if (!first) return;
+    await this.inTransaction(async (trx) => {
+      for (const part of chunk(rows, rowsPerStatement(first))) {
+        await trx.insertInto('jobs').values(part).execute();
+      }
+    });
+  }
+
+  async listDueJobs(now: number, limit: number): Promise<JobRecord[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('next_poll_at', '<=', now)
+      .orderBy('next_poll_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(jobFromRow);
+  }
+
+  async listJobs(requestId: string): Promise<JobRecord[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('request_id', '=', requestId)
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(jobFromRow);
+  }
+
+  async updateJob(
+    id: number,
+    patch: Partial<Pick<JobRecord, 'state' | 'polls' | 'nextPollAt'>>,
+    now: number = this.clock.now(),
+  ): Promise<void> {
+    const set: Updateable<Database['jobs']> = { updated_at: now };
+    if (patch.state !== undefined) set.state = patch.state;
+    if (patch.polls !== undefined) set.polls = patch.polls;
+    if (patch.nextPollAt !== undefined) set.next_poll_at = patch.nextPollAt;
+    await this.db.updateTable('jobs').set(set).where('id', '=', id).execute();
+  }
+
+  async nextJobPollAt(): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.min('next_poll_at').as('next'))
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    const v = row?.next as number | string | null | undefined;
+    return v === null || v === undefined ? null : Number(v);
+  }
+
+  // --- alerts ---------------------------------------------------------------------------
+
+  async getAlert(fingerprint: string): Promise<AlertRecord | null> {
+    const row = await this.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('fingerprint', '=', fingerprint)
+      .executeTakeFirst();
+    return row ? alertFromRow(row) : null;
+  }
+
+  async listAlerts(options: { states?: readonly AlertState[] } = {}): Promise<AlertRecord[]> {
+    if (options.states && options.states.length === 0) return [];
+    let q = this.db.selectFrom('alerts').selectAll();
+    if (options.states) q = q.where('state', 'in', [...options.states]);
+    const rows = await q.orderBy('starts_at', 'asc').orderBy('fingerprint', 'asc').execute();
+    return rows.map(alertFromRow);
+  }
+
+  async upsertAlert(alert: AlertRecord): Promise<void> {
+    const row = alertToRow(alert);
+    const { fingerprint: _key, ...rest } = row;
+    await this.db
+      .insertInto('alerts')
+      .values(row)
+      .onConflict((oc) => oc.column('fingerprint').doUpdateSet(rest))
+      .execute();
+  }
+
+  // --- audit ----------------------------------------------------------------------------
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        at: entry.at,
+        actor: entry.actor,
+        action: entry.action,
+        request_id: entry.requestId,
+        data: toJson(entry.data),
+      })
+      .execute();
+  }
+
+  async listAudit(
+    options: { requestId?: string; action?: string; limit?: number; order?: 'asc' | 'desc' } = {},
+  ): Promise<AuditEntry[]> {
+    let q = this.db.selectFrom('audit_log').selectAll();
+    if (options.requestId !== undefined) q = q.where('request_id', '=', options.requestId);
+    if (options.action !== undefined) q = q.where('action', '=', options.action);
+    const dir = options.order ?? 'asc';
+    q = q.orderBy('id', dir);
+    if (options.limit !== undefined) q = q.limit(options.limit);
+    const rows = await q.execute();
+    return rows.map(auditFromRow);
+  }
+
+  // --- Slack message references -----------------------------------------------------------
+
+  async saveMessageRef(key: string, ref: MessageRef): Promise<void> {
+    await this.db
+      .insertInto('message_refs')
+      .values({ key, channel: ref.channel, ts: ref.ts })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ channel: ref.channel, ts: ref.ts }))
+      .execute();
+  }
+
+  async getMessageRef(key: string): Promise<MessageRef | null> {
+    const row = await this.db
+      .selectFrom('message_refs')
+      .select(['channel', 'ts'])
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row ? { channel: row.channel, ts: row.ts } : null;
+  }
+
+  async listMessageRefs(prefix: string): Promise<Array<MessageRef & { key: string }>> {
+    // Not LIKE: SQLite's LIKE ignores ASCII case and keys hold `_` (a LIKE wildcard) in
+    // fingerprints; an exact substr comparison means the same thing in both dialects.
+    const rows = await this.db
+      .selectFrom('message_refs')
+      .select(['key', 'channel', 'ts'])
+      .where((eb) => eb(eb.fn('substr', ['key', eb.lit(1), eb.lit(codePointLength(prefix))]), '=', prefix))
+      .orderBy('key', 'asc')
+      .execute();
+    return rows.map((r) => ({ key: r.key, channel: r.channel, ts: r.ts }));
+  }
+
+  // --- leases -----------------------------------------------------------------------------
+
+  async acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
+    const expiresAt = now + ttlMs;
+    // One statement: insert when free; otherwise take over only if expired or already ours.
+    // PostgreSQL's ON CONFLICT locks the row, SQLite serializes writers, so two replicas
+    // racing for the lease cannot both see it as won.
+    const row = await this.db
+      .insertInto('leases')
+      .values({ name, holder, expires_at: expiresAt })
+      .onConflict((oc) =>
+        oc
+          .column('name')
+          .doUpdateSet({ holder, expires_at: expiresAt })
+          .where((eb) => eb.or([eb('leases.expires_at', '<=', now), eb('leases.holder', '=', holder)])),
+      )
+      .returning('holder')
+      .executeTakeFirst();
+    return row?.holder === holder;
+  }
+
+  async releaseLease(name: string, holder: string): Promise<void> {
+    await this.db.deleteFrom('leases').where('name', '=', name).where('holder', '=', holder).execute();
+  }
+
+  // --- monitor runs -----------------------------------------------------------------------
+
+  async recordMonitorRun(run: Omit<MonitorRun, 'id'>): Promise<void> {
+    await this.db
+      .insertInto('monitor_runs')
+      .values({
+        started_at: run.startedAt,
+        finished_at: run.finishedAt,
+        ok: run.ok ? 1 : 0,
+        outcome: run.outcome,
+        details: toJson(run.details),
+      })
+      .execute();
+  }
+
+  async lastMonitorRun(): Promise<MonitorRun | null> {
+    const row = await this.db
+      .selectFrom('monitor_runs')
+      .selectAll()
+      .orderBy('finished_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? monitorRunFromRow(row) : null;
+  }
+
+  // --- settings ---------------------------------------------------------------------------
+
+  async getSetting(key: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row ? row.value : null;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+
+  private inTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * In-code migration provider: migrations ship inside the bundle (no directory scan at run
+ * time, which would break under tsx/dist path differences). Names sort in apply order.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { DialectName } from '../schema.js';
+import { initialMigration } from './0001_initial.js';
+
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001_initial': initialMigration(dialect),
+      };
+    },
+  };
+}
