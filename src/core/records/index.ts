@@ -1,0 +1,29 @@
+export {
+  parseRecordCsv,
+  parseRecordList,
+  type RecordListDuplicate,
+  type RecordListEntry,
+  type RecordListError,
+  type RecordListOptions,
+  type RecordListResult,
+} from './list.js';
+export {
+  ACCEPTED_MODULES_TEXT,
+  isZohoModule,
+  MODULE_TABS,
+  moduleNoun,
+  normalizeModule,
+} from './modules.js';
+export {
+  ACCEPTED_RECORD_FORMS,
+  checkRecordId,
+  formatRecordRef,
+  type ParseRecordRefOptions,
+  parseRecordRef,
+  RECORD_ID_PATTERN,
+  type RecordRef,
+  type RecordRefResult,
+  type RecordRefSource,
+  recordKey,
+  recordWebUrl,
+} from './ref.js';
