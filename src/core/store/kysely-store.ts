@@ -455,9 +455,12 @@ export class KyselyStore implements Store {
       .selectFrom('message_refs')
       .select(['key', 'channel', 'ts'])
       .where((eb) => eb(eb.fn('substr', ['key', eb.lit(1), eb.lit(codePointLength(prefix))]), '=', prefix))
-      .orderBy('key', 'asc')
       .execute();
-    return rows.map((r) => ({ key: r.key, channel: r.channel, ts: r.ts }));
+    // Sorted here, not in SQL: a PostgreSQL database with a linguistic collation orders
+    // punctuation differently from SQLite's byte order.
+    return rows
+      .map((r) => ({ key: r.key, channel: r.channel, ts: r.ts }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   // --- leases -----------------------------------------------------------------------------

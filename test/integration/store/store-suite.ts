@@ -1,0 +1,615 @@
+/**
+ * The shared Store suite: the same cases run against SQLite (memory, file) and PostgreSQL,
+ * so both dialects are held to one contract.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/core/store/types.js';
+import { alert, newItems, newJob, newRequest, recordId, T0, territoryId } from './fixtures.js';
+
+export interface StoreHarness {
+  /** Opens a store on a fresh, empty database. */
+  fresh(): Promise<Store>;
+  /**
+   * Opens a second store on the same database as the last `fresh()` (another replica or a
+   * restart). Absent for `sqlite::memory:`, whose database lives in one connection.
+   */
+  again?: () => Promise<Store>;
+}
+
+export function defineStoreSuite(label: string, harness: () => StoreHarness): void {
+  describe(`Store contract (${label})`, () => {
+    const opened: Store[] = [];
+    const fresh = async () => {
+      const s = await harness().fresh();
+      opened.push(s);
+      return s;
+    };
+    const again = async () => {
+      const h = harness();
+      if (!h.again) return null;
+      const s = await h.again();
+      opened.push(s);
+      return s;
+    };
+
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+
+    describe('requests and items', () => {
+      it('round-trips a request and its items with 19-digit ids as strings', async () => {
+        const s = await fresh();
+        const items = newItems(5);
+        const created = await s.createRequest(newRequest('req-1', { itemCount: 5 }), items);
+        expect(created).toMatchObject({
+          id: 'req-1',
+          state: 'pending_approval',
+          itemCount: 5,
+          updatedAt: T0,
+          decidedBy: null,
+          decidedAt: null,
+          decisionComment: null,
+        });
+
+        const got = await s.getRequest('req-1');
+        expect(got).toEqual(created);
+        expect(got?.summary).toEqual({ modules: { Leads: 2 }, warnings: ['Deal already has a territory'] });
+
+        const stored = await s.listItems('req-1');
+        expect(stored).toHaveLength(5);
+        const first = stored[0]!;
+        expect(first).toEqual({
+          requestId: 'req-1',
+          seq: 0,
+          lineNo: 2,
+          module: 'Leads',
+          recordId: recordId(0),
+          action: 'assign',
+          territoryIds: [territoryId(0), territoryId(100)],
+          removeTerritoryIds: [],
+          state: 'pending',
+          jobId: null,
+          code: null,
+          message: null,
+          attempts: 0,
+          before: null,
+          after: null,
+          notBefore: null,
+          updatedAt: T0,
+        });
+        expect(typeof first.recordId).toBe('string');
+        expect(first.recordId).toBe('9123456789000000000');
+        expect(stored[1]!.before).toEqual([territoryId(501)]);
+        expect(stored.map((i) => i.seq)).toEqual([0, 1, 2, 3, 4]);
+        expect(await s.getItem('req-1', 3)).toEqual(stored[3]);
+        expect(await s.getItem('req-1', 99)).toBeNull();
+        expect(await s.getRequest('nope')).toBeNull();
+      });
+
+      it('keeps an item state, code and message given at creation (skipped by the preview)', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-skip'), [
+          { ...newItems(1)[0]!, state: 'skipped', code: 'ALREADY_ASSIGNED', message: 'already there' },
+        ]);
+        expect(await s.getItem('req-skip', 0)).toMatchObject({
+          state: 'skipped',
+          code: 'ALREADY_ASSIGNED',
+          message: 'already there',
+        });
+      });
+
+      it('writes nothing when any item fails (one transaction)', async () => {
+        const s = await fresh();
+        const items = newItems(3);
+        items[2] = { ...items[2]!, seq: 0 }; // duplicate key (request_id, seq)
+        await expect(s.createRequest(newRequest('req-dup'), items)).rejects.toThrow();
+        expect(await s.getRequest('req-dup')).toBeNull();
+        expect(await s.listItems('req-dup')).toEqual([]);
+      });
+
+      it('stores a 10,000-item request and pages through it', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-big', { itemCount: 10_000 }), newItems(10_000));
+        expect(await s.countItemsByState('req-big')).toEqual({ pending: 10_000 });
+
+        const page1 = await s.listItems('req-big', { limit: 100 });
+        expect(page1.map((i) => i.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+        const page2 = await s.listItems('req-big', { afterSeq: 99, limit: 100 });
+        expect(page2[0]!.seq).toBe(100);
+        expect(page2.at(-1)!.seq).toBe(199);
+
+        const all = await s.listItems('req-big');
+        expect(all).toHaveLength(10_000);
+        expect(all[9_999]!.recordId).toBe(recordId(9_999));
+        expect(new Set(all.map((i) => i.recordId)).size).toBe(10_000);
+
+        const evens = Array.from({ length: 5_000 }, (_, i) => i * 2);
+        await s.updateItems('req-big', evens, { state: 'sending', attempts: 1 }, T0 + 1);
+        expect(await s.countItemsByState('req-big')).toEqual({ pending: 5_000, sending: 5_000 });
+        const sending = await s.listItems('req-big', { states: ['sending'], limit: 3 });
+        expect(sending.map((i) => [i.seq, i.attempts, i.updatedAt])).toEqual([
+          [0, 1, T0 + 1],
+          [2, 1, T0 + 1],
+          [4, 1, T0 + 1],
+        ]);
+      });
+
+      it('lets exactly one of two concurrent transitions win', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-race'), []);
+        const [a, b] = await Promise.all([
+          s.transitionRequest(
+            'req-race',
+            ['pending_approval'],
+            'approved',
+            { decidedBy: 'U0MGR0001', decidedAt: T0 + 5, decisionComment: 'ok' },
+            T0 + 5,
+          ),
+          s.transitionRequest(
+            'req-race',
+            ['pending_approval'],
+            'rejected',
+            { decidedBy: 'U0MGR0002', decidedAt: T0 + 5, decisionComment: 'no' },
+            T0 + 5,
+          ),
+        ]);
+        const winners = [a, b].filter((x) => x !== null);
+        expect(winners).toHaveLength(1);
+        const stored = await s.getRequest('req-race');
+        expect(stored).toEqual(winners[0]);
+        expect(stored?.state === 'approved' ? stored.decidedBy : 'U0MGR0001').toBe('U0MGR0001');
+        expect(stored?.state === 'rejected' ? stored.decidedBy : 'U0MGR0002').toBe('U0MGR0002');
+        expect(stored?.updatedAt).toBe(T0 + 5);
+      });
+
+      it('lets exactly one of many racing replicas win a transition', async () => {
+        const s1 = await fresh();
+        const s2 = (await again()) ?? s1;
+        await s1.createRequest(newRequest('req-many'), []);
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            (i % 2 === 0 ? s1 : s2).transitionRequest(
+              'req-many',
+              ['pending_approval'],
+              i % 3 === 0 ? 'approved' : 'rejected',
+              { decidedBy: `U0MGR${i}` },
+              T0 + i,
+            ),
+          ),
+        );
+        const winners = results.filter((r) => r !== null);
+        expect(winners).toHaveLength(1);
+        expect(await s2.getRequest('req-many')).toEqual(winners[0]);
+      });
+
+      it('refuses a transition from a state the request is not in, and applies the patch when it wins', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-t', { state: 'draft' }), []);
+        expect(await s.transitionRequest('req-t', ['pending_approval'], 'approved')).toBeNull();
+        expect(await s.transitionRequest('req-t', [], 'approved')).toBeNull();
+        expect(await s.transitionRequest('missing', ['draft'], 'cancelled')).toBeNull();
+        const moved = await s.transitionRequest(
+          'req-t',
+          ['draft'],
+          'pending_approval',
+          { summary: { submitted: true }, expiresAt: T0 + 10 },
+          T0 + 2,
+        );
+        expect(moved).toMatchObject({
+          state: 'pending_approval',
+          summary: { submitted: true },
+          expiresAt: T0 + 10,
+          updatedAt: T0 + 2,
+        });
+        await s.updateRequestSummary('req-t', { submitted: true, progress: 3 }, T0 + 3);
+        expect(await s.getRequest('req-t')).toMatchObject({
+          summary: { submitted: true, progress: 3 },
+          updatedAt: T0 + 3,
+        });
+      });
+
+      it('lists requests by requester (newest first), by state, and expired pending approvals', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('a', { requesterId: 'U1', createdAt: T0, expiresAt: T0 + 100 }), []);
+        await s.createRequest(
+          newRequest('b', { requesterId: 'U1', createdAt: T0 + 1, expiresAt: T0 + 50, state: 'running' }),
+          [],
+        );
+        await s.createRequest(
+          newRequest('c', { requesterId: 'U2', createdAt: T0 + 2, expiresAt: T0 + 10 }),
+          [],
+        );
+        await s.createRequest(newRequest('d', { requesterId: 'U1', createdAt: T0 + 3, expiresAt: null }), []);
+
+        expect((await s.listRequestsByRequester('U1', 10)).map((r) => r.id)).toEqual(['d', 'b', 'a']);
+        expect((await s.listRequestsByRequester('U1', 2)).map((r) => r.id)).toEqual(['d', 'b']);
+        expect(await s.listRequestsByRequester('U9', 10)).toEqual([]);
+        expect((await s.listRequestsByState(['pending_approval'], 10)).map((r) => r.id).sort()).toEqual([
+          'a',
+          'c',
+          'd',
+        ]);
+        expect((await s.listRequestsByState(['running', 'done'], 10)).map((r) => r.id)).toEqual(['b']);
+        expect(await s.listRequestsByState([], 10)).toEqual([]);
+
+        expect((await s.listExpiredPending(T0 + 9)).map((r) => r.id)).toEqual([]);
+        expect((await s.listExpiredPending(T0 + 10)).map((r) => r.id)).toEqual(['c']);
+        // b is past its expiry but running: not a pending approval. d never expires.
+        expect((await s.listExpiredPending(T0 + 1_000)).map((r) => r.id)).toEqual(['c', 'a']);
+      });
+
+      it('updates an item only while it is in an expected state', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-i'), newItems(3));
+        const sent = await s.updateItem('req-i', 1, { state: 'sending', attempts: 1 }, ['pending'], T0 + 1);
+        expect(sent).toBe(true);
+        const again2 = await s.updateItem('req-i', 1, { state: 'sending' }, ['pending'], T0 + 2);
+        expect(again2).toBe(false);
+        const scheduled = await s.updateItem(
+          'req-i',
+          1,
+          {
+            state: 'scheduled',
+            jobId: recordId(777),
+            code: 'SCHEDULED',
+            message: 'Zoho scheduled the change',
+            before: [territoryId(5)],
+            after: [territoryId(5), territoryId(6)],
+            notBefore: T0 + 60_000,
+          },
+          ['sending'],
+          T0 + 3,
+        );
+        expect(scheduled).toBe(true);
+        expect(await s.getItem('req-i', 1)).toMatchObject({
+          state: 'scheduled',
+          jobId: recordId(777),
+          code: 'SCHEDULED',
+          message: 'Zoho scheduled the change',
+          attempts: 1,
+          before: [territoryId(5)],
+          after: [territoryId(5), territoryId(6)],
+          notBefore: T0 + 60_000,
+          updatedAt: T0 + 3,
+        });
+        // Clearing nullable fields, no expectation: always applies.
+        expect(
+          await s.updateItem('req-i', 1, { notBefore: null, after: null, jobId: null }, undefined, T0 + 4),
+        ).toBe(true);
+        expect(await s.getItem('req-i', 1)).toMatchObject({ notBefore: null, after: null, jobId: null });
+        expect(await s.updateItem('req-i', 1, { state: 'done' }, [], T0 + 5)).toBe(false);
+        expect(await s.updateItem('req-i', 42, { state: 'done' })).toBe(false);
+
+        const racers = await Promise.all(
+          ['done', 'failed', 'unconfirmed'].map((to) =>
+            s.updateItem('req-i', 2, { state: to as 'done' }, ['pending'], T0 + 6),
+          ),
+        );
+        expect(racers.filter(Boolean)).toHaveLength(1);
+        expect(await s.countItemsByState('req-i')).toEqual({
+          pending: 1,
+          scheduled: 1,
+          [(await s.getItem('req-i', 2))!.state]: 1,
+        });
+        expect((await s.listItems('req-i', { states: ['pending', 'scheduled'] })).map((i) => i.seq)).toEqual([
+          0, 1,
+        ]);
+        expect(await s.listItems('req-i', { states: [] })).toEqual([]);
+      });
+
+      it('uses the injected clock when no time is given', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-clock'), newItems(1));
+        await s.updateItem('req-clock', 0, { state: 'sending' });
+        const item = await s.getItem('req-clock', 0);
+        expect(item?.updatedAt).toBe(CLOCK_NOW);
+      });
+    });
+
+    describe('jobs', () => {
+      it('lists due jobs oldest first and reports the next poll time', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-j'), newItems(4));
+        expect(await s.nextJobPollAt()).toBeNull();
+        await s.createJobs([
+          newJob('req-j', 0, T0 + 30),
+          newJob('req-j', 1, T0 + 10),
+          newJob('req-j', 2, T0 + 20),
+        ]);
+        await s.createJobs([]);
+
+        expect(await s.nextJobPollAt()).toBe(T0 + 10);
+        const due = await s.listDueJobs(T0 + 20, 10);
+        expect(due.map((j) => j.seq)).toEqual([1, 2]);
+        const j = due[0]!;
+        expect(j).toMatchObject({
+          requestId: 'req-j',
+          seq: 1,
+          module: 'Leads',
+          recordId: recordId(1),
+          jobId: recordId(900_001),
+          operation: 'assign',
+          expectPresent: [territoryId(1)],
+          expectAbsent: [territoryId(2)],
+          state: 'pending',
+          polls: 0,
+          createdAt: T0,
+          nextPollAt: T0 + 10,
+          deadlineAt: T0 + 3_600_000,
+          updatedAt: T0,
+        });
+        expect(typeof j.id).toBe('number');
+        expect((await s.listDueJobs(T0 + 100, 1)).map((x) => x.seq)).toEqual([1]);
+
+        await s.updateJob(j.id, { polls: 1, nextPollAt: T0 + 50 }, T0 + 20);
+        await s.updateJob(due[1]!.id, { state: 'done' }, T0 + 20);
+        expect(await s.nextJobPollAt()).toBe(T0 + 30);
+        expect((await s.listDueJobs(T0 + 40, 10)).map((x) => x.seq)).toEqual([0]);
+        expect((await s.listDueJobs(T0 + 50, 10)).map((x) => [x.seq, x.polls])).toEqual([
+          [0, 0],
+          [1, 1],
+        ]);
+
+        const all = await s.listJobs('req-j');
+        expect(all.map((x) => [x.seq, x.state])).toEqual([
+          [0, 'pending'],
+          [1, 'pending'],
+          [2, 'done'],
+        ]);
+        expect(all[2]!.updatedAt).toBe(T0 + 20);
+        expect(await s.listJobs('other')).toEqual([]);
+      });
+
+      it('rejects a job for a request that does not exist (foreign keys on)', async () => {
+        const s = await fresh();
+        await expect(s.createJobs([newJob('ghost', 0, T0)])).rejects.toThrow();
+      });
+
+      it('creates many jobs in one call', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-jm'), []);
+        await s.createJobs(Array.from({ length: 2_500 }, (_, i) => newJob('req-jm', i, T0 + (i % 10))));
+        expect(await s.listJobs('req-jm')).toHaveLength(2_500);
+        expect(await s.listDueJobs(T0, 1_000)).toHaveLength(250);
+      });
+    });
+
+    describe('alerts', () => {
+      it('inserts, updates in place and filters by state', async () => {
+        const s = await fresh();
+        expect(await s.getAlert('territory_deleted:1')).toBeNull();
+        const a = alert('territory_deleted:1');
+        await s.upsertAlert(a);
+        expect(await s.getAlert('territory_deleted:1')).toEqual(a);
+
+        const b = alert('api_user_out_of_hierarchy', {
+          kind: 'api_user_out_of_hierarchy',
+          territoryId: null,
+          severity: 'warning',
+          startsAt: T0 + 1,
+        });
+        await s.upsertAlert(b);
+        const changed = {
+          ...a,
+          contentHash: 'h2',
+          details: { steps: ['x'], held: ['territory_deleted:2'] },
+          lastNotifiedAt: T0 + 5,
+          channel: 'C0OPS0001',
+          ts: '1767258000.000100',
+          inhibitedBy: 'api_user_out_of_hierarchy',
+          snoozedUntil: T0 + 3_600_000,
+          snoozedBy: 'U0OPS0001',
+          updatedAt: T0 + 5,
+        };
+        await s.upsertAlert(changed);
+        expect(await s.getAlert('territory_deleted:1')).toEqual(changed);
+
+        await s.upsertAlert({ ...b, state: 'resolved', resolvedAt: T0 + 9, updatedAt: T0 + 9 });
+        expect((await s.listAlerts()).map((x) => x.fingerprint)).toEqual([
+          'territory_deleted:1',
+          'api_user_out_of_hierarchy',
+        ]);
+        expect((await s.listAlerts({ states: ['firing'] })).map((x) => x.fingerprint)).toEqual([
+          'territory_deleted:1',
+        ]);
+        expect(await s.listAlerts({ states: ['resolved'] })).toEqual([
+          { ...b, state: 'resolved', resolvedAt: T0 + 9, updatedAt: T0 + 9 },
+        ]);
+        expect(await s.listAlerts({ states: [] })).toEqual([]);
+      });
+    });
+
+    describe('audit', () => {
+      it('appends and filters entries, oldest first unless asked otherwise', async () => {
+        const s = await fresh();
+        await s.appendAudit({
+          at: T0,
+          actor: 'U1',
+          action: 'request.created',
+          requestId: 'r1',
+          data: { n: 2 },
+        });
+        await s.appendAudit({
+          at: T0 + 1,
+          actor: 'U2',
+          action: 'request.approved',
+          requestId: 'r1',
+          data: {},
+        });
+        await s.appendAudit({
+          at: T0 + 2,
+          actor: 'monitor',
+          action: 'alert.firing',
+          requestId: null,
+          data: { fingerprint: 'territory_deleted:1', territoryId: territoryId(1) },
+        });
+        await s.appendAudit({
+          at: T0 + 3,
+          actor: 'system',
+          action: 'item.outcome',
+          requestId: 'r1',
+          data: { recordId: recordId(1), code: 'SCHEDULED' },
+        });
+
+        expect((await s.listAudit()).map((e) => e.action)).toEqual([
+          'request.created',
+          'request.approved',
+          'alert.firing',
+          'item.outcome',
+        ]);
+        expect((await s.listAudit({ requestId: 'r1' })).map((e) => e.at)).toEqual([T0, T0 + 1, T0 + 3]);
+        expect(await s.listAudit({ action: 'alert.firing' })).toEqual([
+          {
+            at: T0 + 2,
+            actor: 'monitor',
+            action: 'alert.firing',
+            requestId: null,
+            data: { fingerprint: 'territory_deleted:1', territoryId: territoryId(1) },
+          },
+        ]);
+        expect((await s.listAudit({ requestId: 'r1', limit: 2 })).map((e) => e.action)).toEqual([
+          'request.created',
+          'request.approved',
+        ]);
+        expect((await s.listAudit({ requestId: 'r1', limit: 1, order: 'desc' }))[0]?.data).toEqual({
+          recordId: recordId(1),
+          code: 'SCHEDULED',
+        });
+      });
+    });
+
+    describe('message refs', () => {
+      it('saves, overwrites and lists by exact prefix', async () => {
+        const s = await fresh();
+        await s.saveMessageRef('request:r1:parent', { channel: 'C1', ts: '1.000001' });
+        await s.saveMessageRef('request:r1:approval:U1', { channel: 'D1', ts: '1.000002' });
+        await s.saveMessageRef('request:r1:approval:U2', { channel: 'D2', ts: '1.000003' });
+        await s.saveMessageRef('request:r10:approval:U1', { channel: 'D1', ts: '1.000004' });
+        await s.saveMessageRef('alert:territory_deleted:1', { channel: 'C0OPS', ts: '1.000005' });
+        await s.saveMessageRef('alert:territoryXdeleted:1', { channel: 'C0OPS', ts: '1.000006' });
+        await s.saveMessageRef('ALERT:territory_deleted:1', { channel: 'C0OPS', ts: '1.000007' });
+
+        expect(await s.getMessageRef('request:r1:parent')).toEqual({ channel: 'C1', ts: '1.000001' });
+        expect(await s.getMessageRef('request:r2:parent')).toBeNull();
+        await s.saveMessageRef('request:r1:parent', { channel: 'C1', ts: '2.000001' });
+        expect(await s.getMessageRef('request:r1:parent')).toEqual({ channel: 'C1', ts: '2.000001' });
+
+        expect(await s.listMessageRefs('request:r1:approval:')).toEqual([
+          { key: 'request:r1:approval:U1', channel: 'D1', ts: '1.000002' },
+          { key: 'request:r1:approval:U2', channel: 'D2', ts: '1.000003' },
+        ]);
+        expect((await s.listMessageRefs('request:r1')).map((r) => r.key)).toEqual([
+          // Code-unit order whatever the database collation: '0' (0x30) sorts before ':' (0x3a).
+          'request:r10:approval:U1',
+          'request:r1:approval:U1',
+          'request:r1:approval:U2',
+          'request:r1:parent',
+        ]);
+        // `_` and `%` are literal, and case matters, in both dialects.
+        expect((await s.listMessageRefs('alert:territory_')).map((r) => r.key)).toEqual([
+          'alert:territory_deleted:1',
+        ]);
+        expect(await s.listMessageRefs('alert:%')).toEqual([]);
+        expect(await s.listMessageRefs('nothing')).toEqual([]);
+      });
+    });
+
+    describe('leases', () => {
+      it('gives the lease to one holder until it expires, renews for the holder, and frees on release', async () => {
+        const s1 = await fresh();
+        const s2 = (await again()) ?? s1;
+        expect(await s1.acquireLease('monitor', 'replica-a', 60_000, T0)).toBe(true);
+        expect(await s2.acquireLease('monitor', 'replica-b', 60_000, T0 + 1)).toBe(false);
+        // Renewal by the holder extends the lease.
+        expect(await s1.acquireLease('monitor', 'replica-a', 60_000, T0 + 30_000)).toBe(true);
+        expect(await s2.acquireLease('monitor', 'replica-b', 60_000, T0 + 60_000)).toBe(false);
+        // Expired (90 s after the renewal's expiry point): the other replica takes over.
+        expect(await s2.acquireLease('monitor', 'replica-b', 60_000, T0 + 90_000)).toBe(true);
+        expect(await s1.acquireLease('monitor', 'replica-a', 60_000, T0 + 90_001)).toBe(false);
+        // Releasing someone else's lease does nothing.
+        await s1.releaseLease('monitor', 'replica-a');
+        expect(await s1.acquireLease('monitor', 'replica-a', 60_000, T0 + 90_002)).toBe(false);
+        await s2.releaseLease('monitor', 'replica-b');
+        expect(await s1.acquireLease('monitor', 'replica-a', 60_000, T0 + 90_003)).toBe(true);
+        // Leases are independent by name.
+        expect(await s2.acquireLease('poller', 'replica-b', 60_000, T0 + 90_003)).toBe(true);
+      });
+
+      it('never lets two racing holders both win', async () => {
+        const s1 = await fresh();
+        const s2 = (await again()) ?? s1;
+        for (let round = 0; round < 5; round += 1) {
+          const now = T0 + round * 120_000; // each round starts after the previous lease expired
+          const results = await Promise.all(
+            Array.from({ length: 8 }, (_, i) =>
+              (i % 2 === 0 ? s1 : s2).acquireLease('monitor', `replica-${i}`, 60_000, now),
+            ),
+          );
+          expect(results.filter(Boolean)).toHaveLength(1);
+        }
+      });
+    });
+
+    describe('monitor runs and settings', () => {
+      it('keeps the last completed run', async () => {
+        const s = await fresh();
+        expect(await s.lastMonitorRun()).toBeNull();
+        await s.recordMonitorRun({
+          startedAt: T0,
+          finishedAt: T0 + 900,
+          ok: true,
+          outcome: '12 territories checked, 0 alerts firing',
+          details: { checked: 12 },
+        });
+        await s.recordMonitorRun({
+          startedAt: T0 + 900_000,
+          finishedAt: T0 + 901_000,
+          ok: false,
+          outcome: 'OAuth refresh failed',
+          details: { error: 'invalid_client' },
+        });
+        const last = await s.lastMonitorRun();
+        expect(last).toMatchObject({
+          startedAt: T0 + 900_000,
+          finishedAt: T0 + 901_000,
+          ok: false,
+          outcome: 'OAuth refresh failed',
+          details: { error: 'invalid_client' },
+        });
+        expect(typeof last?.id).toBe('number');
+      });
+
+      it('gets and overwrites settings', async () => {
+        const s = await fresh();
+        expect(await s.getSetting('catalog.fetchedAt')).toBeNull();
+        await s.setSetting('catalog.fetchedAt', String(T0));
+        await s.setSetting('sandbox.user', 'U0REP0001');
+        await s.setSetting('catalog.fetchedAt', String(T0 + 1));
+        expect(await s.getSetting('catalog.fetchedAt')).toBe(String(T0 + 1));
+        expect(await s.getSetting('sandbox.user')).toBe('U0REP0001');
+        await s.setSetting('empty', '');
+        expect(await s.getSetting('empty')).toBe('');
+      });
+    });
+
+    it('reports its dialect', async () => {
+      const s = await fresh();
+      expect(['sqlite', 'postgres']).toContain(s.dialect);
+    });
+
+    it('keeps data across a reopen when the database outlives the connection', async () => {
+      const s1 = await fresh();
+      await s1.createRequest(newRequest('req-keep', { itemCount: 2 }), newItems(2));
+      await s1.setSetting('k', 'v');
+      if (!harness().again) return; // sqlite::memory: has nothing to reopen
+      await s1.close();
+      const s2 = (await again())!;
+      expect((await s2.getRequest('req-keep'))?.itemCount).toBe(2);
+      expect((await s2.listItems('req-keep')).map((i) => i.recordId)).toEqual([recordId(0), recordId(1)]);
+      expect(await s2.getSetting('k')).toBe('v');
+    });
+  });
+}
+
+/** The clock every harness injects, so "no time given" is checkable. */
+export const CLOCK_NOW = T0 + 123_456;
