@@ -1,8 +1,32 @@
-import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
-import type { Clock } from '../clock.js';
+/**
+ * Zoho CRM v8 client for the territory endpoints (paths and parameters from Zoho's OAS files:
+ * territories.json, users.json, users_territories.json, territory_users.json, record.json).
+ */
+import { type Logger, pino } from 'pino';
+import { Agent, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { type Clock, systemClock } from '../clock.js';
+import { ZohoApiError, ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
+import { type ResolvedRetry, ZohoHttp, type ZohoRequest } from './http.js';
+import { Limiter } from './limiter.js';
+import {
+  type FeatureInfoItemWire,
+  featureInfoResponseSchema,
+  type RecordTerritoryWire,
+  type RecordWire,
+  recordsResponseSchema,
+  type TerritoryWire,
+  territoriesResponseSchema,
+  type UserWire,
+  usersResponseSchema,
+  userTerritoriesResponseSchema,
+  type WriteItemWire,
+  writeResponseSchema,
+} from './schemas.js';
+import { TokenManager } from './token.js';
 import type {
   PendingJob,
+  RecordTerritory,
   Territory,
   TerritoryChange,
   TokenInfo,
@@ -38,46 +62,441 @@ export interface ZohoClientOptions {
   logger?: Logger;
   dispatcher?: Dispatcher;
   retry?: RetryOptions;
+  /** Per-attempt timeout for one HTTP call (default 30 s). */
   requestTimeoutMs?: number;
 }
 
-const notYet = (): never => {
-  throw new Error('ZohoClient: implementation in progress');
+const API = '/crm/v8';
+/** Zoho's per-call caps (zoho-api.md §11.4). */
+const TERRITORIES_PER_PAGE = 2000;
+const CHILD_TERRITORIES_PER_PAGE = 200;
+const IDS_PER_CALL = 100;
+const RECORDS_PER_WRITE = 100;
+/** Stops a server that keeps saying more_records from looping us forever. */
+const MAX_PAGES = 1000;
+
+/** The display-name field requested with each module's records. */
+const NAME_FIELD: Record<ZohoModule, string> = {
+  Leads: 'Full_Name',
+  Accounts: 'Account_Name',
+  Contacts: 'Full_Name',
+  Deals: 'Deal_Name',
+};
+
+/** Deals may expose `Territory` instead of `Territories` (zoho-api.md §6): ask for both. */
+const TERRITORY_FIELDS: Record<ZohoModule, string[]> = {
+  Leads: ['Territories'],
+  Accounts: ['Territories'],
+  Contacts: ['Territories'],
+  Deals: ['Territories', 'Territory'],
 };
 
 export class ZohoClient implements ZohoApi {
-  constructor(readonly options: ZohoClientOptions) {}
-  listTerritories(): Promise<Territory[]> {
-    return notYet();
+  readonly tokens: TokenManager;
+  private readonly http: ZohoHttp;
+  private readonly ownedAgent: Agent | null;
+
+  constructor(options: ZohoClientOptions) {
+    const clock = options.clock ?? systemClock;
+    const logger = (options.logger ?? pino({ enabled: false })).child({ component: 'zoho' });
+    const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.ownedAgent = options.dispatcher
+      ? null
+      : new Agent({
+          keepAliveTimeout: 10_000,
+          connect: { timeout: 10_000 },
+          headersTimeout: requestTimeoutMs,
+          bodyTimeout: requestTimeoutMs,
+        });
+    const dispatcher = options.dispatcher ?? this.ownedAgent ?? undefined;
+    this.tokens = new TokenManager({
+      accountsUrl: options.accountsUrl,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      refreshToken: options.refreshToken,
+      apiDomain: options.apiDomain ?? null,
+      clock,
+      logger,
+      requestTimeoutMs,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
+    const r = options.retry ?? {};
+    const retry: ResolvedRetry = {
+      attempts: Math.max(1, r.attempts ?? 4),
+      baseDelayMs: r.baseDelayMs ?? 500,
+      maxDelayMs: r.maxDelayMs ?? 20_000,
+      random: r.random ?? Math.random,
+      sleep: r.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    };
+    this.http = new ZohoHttp({
+      tokens: this.tokens,
+      limiter: new Limiter(options.maxConcurrency ?? 5),
+      logger,
+      clock,
+      retry,
+      requestTimeoutMs,
+      ...(dispatcher ? { dispatcher } : {}),
+    });
   }
-  getTerritory(_id: string): Promise<Territory> {
-    return notYet();
+
+  /** Closes the keep-alive Agent the client created (an injected dispatcher is left alone). */
+  async close(): Promise<void> {
+    await this.ownedAgent?.close();
   }
-  getChildTerritories(_id: string): Promise<Territory[]> {
-    return notYet();
+
+  async listTerritories(): Promise<Territory[]> {
+    const rows = await this.pages(
+      `${API}/settings/territories`,
+      territoriesResponseSchema,
+      (b) => b.territories,
+      { per_page: TERRITORIES_PER_PAGE },
+      true,
+    );
+    return rows.map(toTerritory);
   }
-  getTerritoryUsers(_id: string): Promise<ZohoUser[]> {
-    return notYet();
+
+  async getTerritory(id: string): Promise<Territory> {
+    const path = `${API}/settings/territories/${seg(id)}`;
+    const res = await this.http.request({ method: 'GET', path });
+    const first = res.body === null ? undefined : parse(territoriesResponseSchema, res, path).territories[0];
+    if (!first) {
+      throw new ZohoApiError('INVALID_DATA', `Zoho returned no territory for id ${id}`, res.status, { id });
+    }
+    return toTerritory(first);
   }
-  getCurrentUser(): Promise<ZohoUser> {
-    return notYet();
+
+  async getChildTerritories(id: string): Promise<Territory[]> {
+    const rows = await this.pages(
+      `${API}/settings/territories/${seg(id)}/__child_territories`,
+      territoriesResponseSchema,
+      (b) => b.territories,
+      { per_page: CHILD_TERRITORIES_PER_PAGE },
+      true,
+    );
+    return rows.map(toTerritory);
   }
-  getUserTerritories(_userId: string): Promise<UserTerritory[]> {
-    return notYet();
+
+  async getTerritoryUsers(id: string): Promise<ZohoUser[]> {
+    // The OAS declares no paging parameters here, yet Zoho returns `info` (zoho-api.md §5.1):
+    // the first call sends none; `page` is added only when Zoho says there are more records.
+    const rows = await this.pages(
+      `${API}/settings/territories/${seg(id)}/users`,
+      usersResponseSchema,
+      (b) => b.users,
+      {},
+      false,
+    );
+    return rows.map(toUser);
   }
-  getRecords(_module: ZohoModule, _ids: readonly string[]): Promise<ZohoRecord[]> {
-    return notYet();
+
+  async getCurrentUser(): Promise<ZohoUser> {
+    const path = `${API}/users`;
+    const res = await this.http.request({ method: 'GET', path, query: { type: 'CurrentUser' } });
+    const user = res.body === null ? undefined : parse(usersResponseSchema, res, path).users[0];
+    if (!user) throw new ZohoResponseError('Zoho returned no current user', res.status);
+    return toUser(user);
   }
-  assignTerritories(_module: ZohoModule, _changes: readonly TerritoryChange[]): Promise<WriteOutcome[]> {
-    return notYet();
+
+  async getUserTerritories(userId: string): Promise<UserTerritory[]> {
+    // Same paging caveat as getTerritoryUsers: users_territories.json declares no page params.
+    const rows = await this.pages(
+      `${API}/users/${seg(userId)}/territories`,
+      userTerritoriesResponseSchema,
+      (b) => b.territories,
+      {},
+      false,
+    );
+    return rows.map((t) => ({
+      id: t.id,
+      name: t.Name ?? t.name ?? '',
+      parentId: t.Reporting_To?.id ?? null,
+      managerId: t.Manager?.id ?? null,
+    }));
   }
-  removeTerritories(_module: ZohoModule, _changes: readonly TerritoryChange[]): Promise<WriteOutcome[]> {
-    return notYet();
+
+  async getRecords(module: ZohoModule, ids: readonly string[]): Promise<ZohoRecord[]> {
+    const path = `${API}/${module}`;
+    const fields = [...TERRITORY_FIELDS[module], NAME_FIELD[module]].join(',');
+    const chunks = chunk(unique(ids), IDS_PER_CALL);
+    const results = await Promise.all(
+      chunks.map(async (part) => {
+        const res = await this.http.request({ method: 'GET', path, query: { ids: part.join(','), fields } });
+        if (res.body === null) return [];
+        return parse(recordsResponseSchema, res, path).data.map((r) => toRecord(module, r));
+      }),
+    );
+    return results.flat();
   }
-  getPendingJobs(_module: ZohoModule, _recordIds: readonly string[]): Promise<PendingJob[]> {
-    return notYet();
+
+  assignTerritories(module: ZohoModule, changes: readonly TerritoryChange[]): Promise<WriteOutcome[]> {
+    return this.write(module, 'assign_territories', changes);
   }
+
+  removeTerritories(module: ZohoModule, changes: readonly TerritoryChange[]): Promise<WriteOutcome[]> {
+    return this.write(module, 'remove_territories', changes);
+  }
+
+  async getPendingJobs(module: ZohoModule, recordIds: readonly string[]): Promise<PendingJob[]> {
+    const path = `${API}/${module}/actions/get_feature_specific_info`;
+    const results = await Promise.all(
+      chunk(unique(recordIds), IDS_PER_CALL).map(async (part) => {
+        const res = await this.http.request({
+          method: 'GET',
+          path,
+          query: { features: 'territory_scheduled_jobs', ids: part.join(',') },
+        });
+        // 204: no record of those asked has a pending job.
+        if (res.body === null) return [];
+        const body = parse(featureInfoResponseSchema, res, path);
+        const asked = new Set(part);
+        return [...(body.data ?? []), ...(body.territory_scheduled_jobs ?? [])]
+          .flatMap(toPendingJobs)
+          .filter((j) => asked.has(j.recordId));
+      }),
+    );
+    return results.flat();
+  }
+
   checkAuth(): Promise<TokenInfo> {
-    return notYet();
+    return this.tokens.info();
   }
+
+  /** GET every page of a paged list (page/per_page + `info.more_records`). */
+  private async pages<B, T>(
+    path: string,
+    schema: z.ZodType<B>,
+    items: (body: B) => T[],
+    query: Record<string, number>,
+    pageParamOnFirst: boolean,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; page <= MAX_PAGES; page += 1) {
+      const q: ZohoRequest['query'] = { ...query };
+      if (pageParamOnFirst || page > 1) q.page = page;
+      const res = await this.http.request({ method: 'GET', path, query: q });
+      if (res.body === null) break; // 204: no (more) records
+      const body = parse(schema, res, path);
+      const rows = items(body);
+      out.push(...rows);
+      const info = (body as { info?: { more_records?: boolean | null } | null }).info;
+      if (!info?.more_records || rows.length === 0) break;
+    }
+    return out;
+  }
+
+  private async write(
+    module: ZohoModule,
+    action: 'assign_territories' | 'remove_territories',
+    changes: readonly TerritoryChange[],
+  ): Promise<WriteOutcome[]> {
+    if (changes.length === 0) return [];
+    const path = `${API}/${module}/actions/${action}`;
+    const chunks = chunk(changes, RECORDS_PER_WRITE);
+    // Chunks run in parallel; the limiter in ZohoHttp bounds how many are in flight.
+    const settled = await Promise.allSettled(
+      chunks.map(async (part) => {
+        const res = await this.http.request({
+          method: 'POST',
+          path,
+          itemResults: true,
+          body: {
+            data: part.map((c) => ({ id: c.recordId, Territories: c.territoryIds.map((id) => ({ id })) })),
+          },
+        });
+        // Never branch on the HTTP status alone (202/207/400 all carry per-record data[]).
+        return matchOutcomes(part, parse(writeResponseSchema, res, path).data);
+      }),
+    );
+    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    const first = failures[0];
+    // Nothing went through, or an auth/contract failure that applies to every chunk: throw.
+    if (first && (failures.length === settled.length || failures.some((f) => isFatal(f.reason)))) {
+      throw first.reason;
+    }
+    // Some chunks were scheduled, others failed after retries: keep the scheduled job ids and
+    // report the failed chunk's records as errors rather than losing everything.
+    return settled.flatMap((s, i) =>
+      s.status === 'fulfilled' ? s.value : (chunks[i] ?? []).map((c) => chunkFailure(c, s.reason)),
+    );
+  }
+}
+
+function isFatal(err: unknown): boolean {
+  return (
+    err instanceof ZohoAuthError ||
+    err instanceof ZohoResponseError ||
+    (err instanceof ZohoApiError && err.status !== 429 && err.status < 500)
+  );
+}
+
+function chunkFailure(change: TerritoryChange, err: unknown): WriteOutcome {
+  const code =
+    err instanceof ZohoApiError
+      ? err.code
+      : err instanceof ZohoNetworkError
+        ? 'NETWORK_ERROR'
+        : 'REQUEST_FAILED';
+  return {
+    recordId: change.recordId,
+    status: 'error',
+    code,
+    message: err instanceof Error ? err.message : String(err),
+    jobId: null,
+    details: { requestLevel: true },
+  };
+}
+
+/**
+ * Pairs data[] items with the inputs: by `details.id` when Zoho names the record, else by the
+ * `$.data[i]` index in `details.json_path`, else by position. One outcome per input, in order.
+ */
+export function matchOutcomes(
+  inputs: readonly TerritoryChange[],
+  items: readonly WriteItemWire[],
+): WriteOutcome[] {
+  const byInput: (WriteItemWire | undefined)[] = new Array(inputs.length).fill(undefined);
+  const usedItems = new Set<number>();
+
+  items.forEach((item, idx) => {
+    const id = item.details?.id;
+    if (id === undefined || id === null) return;
+    if (typeof id !== 'string') {
+      throw new ZohoResponseError('Zoho returned a non-string record id in a write result', 0);
+    }
+    const target = inputs.findIndex((c, i) => c.recordId === id && byInput[i] === undefined);
+    if (target >= 0) {
+      byInput[target] = item;
+      usedItems.add(idx);
+    }
+  });
+  items.forEach((item, idx) => {
+    if (usedItems.has(idx)) return;
+    const target = jsonPathIndex(item) ?? idx;
+    if (target < inputs.length && byInput[target] === undefined) {
+      byInput[target] = item;
+      usedItems.add(idx);
+    }
+  });
+
+  return inputs.map((input, i) => {
+    const item = byInput[i];
+    if (!item) {
+      return {
+        recordId: input.recordId,
+        status: 'error',
+        code: 'NO_RESULT',
+        message: 'Zoho returned no result for this record',
+        jobId: null,
+        details: {},
+      };
+    }
+    const details = item.details ?? {};
+    const jobId = typeof details.job_id === 'string' ? details.job_id : null;
+    const ok = item.status.toLowerCase() === 'success';
+    return {
+      recordId: input.recordId,
+      status: ok ? 'scheduled' : 'error',
+      code: item.code,
+      message: item.message ?? item.code,
+      jobId,
+      details,
+    };
+  });
+}
+
+function jsonPathIndex(item: WriteItemWire): number | null {
+  const path = item.details?.json_path;
+  if (typeof path !== 'string') return null;
+  const m = /^\$\.data\[(\d+)\]/.exec(path);
+  return m?.[1] ? Number(m[1]) : null;
+}
+
+function toTerritory(t: TerritoryWire): Territory {
+  return {
+    id: t.id,
+    name: t.name,
+    apiName: t.api_name ?? null,
+    description: t.description ?? null,
+    parentId: t.reporting_to?.id ?? null,
+    managerId: t.manager?.id ?? null,
+    managerName: t.manager?.name ?? t.manager?.Name ?? null,
+    // Only the two OAS values exist; anything else is treated as the narrower read_only.
+    permissionType: t.permission_type === 'read_write_delete' ? 'read_write_delete' : 'read_only',
+  };
+}
+
+function toUser(u: UserWire): ZohoUser {
+  const composed = [u.first_name, u.last_name].filter(Boolean).join(' ');
+  return {
+    id: u.id,
+    fullName: u.full_name ?? composed,
+    email: u.email ?? null,
+    status: u.status ?? 'unknown',
+    zuid: u.zuid ?? null,
+    roleName: u.role?.name ?? null,
+    profileName: u.profile?.name ?? null,
+  };
+}
+
+function toRecord(module: ZohoModule, r: RecordWire): ZohoRecord {
+  const name = r[NAME_FIELD[module]];
+  const terr = [...asArray(r.Territories), ...asArray(r.Territory)];
+  const seen = new Set<string>();
+  const territories: RecordTerritory[] = [];
+  for (const t of terr) {
+    if (seen.has(t.id)) continue;
+    seen.add(t.id);
+    territories.push({
+      id: t.id,
+      name: t.Name ?? t.name ?? '',
+      assigned: t.$assigned === 'manually' || t.$assigned === 'automatically' ? t.$assigned : 'unknown',
+    });
+  }
+  return { module, id: r.id, name: typeof name === 'string' ? name : null, territories };
+}
+
+function asArray(v: RecordTerritoryWire | RecordTerritoryWire[] | null | undefined): RecordTerritoryWire[] {
+  if (!v) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+function toPendingJobs(item: FeatureInfoItemWire): PendingJob[] {
+  const recordId = item.id ?? item.record_id ?? null;
+  const jobs = item.territory_scheduled_jobs;
+  if (jobs) {
+    return (Array.isArray(jobs) ? jobs : [jobs]).flatMap((j) => {
+      const rid = recordId ?? j.id ?? j.record_id ?? null;
+      return rid ? [{ recordId: rid, jobId: j.job_id, source: j.source ?? null }] : [];
+    });
+  }
+  // Flat variant: `{"id","job_id","source"}` per record.
+  if (recordId && item.job_id) return [{ recordId, jobId: item.job_id, source: item.source ?? null }];
+  return [];
+}
+
+function parse<T>(schema: z.ZodType<T>, res: { status: number; body: unknown }, path: string): T {
+  const r = schema.safeParse(res.body);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue ? ` at ${issue.path.join('.') || '(root)'}: ${issue.message}` : '';
+    throw new ZohoResponseError(
+      `Unexpected Zoho answer for ${path} (HTTP ${res.status})${where}`,
+      res.status,
+    );
+  }
+  return r.data;
+}
+
+function seg(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

@@ -1,0 +1,226 @@
+/**
+ * One Zoho CRM call: auth header, bounded concurrency, retries, error envelopes.
+ *
+ * Transport is the global `fetch` with an npm-undici dispatcher (toolchain.md §2): tests pass a
+ * MockAgent, production gets a keep-alive Agent with timeouts.
+ */
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../clock.js';
+import { ZohoApiError, ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
+import type { Limiter } from './limiter.js';
+import { errorEnvelopeSchema } from './schemas.js';
+import { errorSummary, type TokenManager } from './token.js';
+
+export interface ResolvedRetry {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface ZohoRequest {
+  method: 'GET' | 'POST';
+  /** Path below the API domain, e.g. `/crm/v8/settings/territories`. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /**
+   * Per-record write APIs put item errors in `data[]` and may answer 207 or 400 for a mixed
+   * batch: with this set, a 4xx whose body has a `data` array is returned, not thrown.
+   */
+  itemResults?: boolean;
+}
+
+export interface ZohoResponse {
+  status: number;
+  /** Parsed JSON, or null for 204/304/empty bodies. */
+  body: unknown;
+}
+
+export interface ZohoHttpOptions {
+  tokens: TokenManager;
+  limiter: Limiter;
+  logger: Logger;
+  clock: Clock;
+  retry: ResolvedRetry;
+  requestTimeoutMs: number;
+  dispatcher?: Dispatcher;
+}
+
+const AUTH_RETRY_CODES = new Set(['INVALID_TOKEN', 'AUTHENTICATION_FAILURE']);
+
+/** A transient failure worth another attempt; carries the error to throw if attempts run out. */
+class Retryable extends Error {
+  constructor(readonly final: Error) {
+    super(final.message);
+  }
+}
+
+export class ZohoHttp {
+  constructor(private readonly o: ZohoHttpOptions) {}
+
+  async request(req: ZohoRequest): Promise<ZohoResponse> {
+    const { retry } = this.o;
+    let refreshedAfter401 = false;
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      const token = await this.o.tokens.getToken();
+      try {
+        return await this.o.limiter.run(() => this.once(req, token.accessToken, token.apiDomain, attempt));
+      } catch (err) {
+        if (err instanceof TokenRejected) {
+          // DESIGN.md §1: 401 INVALID_TOKEN -> refresh once and retry once.
+          if (refreshedAfter401) {
+            throw new ZohoAuthError(
+              'unknown',
+              `Zoho rejected a freshly refreshed access token (${err.code}) for ${req.method} ${req.path}.`,
+            );
+          }
+          refreshedAfter401 = true;
+          this.o.tokens.invalidate(token.accessToken);
+          attempt -= 1; // the auth retry does not use up a transient-failure attempt
+          continue;
+        }
+        if (!(err instanceof Retryable)) throw err;
+        if (attempt >= retry.attempts) throw err.final;
+        const delay = backoffDelay(attempt, retry);
+        this.o.logger.debug(
+          { method: req.method, path: req.path, attempt, delayMs: Math.round(delay), reason: err.message },
+          'zoho call will be retried',
+        );
+        await retry.sleep(delay);
+      }
+    }
+  }
+
+  private async once(req: ZohoRequest, accessToken: string, apiDomain: string, attempt: number) {
+    const url = `${apiDomain}${req.path}${queryString(req.query)}`;
+    const headers: Record<string, string> = {
+      authorization: `Zoho-oauthtoken ${accessToken}`,
+      accept: 'application/json',
+    };
+    const init: FetchInit = {
+      method: req.method,
+      headers,
+      signal: AbortSignal.timeout(this.o.requestTimeoutMs),
+    };
+    if (req.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.body = JSON.stringify(req.body);
+    }
+    if (this.o.dispatcher) init.dispatcher = this.o.dispatcher;
+
+    const started = this.o.clock.now();
+    const logCall = (status: number | string) =>
+      this.o.logger.debug(
+        { method: req.method, path: req.path, status, ms: this.o.clock.now() - started, attempt },
+        'zoho call',
+      );
+
+    let status: number;
+    let text: string;
+    try {
+      const res = await fetch(url, init as RequestInit);
+      status = res.status;
+      // 204/304 carry no body (zoho-api.md §13.2): never JSON-parse them.
+      text = status === 204 || status === 304 ? '' : await res.text();
+    } catch (err) {
+      const timedOut = isTimeout(err);
+      logCall(timedOut ? 'timeout' : 'network-error');
+      const what = timedOut ? `timed out after ${this.o.requestTimeoutMs} ms` : 'network error';
+      throw new Retryable(
+        new ZohoNetworkError(`Zoho ${req.method} ${req.path} ${what}: ${errorSummary(err)}`, { cause: err }),
+      );
+    }
+    logCall(status);
+    return this.interpret(req, status, text);
+  }
+
+  private interpret(req: ZohoRequest, status: number, text: string): ZohoResponse {
+    let body: unknown = null;
+    if (text.trim() !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        const err = new ZohoResponseError(
+          `Zoho ${req.method} ${req.path} answered HTTP ${status} with a non-JSON body`,
+          status,
+        );
+        if (status === 429 || status >= 500) throw new Retryable(err);
+        throw err;
+      }
+    }
+
+    const envelope = errorEnvelopeSchema.safeParse(body);
+    if (envelope.success) {
+      const { code } = envelope.data;
+      const message = envelope.data.message ?? code;
+      const details = envelope.data.details ?? {};
+      if (status === 401 && AUTH_RETRY_CODES.has(code)) throw new TokenRejected(code);
+      if (code === 'OAUTH_SCOPE_MISMATCH') {
+        throw new ZohoAuthError(
+          'scope',
+          `The Zoho token lacks a scope needed for ${req.method} ${req.path} (OAUTH_SCOPE_MISMATCH: ${message}). ` +
+            'Generate a refresh token with the scopes listed in the README.',
+        );
+      }
+      const apiError = new ZohoApiError(code, message, status, details);
+      if (status === 429 || status >= 500 || code === 'TOO_MANY_REQUESTS') throw new Retryable(apiError);
+      // Zoho's error envelope means failure whatever the HTTP status says.
+      throw apiError;
+    }
+
+    if (status === 401) throw new TokenRejected('HTTP_401');
+    if (status === 429 || status >= 500) {
+      throw new Retryable(new ZohoApiError(`HTTP_${status}`, `Zoho answered HTTP ${status}`, status));
+    }
+    if (status >= 400) {
+      if (req.itemResults && hasDataArray(body)) return { status, body };
+      throw new ZohoResponseError(
+        `Zoho ${req.method} ${req.path} answered HTTP ${status} without an error envelope`,
+        status,
+      );
+    }
+    return { status, body };
+  }
+}
+
+class TokenRejected extends Error {
+  constructor(readonly code: string) {
+    super(`Zoho rejected the access token (${code})`);
+  }
+}
+
+/** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^(attempt-1))). */
+export function backoffDelay(attempt: number, retry: ResolvedRetry): number {
+  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(retry.random() * ceiling);
+}
+
+/** `?a=1&ids=x,y`: commas stay literal, as in Zoho's docs (`ids=a,b`, `fields=A,B`). */
+function queryString(query: ZohoRequest['query']): string {
+  const parts = Object.entries(query ?? {})
+    .filter((e): e is [string, string | number] => e[1] !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v)).replace(/%2C/gi, ',')}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function hasDataArray(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && Array.isArray((body as { data?: unknown }).data);
+}
+
+function isTimeout(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return true;
+  const cause = err.cause;
+  return cause instanceof Error && (cause.name === 'TimeoutError' || /timeout/i.test(cause.name));
+}
+
+/**
+ * fetch options with an npm-undici dispatcher. Node's own RequestInit types `dispatcher` with
+ * its bundled undici-types; the npm undici 7 Agent/MockAgent work there at runtime (toolchain.md §2).
+ */
+export type FetchInit = Omit<RequestInit, 'dispatcher'> & { dispatcher?: Dispatcher };
