@@ -43,11 +43,13 @@ export function truncateMrkdwn(text: string, max: number): string {
  * counts each source character at its escaped width.
  */
 export function escapeTruncate(text: string, max: number): string {
-  const escaped = escapeMrkdwn(text);
-  if (escaped.length <= max) return escaped;
+  // Escaping only lengthens text, so characters past `max` can never be kept.
+  const head = text.length > max + 1 ? text.slice(0, max + 1) : text;
+  const escaped = escapeMrkdwn(head);
+  if (head === text && escaped.length <= max) return escaped;
   const budget = max - ELLIPSIS.length;
   let out = '';
-  for (const ch of text) {
+  for (const ch of head) {
     const piece = escapeMrkdwn(ch);
     if (out.length + piece.length > budget) break;
     out += piece;

@@ -1,0 +1,76 @@
+/** `/territory help`: every subcommand of DESIGN.md §2 with an example. */
+import { context, divider, header, type SlackMessage, section } from './blocks.js';
+
+interface HelpEntry {
+  usage: string;
+  what: string;
+  example: string;
+}
+
+const ENTRIES: readonly HelpEntry[] = [
+  {
+    usage: '/territory assign <record> <territory>[, <territory>…]',
+    what: 'Assign territories to one record at once. Without arguments it opens a form.',
+    example: '/territory assign Leads/3652397000001234567 EMEA North, DACH',
+  },
+  {
+    usage: '/territory remove <record> <territory>[, …]',
+    what: 'Remove territories from a record (territories set by Zoho rules cannot be removed).',
+    example: '/territory remove https://crm.zoho.com/crm/org123/tab/Accounts/3652397000000456789 DACH',
+  },
+  {
+    usage: '/territory move <record> <territory>',
+    what: "Replace the record's manual territories. This is how a Deal changes territory (a Deal holds one).",
+    example: '/territory move Deals/3652397000000987654 EMEA South',
+  },
+  {
+    usage: '/territory bulk',
+    what: 'Open the bulk form: paste a list or attach a CSV, pick a default territory, give a reason. Large lists go to a manager for approval.',
+    example: '/territory bulk',
+  },
+  {
+    usage: '/territory show <record>',
+    what: "A record's territories (manual or by rule), pending jobs and the last change made through the bot.",
+    example: '/territory show Contacts/3652397000000112233',
+  },
+  {
+    usage: '/territory list [filter]',
+    what: 'The territory tree, marking territories the bot cannot use.',
+    example: '/territory list emea',
+  },
+  {
+    usage: '/territory health',
+    what: 'Run the territory health checks now and show the result and open alerts.',
+    example: '/territory health',
+  },
+  {
+    usage: '/territory requests',
+    what: 'Your recent requests and where each stands; approvers also see what waits for them.',
+    example: '/territory requests',
+  },
+  { usage: '/territory help', what: 'This list.', example: '/territory help' },
+];
+
+export function buildHelpMessage(): SlackMessage {
+  const blocks = [
+    header('/territory — Zoho CRM territories from Slack'),
+    ...ENTRIES.map((e) => section(`*\`${e.usage}\`*\n${e.what}\nExample: \`${e.example}\``)),
+    divider(),
+    section(
+      [
+        '*<record>* is a Zoho CRM record URL, or `Module/ID` such as `Leads/3652397000001234567` ' +
+          '(Leads, Accounts, Contacts or Deals; singular or plural; `Potentials` means Deals).',
+        '*<territory>* is a territory name (any case) or its ID. Separate several with commas.',
+        '*Pasted lists* (bulk): one record per line, `<record>` or `<record>, <territory>[; <territory>]`. ' +
+          'Blank lines and lines starting with `#` are ignored; a `record,territory` header is allowed.',
+      ].join('\n'),
+    ),
+    context(
+      'Changes run as Zoho background jobs: results are posted in the thread of your request, mentioning you.',
+    ),
+  ];
+  return {
+    text: 'territory-bot commands: assign, remove, move, bulk, show, list, health, requests, help',
+    blocks,
+  };
+}
