@@ -1,0 +1,78 @@
+/**
+ * Grouping items into Zoho calls. Zoho takes at most 100 records per assign/remove call and per
+ * feature-info / get-records call (zoho-api.md §11.4); one call carries records of one module
+ * and one operation, each record with its own territories.
+ */
+import { FINAL_ITEM_STATES, type RequestItemRecord } from '../store/types.js';
+import type { ZohoModule } from '../zoho/types.js';
+import type { Operation, PhasePlan } from './engine-phases.js';
+
+export const MAX_RECORDS_PER_CALL = 100;
+
+export function chunk<T>(xs: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+export interface SendEntry {
+  item: RequestItemRecord;
+  plan: PhasePlan;
+}
+
+export interface Batch {
+  module: ZohoModule;
+  operation: Operation;
+  entries: SendEntry[];
+}
+
+/** Batches of at most `max` records, one module and operation each, in item order. */
+export function planBatches(entries: readonly SendEntry[], max = MAX_RECORDS_PER_CALL): Batch[] {
+  const groups = new Map<string, { module: ZohoModule; operation: Operation; entries: SendEntry[] }>();
+  for (const e of entries) {
+    const key = `${e.item.module}:${e.plan.operation}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { module: e.item.module, operation: e.plan.operation, entries: [] };
+      groups.set(key, g);
+    }
+    g.entries.push(e);
+  }
+  const batches: Batch[] = [];
+  for (const g of groups.values()) {
+    for (const part of chunk(g.entries, max))
+      batches.push({ module: g.module, operation: g.operation, entries: part });
+  }
+  return batches;
+}
+
+/** Item ids grouped by module, for the read-side calls (pending jobs, get records). */
+export function groupByModule<T extends { module: ZohoModule }>(xs: readonly T[]): Map<ZohoModule, T[]> {
+  const out = new Map<ZohoModule, T[]>();
+  for (const x of xs) {
+    const list = out.get(x.module);
+    if (list) list.push(x);
+    else out.set(x.module, [x]);
+  }
+  return out;
+}
+
+const FINAL = new Set(FINAL_ITEM_STATES);
+
+/**
+ * Of several items of one request on the same record, only the earliest unfinished one may go
+ * to Zoho: a second call while the first one's job runs would only earn ALREADY_SCHEDULED.
+ * Returns the items that are not held back by an earlier one.
+ */
+export function firstPerRecord(items: readonly RequestItemRecord[]): RequestItemRecord[] {
+  const owner = new Map<string, number>();
+  for (const it of items) {
+    if (FINAL.has(it.state)) continue;
+    const key = `${it.module}:${it.recordId}`;
+    const seq = owner.get(key);
+    if (seq === undefined || it.seq < seq) owner.set(key, it.seq);
+  }
+  return items.filter((it) => owner.get(`${it.module}:${it.recordId}`) === it.seq);
+}

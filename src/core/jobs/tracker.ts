@@ -1,0 +1,286 @@
+/**
+ * The job tracker: confirms Zoho's background territory jobs. Each round takes the due jobs,
+ * per module in groups of 100 records: one feature-info call lists which records still have a
+ * job pending, one get-records call reads the others — so a round costs at most
+ * 2·ceil(N/100) calls per module (DESIGN.md §9). Still pending: poll again later (2 s → 60 s);
+ * finished and visible on the record: done; finished but not visible: failed after one
+ * re-check; past the deadline: unconfirmed. All state lives in the store, so after a restart
+ * the tracker simply continues.
+ */
+import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
+import type { RequestNotifier } from '../notify.js';
+import type { ItemPatch, ItemState, JobRecord, Store } from '../store/types.js';
+import { Limiter } from '../zoho/limiter.js';
+import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
+import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
+import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
+import { finishIfComplete } from './finish.js';
+import { globalTimers, type Timers } from './timers.js';
+
+export interface JobTrackerDeps {
+  api: ZohoApi;
+  store: Store;
+  notifier: RequestNotifier;
+  clock: Clock;
+  logger: Logger;
+  /** Zoho calls in flight at once for a round (default 5). */
+  concurrency?: number;
+  schedule?: Partial<PollSchedule>;
+  timers?: Timers;
+  /**
+   * Items of these requests reached a new state: the engine sends what may go next (a move's
+   * assign phase, a held-back item on the same record) and finishes the request when all items
+   * are final. Without it the tracker only finishes requests itself.
+   */
+  onItemsSettled?: (requestId: string) => Promise<void>;
+  /** Due jobs taken per round (default 2,000). */
+  roundLimit?: number;
+  /** Longest sleep between rounds when nothing is due (default 60 s). */
+  idleMs?: number;
+}
+
+export interface PollRoundResult {
+  jobs: number;
+  done: number;
+  failed: number;
+  unconfirmed: number;
+  waiting: number;
+  /** Zoho calls made this round. */
+  calls: number;
+}
+
+const PER_CALL = 100;
+
+function chunk<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+export class JobTracker {
+  private readonly schedule: PollSchedule;
+  private readonly timers: Timers;
+  private readonly limiter: Limiter;
+  private readonly logger: Logger;
+  private readonly roundLimit: number;
+  private readonly idleMs: number;
+  /** Jobs seen finished-but-not-visible once; a restart just grants them one more look. */
+  private readonly rechecked = new Set<number>();
+  private timer: unknown = null;
+  private running = false;
+  private inRound: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly deps: JobTrackerDeps) {
+    this.schedule = { ...DEFAULT_POLL_SCHEDULE, ...deps.schedule };
+    this.timers = deps.timers ?? globalTimers;
+    this.limiter = new Limiter(deps.concurrency ?? 5);
+    this.logger = deps.logger.child({ component: 'jobs' });
+    this.roundLimit = deps.roundLimit ?? 2_000;
+    this.idleMs = deps.idleMs ?? 60_000;
+  }
+
+  /** Starts the timer-driven loop (first round at once). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.sleep(0);
+  }
+
+  /** Stops the loop; resolves when a round in progress has been stored. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    await this.inRound;
+  }
+
+  /** New jobs were stored: re-plan the next wake-up instead of sleeping through their first poll. */
+  nudge(): void {
+    if (!this.running) return;
+    if (this.inRound) {
+      this.again = true;
+      return;
+    }
+    this.sleep(0);
+  }
+
+  /** One round over the jobs due now. */
+  async pollOnce(): Promise<PollRoundResult> {
+    const { store } = this.deps;
+    const now = this.deps.clock.now();
+    const due = await store.listDueJobs(now, this.roundLimit);
+    const result: PollRoundResult = {
+      jobs: due.length,
+      done: 0,
+      failed: 0,
+      unconfirmed: 0,
+      waiting: 0,
+      calls: 0,
+    };
+    if (due.length === 0) return result;
+    const byModule = new Map<ZohoModule, JobRecord[]>();
+    for (const job of due) {
+      const list = byModule.get(job.module);
+      if (list) list.push(job);
+      else byModule.set(job.module, [job]);
+    }
+    const touched = new Set<string>();
+    const work: Array<{ module: ZohoModule; jobs: JobRecord[] }> = [];
+    for (const [module, jobs] of byModule) {
+      // Chunk by distinct record so one call never carries more than 100 ids.
+      const byRecord = new Map<string, JobRecord[]>();
+      for (const j of jobs) byRecord.set(j.recordId, [...(byRecord.get(j.recordId) ?? []), j]);
+      for (const part of chunk([...byRecord.values()], PER_CALL)) work.push({ module, jobs: part.flat() });
+    }
+    await Promise.all(
+      work.map(({ module, jobs }) =>
+        this.limiter.run(() => this.pollChunk(module, jobs, now, result, touched)),
+      ),
+    );
+    for (const requestId of touched) await this.afterSettled(requestId);
+    this.logger.debug(result, 'job poll round');
+    return result;
+  }
+
+  private async pollChunk(
+    module: ZohoModule,
+    jobs: JobRecord[],
+    now: number,
+    result: PollRoundResult,
+    touched: Set<string>,
+  ): Promise<void> {
+    const ids = [...new Set(jobs.map((j) => j.recordId))];
+    let busy: Set<string>;
+    let records = new Map<string, ZohoRecord>();
+    let idle: string[] = [];
+    try {
+      result.calls += 1;
+      busy = new Set((await this.deps.api.getPendingJobs(module, ids)).map((p) => p.recordId));
+      idle = ids.filter((id) => !busy.has(id));
+      if (idle.length > 0) {
+        result.calls += 1;
+        records = new Map((await this.deps.api.getRecords(module, idle)).map((r) => [r.id, r]));
+      }
+    } catch (err) {
+      this.logger.warn({ err, module, records: ids.length }, 'job status check failed; polling again later');
+      for (const job of jobs) {
+        const verdict: JobVerdict =
+          now >= job.deadlineAt
+            ? { kind: 'unconfirmed', code: JobCodes.timeout, message: timeoutMessage(job) }
+            : { kind: 'wait', nextPollAt: nextPollAt(now, job.polls + 1, job.deadlineAt, this.schedule) };
+        await this.apply(job, verdict, now, result, touched);
+      }
+      return;
+    }
+    const read = new Set(idle);
+    for (const job of jobs) {
+      const pending = busy.has(job.recordId);
+      const record = pending || !read.has(job.recordId) ? undefined : (records.get(job.recordId) ?? null);
+      const verdict = judgeJob(
+        job,
+        { pending, record, rechecked: this.rechecked.has(job.id) },
+        now,
+        this.schedule,
+      );
+      await this.apply(job, verdict, now, result, touched);
+    }
+  }
+
+  private async apply(
+    job: JobRecord,
+    verdict: JobVerdict,
+    now: number,
+    result: PollRoundResult,
+    touched: Set<string>,
+  ): Promise<void> {
+    const { store } = this.deps;
+    const polls = job.polls + 1;
+    if (verdict.kind === 'wait') {
+      if (verdict.recheck) this.rechecked.add(job.id);
+      await store.updateJob(job.id, { polls, nextPollAt: verdict.nextPollAt }, now);
+      result.waiting += 1;
+      return;
+    }
+    this.rechecked.delete(job.id);
+    await store.updateJob(job.id, { state: verdict.kind, polls }, now);
+    result[verdict.kind] += 1;
+    const item = await store.getItem(job.requestId, job.seq);
+    if (!item) return;
+    const phaseOne = job.operation === 'remove' && item.action === 'move';
+    // Only the item waiting on this very job moves: a late answer never overwrites a newer state.
+    const expect: ItemState[] = phaseOne ? ['removing'] : ['scheduled', 'sending', 'removing'];
+    if (item.jobId !== null && item.jobId !== job.jobId) return;
+    let patch: ItemPatch;
+    if (verdict.kind === 'done') {
+      patch = phaseOne
+        ? {
+            state: 'pending_assign',
+            jobId: null,
+            code: 'REMOVED_OLD',
+            message: 'The old territories are removed; assigning the new one',
+          }
+        : { state: 'done', code: 'CONFIRMED', message: confirmedMessage(job), after: verdict.after };
+    } else {
+      const prefix = phaseOne ? 'Could not remove the old territories first: ' : '';
+      patch = {
+        state: verdict.kind,
+        code: verdict.code,
+        message: prefix + verdict.message,
+        ...(verdict.kind === 'failed' && verdict.after ? { after: verdict.after } : {}),
+      };
+    }
+    if (await store.updateItem(job.requestId, job.seq, patch, expect, now)) touched.add(job.requestId);
+  }
+
+  private async afterSettled(requestId: string): Promise<void> {
+    try {
+      await this.deps.notifier.requestUpdated(requestId);
+    } catch (err) {
+      this.logger.warn({ err, requestId }, 'notifier.requestUpdated failed');
+    }
+    try {
+      if (this.deps.onItemsSettled) await this.deps.onItemsSettled(requestId);
+      else await finishIfComplete(this.deps, requestId);
+    } catch (err) {
+      this.logger.error({ err, requestId }, 'moving the request on after job results failed');
+    }
+  }
+
+  private sleep(ms: number): void {
+    if (!this.running) return;
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
+      this.inRound = this.tick().finally(() => {
+        this.inRound = null;
+      });
+    }, ms);
+  }
+
+  private async tick(): Promise<void> {
+    let delay = this.idleMs;
+    try {
+      do {
+        this.again = false;
+        const r = await this.pollOnce();
+        // A full round means more may be due right away.
+        if (r.jobs >= this.roundLimit) this.again = true;
+      } while (this.again && this.running);
+      const next = await this.deps.store.nextJobPollAt();
+      if (next !== null) delay = Math.min(this.idleMs, Math.max(0, next - this.deps.clock.now()));
+    } catch (err) {
+      this.logger.error({ err }, 'job poll round failed');
+      delay = this.schedule.firstDelayMs;
+    }
+    this.sleep(delay);
+  }
+}
+
+function confirmedMessage(job: JobRecord): string {
+  const parts: string[] = [];
+  if (job.expectPresent.length) parts.push(`shows ${job.expectPresent.join(', ')}`);
+  if (job.expectAbsent.length) parts.push(`no longer shows ${job.expectAbsent.join(', ')}`);
+  return `Confirmed: the record ${parts.join(' and ')}`;
+}
