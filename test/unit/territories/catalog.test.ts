@@ -20,6 +20,17 @@ function controlledApi() {
 
 const flush = () => new Promise((r) => setImmediate(r));
 
+function countingApi() {
+  const counter = { reads: 0 };
+  const api = {
+    listTerritories: async () => {
+      counter.reads++;
+      return demoTerritories().all;
+    },
+  };
+  return { counter, api };
+}
+
 describe('TerritoryCatalog', () => {
   it('shares one in-flight read among concurrent callers', async () => {
     const { api, calls } = controlledApi();
@@ -60,36 +71,30 @@ describe('TerritoryCatalog', () => {
   });
 
   it('defaults to a 10-minute TTL', async () => {
-    let reads = 0;
     const clock = new ManualClock();
-    const catalog = new TerritoryCatalog({
-      api: { listTerritories: async () => (reads++, demoTerritories().all) },
-      clock,
-    });
+    const { api, counter } = countingApi();
+    const catalog = new TerritoryCatalog({ api, clock });
     await catalog.get();
     clock.advance(10 * 60 * 1000 - 1);
     await catalog.get();
-    expect(reads).toBe(1);
+    expect(counter.reads).toBe(1);
     clock.advance(1);
     await catalog.get();
-    expect(reads).toBe(2);
+    expect(counter.reads).toBe(2);
   });
 
   it('refresh() reads even when fresh; invalidate() makes the next get() read', async () => {
-    let reads = 0;
-    const catalog = new TerritoryCatalog({
-      api: { listTerritories: async () => (reads++, demoTerritories().all) },
-      clock: new ManualClock(),
-    });
+    const { api, counter } = countingApi();
+    const catalog = new TerritoryCatalog({ api, clock: new ManualClock() });
     await catalog.get();
     await catalog.refresh();
-    expect(reads).toBe(2);
+    expect(counter.reads).toBe(2);
     catalog.invalidate();
     expect(catalog.peek()).not.toBeNull();
     await catalog.get();
-    expect(reads).toBe(3);
+    expect(counter.reads).toBe(3);
     await catalog.get();
-    expect(reads).toBe(3);
+    expect(counter.reads).toBe(3);
   });
 
   it('does not cache a failed read; the next call retries and peek() keeps the old snapshot', async () => {
