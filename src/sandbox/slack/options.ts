@@ -12,6 +12,7 @@ import type {
   EmuView,
   RecordedCall,
   RecordedResponse,
+  ViewStateValues,
   WorkspaceChange,
   WorkspaceSeed,
   WorkspaceSnapshot,
@@ -50,6 +51,12 @@ export interface SlackFaults {
   setLatency(ms: number, method?: string): void;
   /** Drop every pending fault. */
   clear(): void;
+}
+
+export interface ViewAckOutcome {
+  action: 'close' | 'errors' | 'update' | 'push' | 'clear' | 'invalid';
+  /** What Slack would refuse (the user would see "We had some trouble connecting"). */
+  problems: string[];
 }
 
 export interface MintedTrigger {
@@ -117,8 +124,11 @@ export interface SlackEmulator {
   mintTrigger(user: string): MintedTrigger;
   /** A fresh response_url for an interaction (5 uses within 30 min). */
   mintResponseUrl(ctx: { user: string; channel: string; messageTs?: string; ephemeral?: boolean }): string;
-  /** Applies an interactivity ack body (view_submission / command) as Slack would. */
-  applyViewAck(viewId: string, body: unknown): void;
+  /** Stores what the user has entered in a modal so far (state.values). */
+  setViewState(viewId: string, values: ViewStateValues): void;
+  /** Applies a view_submission ack body as Slack would (close, errors, update, push, clear). */
+  applyViewAck(viewId: string, body: unknown): ViewAckOutcome;
+  /** Applies a slash-command ack body: a string or `{text, blocks, response_type}` message. */
   applyCommandAck(ctx: { user: string; channel: string }, body: unknown): void;
   /** Closes a user's modal (view_closed) as the Close button does. */
   closeView(viewId: string): EmuView[];
@@ -193,6 +203,26 @@ export interface SelectInput extends ElementTarget {
  * file ids from `emulator.uploadFile`; `null` leaves an optional input empty.
  */
 export type SubmitValue = string | string[] | null | { files: string[] };
+
+export interface ActionResult extends DriverResponse {
+  triggerId: string;
+  /** Set for actions in messages (Slack gives no response_url for actions inside modals). */
+  responseUrl?: string;
+  /** Where the element was found. */
+  container:
+    | { type: 'message'; channel: string; ts: string; isEphemeral: boolean }
+    | { type: 'view'; viewId: string };
+}
+
+export interface SubmitResult extends DriverResponse {
+  viewId: string;
+  /** False when the Slack client itself would refuse the submission (required field empty, length limits). */
+  sent: boolean;
+  /** The client-side errors Slack shows without asking the app (block_id -> message). */
+  clientErrors?: Record<string, string>;
+  /** What the app's ack did to the modal. */
+  outcome?: ViewAckOutcome;
+}
 
 export interface SubmitInput extends SignOptions {
   user: string;

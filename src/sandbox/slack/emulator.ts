@@ -1,0 +1,375 @@
+/**
+ * Loopback HTTP server emulating the Slack Web API subset territory-bot uses, the response_url
+ * sink and private file downloads, over the Workspace model.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Clock, systemClock } from '../../core/clock.js';
+import { demoWorkspace } from './demo.js';
+import { SlackApiError } from './errors.js';
+import type { SlackEmulator, SlackEmulatorOptions, SlackFaults, ViewAckOutcome } from './options.js';
+import type { RecordedCall, RecordedResponse } from './types.js';
+import { METHODS } from './web-api.js';
+import { Workspace } from './workspace.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Form fields @slack/web-api JSON-encodes (objects and arrays). */
+const JSON_FIELDS = new Set([
+  'blocks',
+  'attachments',
+  'view',
+  'metadata',
+  'unfurls',
+  'options',
+  'user_auth_blocks',
+]);
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseArgs(contentType: string, raw: string, query: URLSearchParams): Obj {
+  const args: Obj = {};
+  for (const [k, v] of query) args[k] = v;
+  if (contentType.includes('application/json')) {
+    if (raw.trim() === '') return args;
+    const parsed: unknown = JSON.parse(raw);
+    if (!isObj(parsed)) throw new SlackApiError('json_not_object');
+    return { ...args, ...parsed };
+  }
+  if (contentType.includes('multipart/form-data')) throw new SlackApiError('invalid_form_data');
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if (JSON_FIELDS.has(k) && /^\s*[[{]/.test(v)) {
+      try {
+        args[k] = JSON.parse(v);
+        continue;
+      } catch {
+        throw new SlackApiError(k === 'blocks' ? 'invalid_blocks_format' : 'invalid_json');
+      }
+    }
+    args[k] = v;
+  }
+  return args;
+}
+
+class Faults implements SlackFaults {
+  readonly rateLimits = new Map<string, { count: number; retryAfterSec: number }>();
+  readonly failures = new Map<string, { error: string; count: number }>();
+  readonly latency = new Map<string, number>();
+
+  rateLimit(method: string, opts: { count?: number; retryAfterSec?: number } = {}): void {
+    this.rateLimits.set(method, { count: opts.count ?? 1, retryAfterSec: opts.retryAfterSec ?? 1 });
+  }
+  failNext(method: string, error: string, count = 1): void {
+    this.failures.set(method, { error, count });
+  }
+  setLatency(ms: number, method?: string): void {
+    this.latency.set(method ?? '*', ms);
+  }
+  clear(): void {
+    this.rateLimits.clear();
+    this.failures.clear();
+    this.latency.clear();
+  }
+  /** Takes one pending rate-limit answer for `method`, if any. */
+  takeRateLimit(method: string): number | undefined {
+    const r = this.rateLimits.get(method);
+    if (!r || r.count <= 0) return undefined;
+    r.count -= 1;
+    if (r.count === 0) this.rateLimits.delete(method);
+    return r.retryAfterSec;
+  }
+  takeFailure(method: string): string | undefined {
+    const f = this.failures.get(method);
+    if (!f || f.count <= 0) return undefined;
+    f.count -= 1;
+    if (f.count === 0) this.failures.delete(method);
+    return f.error;
+  }
+  latencyFor(method: string): number {
+    return this.latency.get(method) ?? this.latency.get('*') ?? 0;
+  }
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const h = req.headers.authorization;
+  if (!h) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  return m?.[1];
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text);
+}
+
+export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
+  const clock: Clock = options.clock ?? systemClock;
+  const botToken = options.botToken ?? 'xoxb-emulator-token';
+  let baseUrl = '';
+  const ws = new Workspace(options.seed ?? demoWorkspace(), clock, {
+    chatWritePublic: options.chatWritePublic === true,
+    baseUrl: () => baseUrl,
+  });
+  const faults = new Faults();
+  if (options.latencyMs) faults.setLatency(options.latencyMs);
+  let calls: RecordedCall[] = [];
+  let responses: RecordedResponse[] = [];
+  const sse = new Set<ServerResponse>();
+
+  const record = (method: string, args: Obj, status: number, response: Obj) => {
+    const { token: _t, ...safeArgs } = args;
+    const call: RecordedCall = { method, args: safeArgs, status, response, at: clock.now() };
+    calls.push(call);
+    ws.events.emit('call', structuredClone(call));
+  };
+
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    url: URL,
+  ): Promise<void> {
+    const raw = (await readBody(req)).toString('utf8');
+    let args: Obj;
+    try {
+      args = parseArgs(String(req.headers['content-type'] ?? ''), raw, url.searchParams);
+    } catch (err) {
+      const error = err instanceof SlackApiError ? err.error : 'invalid_form_data';
+      record(method, {}, 200, { ok: false, error });
+      sendJson(res, 200, { ok: false, error });
+      return;
+    }
+    const delay = faults.latencyFor(method);
+    if (delay > 0) await sleep(delay);
+
+    const token = bearer(req) ?? (typeof args.token === 'string' ? args.token : undefined);
+    const answer = (status: number, body: Obj, headers: Record<string, string> = {}) => {
+      record(method, args, status, body);
+      sendJson(res, status, body, headers);
+    };
+    if (!token) return answer(200, { ok: false, error: 'not_authed' });
+    if (token !== botToken) return answer(200, { ok: false, error: 'invalid_auth' });
+
+    const retryAfter = faults.takeRateLimit(method);
+    if (retryAfter !== undefined) {
+      return answer(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+    }
+    const injected = faults.takeFailure(method);
+    if (injected) return answer(200, { ok: false, error: injected });
+
+    const handler = METHODS[method];
+    if (!handler) return answer(200, { ok: false, error: 'unknown_method', req_method: method });
+    try {
+      answer(200, { ok: true, ...handler(args, ws) });
+    } catch (err) {
+      if (err instanceof SlackApiError) return answer(200, { ok: false, error: err.error, ...err.extra });
+      answer(200, { ok: false, error: 'internal_error' });
+    }
+  }
+
+  async function handleResponseUrl(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    const raw = (await readBody(req)).toString('utf8');
+    let body: Obj;
+    try {
+      const parsed: unknown = raw.trim() === '' ? {} : JSON.parse(raw);
+      body = isObj(parsed) ? parsed : {};
+    } catch {
+      responses.push({ id, body: {}, status: 400, result: 'invalid_payload', at: clock.now() });
+      return sendText(res, 400, 'invalid_payload');
+    }
+    const { status, result } = ws.respond(id, body);
+    responses.push({ id, body, status, result, at: clock.now() });
+    sendText(res, status, status === 200 ? 'ok' : result);
+  }
+
+  function handleFile(req: IncomingMessage, res: ServerResponse, id: string): void {
+    // Slack serves url_private only to a token of the workspace; the emulator accepts the bot token.
+    if (bearer(req) !== botToken) {
+      sendText(res, 403, 'invalid_auth');
+      return;
+    }
+    const f = ws.getFile(id);
+    if (!f) {
+      sendText(res, 404, 'file_not_found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': f.mimetype, 'content-length': String(f.content.length) });
+    res.end(f.content);
+  }
+
+  const onChange = (change: unknown) => {
+    for (const r of sse) r.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
+  };
+  ws.events.on('change', onChange);
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const path = url.pathname;
+    const fail = (err: unknown) => {
+      if (!res.headersSent) sendText(res, 500, err instanceof Error ? err.message : 'error');
+    };
+    if (path.startsWith('/api/')) {
+      handleApi(req, res, decodeURIComponent(path.slice('/api/'.length)), url).catch(fail);
+    } else if (path.startsWith('/response/') && req.method === 'POST') {
+      handleResponseUrl(req, res, path.slice('/response/'.length)).catch(fail);
+    } else if (path.startsWith('/files/') && req.method === 'GET') {
+      handleFile(req, res, path.split('/')[2] ?? '');
+    } else if (path === '/_emulator/snapshot' && req.method === 'GET') {
+      sendJson(res, 200, ws.snapshot());
+    } else if (path === '/_emulator/events' && req.method === 'GET') {
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      res.write(': connected\n\n');
+      sse.add(res);
+      req.on('close', () => sse.delete(res));
+    } else {
+      sendText(res, 404, 'not_found');
+    }
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${host}:${port}`;
+
+  const applyViewAck = (viewId: string, body: unknown): ViewAckOutcome => {
+    const view = ws.getView(viewId);
+    if (!view) return { action: 'invalid', problems: [`view ${viewId} is not open`] };
+    if (body === undefined || body === '' || (isObj(body) && body.response_action === undefined)) {
+      ws.closeView(viewId);
+      return { action: 'close', problems: [] };
+    }
+    if (!isObj(body)) return { action: 'invalid', problems: ['ack body is not a JSON object'] };
+    try {
+      switch (body.response_action) {
+        case 'errors': {
+          const errors = isObj(body.errors) ? body.errors : {};
+          const inputIds = new Set(view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id));
+          // Slack only accepts errors keyed by input block_ids; anything else fails the submission.
+          const problems = Object.keys(errors)
+            .filter((k) => !inputIds.has(k))
+            .map((k) => `errors key "${k}" is not the block_id of an input block`);
+          ws.setViewErrors(
+            viewId,
+            Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, String(v)])),
+          );
+          return { action: 'errors', problems };
+        }
+        case 'update':
+          ws.replaceView(view, ws.validateView(body.view));
+          ws.setViewErrors(viewId, undefined);
+          return { action: 'update', problems: [] };
+        case 'push':
+          ws.setViewErrors(viewId, undefined);
+          ws.pushFor(view.user, ws.validateView(body.view));
+          return { action: 'push', problems: [] };
+        case 'clear':
+          ws.clearViews(view.user);
+          return { action: 'clear', problems: [] };
+        default:
+          return { action: 'invalid', problems: [`unknown response_action ${String(body.response_action)}`] };
+      }
+    } catch (err) {
+      if (err instanceof SlackApiError) {
+        const messages = (err.extra.response_metadata as { messages?: string[] } | undefined)?.messages ?? [];
+        return { action: 'invalid', problems: [err.error, ...messages] };
+      }
+      throw err;
+    }
+  };
+
+  const emulator: SlackEmulator = {
+    url: baseUrl,
+    apiUrl: `${baseUrl}/api/`,
+    botToken,
+    team: ws.team,
+    bot: ws.bot,
+    events: ws.events,
+    faults,
+    calls: (method) => structuredClone(method ? calls.filter((c) => c.method === method) : calls),
+    responses: () => structuredClone(responses),
+    resetCalls: () => {
+      calls = [];
+      responses = [];
+    },
+    snapshot: () => ws.snapshot(),
+    user: (id) => clone(ws.getUser(id)),
+    users: () => clone(ws.listUsers()),
+    channel: (id) => clone(ws.getChannel(id)),
+    channels: () => clone(ws.listChannels()),
+    usergroup: (id) => clone(ws.getUsergroup(id)),
+    messages: (channel) => clone(ws.listMessages(channel)),
+    thread: (channel, ts) => clone(ws.threadReplies(channel, ts)),
+    message: (channel, ts) => clone(ws.findMessage(channel, ts)),
+    ephemerals: (user, channel) => clone(ws.listEphemerals(user, channel)),
+    viewStack: (user) => clone(ws.viewStack(user)),
+    view: (id) => clone(ws.getView(id)),
+    file: (id) => {
+      const f = ws.getFile(id);
+      return f
+        ? { ...clone({ ...f, content: Buffer.alloc(0) }), content: Buffer.from(f.content) }
+        : undefined;
+    },
+    dmChannel: (user) => ws.dmChannel(user).id,
+    addUser: (u) => ws.addUser(u),
+    addChannel: (c) => clone(ws.createChannel(c)),
+    setBotMember: (c, m) => ws.setBotMember(c, m),
+    setChannelMembers: (c, m) => ws.setChannelMembers(c, m),
+    addUsergroup: (g) => ws.addUsergroup(g),
+    setUsergroupUsers: (id, users) => ws.setUsergroupUsers(id, users),
+    postAsUser: (user, channel, text, threadTs) => clone(ws.postAsUser(user, channel, text, threadTs)),
+    uploadFile: (user, name, content, mimetype) => ws.uploadFile(user, name, content, mimetype).id,
+    mintTrigger: (user) => ws.mintTrigger(user),
+    mintResponseUrl: (ctx) => ws.mintResponseUrl(ctx),
+    setViewState: (id, values) => ws.setViewState(id, values),
+    applyViewAck,
+    applyCommandAck: (ctx, body) => {
+      const message = typeof body === 'string' ? (body.trim() === '' ? undefined : { text: body }) : body;
+      if (!isObj(message)) return;
+      const input = {
+        ...(typeof message.text === 'string' ? { text: message.text } : {}),
+        ...(message.blocks !== undefined ? { blocks: message.blocks } : {}),
+      };
+      if (message.response_type === 'in_channel') ws.postScoped(ctx.channel, input, 'ack');
+      else ws.storeEphemeral(ctx.channel, ctx.user, input, 'ack');
+    },
+    closeView: (viewId) => clone(ws.closeView(viewId)),
+    close: async () => {
+      ws.events.off('change', onChange);
+      for (const r of sse) r.end();
+      sse.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return emulator;
+}
+
+function clone<T>(v: T): T {
+  return v === undefined ? v : structuredClone(v);
+}
