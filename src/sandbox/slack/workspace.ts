@@ -640,7 +640,8 @@ export class Workspace {
     prior?: EmuView,
   ): EmuView {
     const plain = (v: unknown) => (isObj(v) ? (clone(v) as EmuView['title']) : undefined);
-    const externalId = typeof input.external_id === 'string' ? input.external_id : '';
+    // An update that does not name an external_id keeps the one the view had.
+    const externalId = typeof input.external_id === 'string' ? input.external_id : (prior?.external_id ?? '');
     if (externalId) {
       const clash = [...this.views.values()].find((v) => v.external_id === externalId && v.id !== id);
       if (clash) throw new SlackApiError('duplicate_external_id');

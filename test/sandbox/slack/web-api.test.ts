@@ -1,0 +1,445 @@
+/** The emulator's Web API, driven by the real @slack/web-api WebClient. */
+import {
+  ErrorCode,
+  type WebAPIPlatformError,
+  type WebAPIRateLimitedError,
+  type WebClient,
+} from '@slack/web-api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/core/clock.js';
+import {
+  DEMO_IDS,
+  type SlackEmulator,
+  startSlackEmulator,
+  TRIGGER_TTL_MS,
+  type WorkspaceChange,
+} from '../../../src/sandbox/slack/index.js';
+import { webClient } from './harness.js';
+
+async function slackError(p: Promise<unknown>): Promise<{ error: string; data: Record<string, unknown> }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as WebAPIPlatformError;
+    expect(e.code).toBe(ErrorCode.PlatformError);
+    return { error: e.data.error, data: e.data as unknown as Record<string, unknown> };
+  }
+  throw new Error('expected a Slack platform error');
+}
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+
+describe('Slack emulator Web API', () => {
+  let emulator: SlackEmulator;
+  let client: WebClient;
+  let clock: ManualClock;
+
+  beforeEach(async () => {
+    clock = new ManualClock(Date.UTC(2026, 5, 1, 12, 0, 0));
+    emulator = await startSlackEmulator({ clock });
+    client = webClient(emulator);
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  it('answers auth.test for the bot token and invalid_auth for any other', async () => {
+    const me = await client.auth.test();
+    expect(me).toMatchObject({
+      ok: true,
+      user_id: emulator.bot.userId,
+      bot_id: emulator.bot.botId,
+      team_id: 'T0EMULATOR',
+    });
+    const wrong = webClient(emulator);
+    const other = new (wrong.constructor as typeof WebClient)('xoxb-wrong', {
+      slackApiUrl: emulator.apiUrl,
+      retryConfig: { retries: 0 },
+    });
+    expect((await slackError(other.auth.test())).error).toBe('invalid_auth');
+    const noToken = await fetch(`${emulator.apiUrl}auth.test`, { method: 'POST' });
+    expect(await noToken.json()).toEqual({ ok: false, error: 'not_authed' });
+  });
+
+  it('posts to a channel, threads replies, broadcasts, and records the calls', async () => {
+    const changes: WorkspaceChange[] = [];
+    emulator.events.on('change', (c) => changes.push(c));
+    const parent = await client.chat.postMessage({
+      channel: DEMO_IDS.sales,
+      text: 'Request #1 pending',
+      blocks: [section('*Request #1*')],
+    });
+    expect(parent).toMatchObject({ ok: true, channel: DEMO_IDS.sales });
+    expect(parent.ts).toMatch(/^\d{10}\.\d{6}$/);
+    expect(parent.message).toMatchObject({
+      text: 'Request #1 pending',
+      bot_id: emulator.bot.botId,
+      user: emulator.bot.userId,
+    });
+
+    const reply = await client.chat.postMessage({
+      channel: DEMO_IDS.sales,
+      thread_ts: parent.ts!,
+      text: 'done <@U0REP00001>',
+    });
+    const broadcast = await client.chat.postMessage({
+      channel: DEMO_IDS.sales,
+      thread_ts: parent.ts!,
+      text: 'also in channel',
+      reply_broadcast: true,
+    });
+
+    const top = emulator.messages(DEMO_IDS.sales);
+    expect(top.map((m) => m.text)).toEqual(['Request #1 pending', 'also in channel']);
+    expect(top[0]).toMatchObject({ reply_count: 2, latest_reply: broadcast.ts, thread_ts: parent.ts });
+    expect(top[0]!.blocks?.[0]?.block_id).toEqual(expect.any(String));
+    expect(emulator.thread(DEMO_IDS.sales, parent.ts!).map((m) => m.ts)).toEqual([reply.ts, broadcast.ts]);
+
+    const calls = emulator.calls('chat.postMessage');
+    expect(calls).toHaveLength(3);
+    expect(calls[0]!.args).toMatchObject({ channel: DEMO_IDS.sales, blocks: [section('*Request #1*')] });
+    expect(calls[0]!.args).not.toHaveProperty('token');
+    expect(calls[1]!.response).toMatchObject({ ok: true, ts: reply.ts });
+    expect(changes.filter((c) => c.kind === 'message_posted')).toHaveLength(3);
+  });
+
+  it('posts to a user id through the DM channel conversations.open returns', async () => {
+    const dm = await client.chat.postMessage({ channel: DEMO_IDS.rep, text: 'hello in DM' });
+    const opened = await client.conversations.open({ users: DEMO_IDS.rep });
+    expect(opened.channel?.id).toBe(dm.channel);
+    expect(opened).toMatchObject({ already_open: true });
+    expect(dm.channel).toMatch(/^D/);
+    expect(emulator.messages(dm.channel!).map((m) => m.text)).toEqual(['hello in DM']);
+    const info = await client.conversations.info({ channel: dm.channel! });
+    expect(info.channel).toMatchObject({ is_im: true, user: DEMO_IDS.rep });
+  });
+
+  it("answers Slack's errors for posting", async () => {
+    expect((await slackError(client.chat.postMessage({ channel: DEMO_IDS.random, text: 'x' }))).error).toBe(
+      'not_in_channel',
+    );
+    // A private channel the bot is not in does not exist for it.
+    expect((await slackError(client.chat.postMessage({ channel: DEMO_IDS.secret, text: 'x' }))).error).toBe(
+      'channel_not_found',
+    );
+    expect((await slackError(client.chat.postMessage({ channel: 'C0NOPE', text: 'x' }))).error).toBe(
+      'channel_not_found',
+    );
+    expect((await slackError(client.chat.postMessage({ channel: DEMO_IDS.sales, text: '' }))).error).toBe(
+      'no_text',
+    );
+    expect(
+      (await slackError(client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'x'.repeat(40_001) })))
+        .error,
+    ).toBe('msg_too_long');
+    const tooMany = Array.from({ length: 51 }, (_, i) => section(`line ${i}`));
+    const many = await slackError(
+      client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'x', blocks: tooMany }),
+    );
+    expect(many.error).toBe('invalid_blocks');
+    expect(JSON.stringify(many.data.response_metadata)).toContain('no more than 50 items');
+    const long = await slackError(
+      client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'x', blocks: [section('y'.repeat(3001))] }),
+    );
+    expect(long.error).toBe('invalid_blocks');
+    expect(emulator.messages(DEMO_IDS.sales)).toEqual([]);
+  });
+
+  it('posts to a public channel it has not joined with chat:write.public, or after conversations.join', async () => {
+    const pub = await startSlackEmulator({ clock, chatWritePublic: true });
+    try {
+      const c = webClient(pub);
+      await expect(c.chat.postMessage({ channel: DEMO_IDS.random, text: 'hi' })).resolves.toMatchObject({
+        ok: true,
+      });
+      expect((await slackError(c.chat.postMessage({ channel: DEMO_IDS.secret, text: 'x' }))).error).toBe(
+        'channel_not_found',
+      );
+    } finally {
+      await pub.close();
+    }
+    const joined = await client.conversations.join({ channel: DEMO_IDS.random });
+    expect(joined.channel).toMatchObject({ id: DEMO_IDS.random, is_member: true });
+    await expect(client.chat.postMessage({ channel: DEMO_IDS.random, text: 'hi' })).resolves.toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('updates a message in place and refuses what Slack refuses', async () => {
+    const posted = await client.chat.postMessage({
+      channel: DEMO_IDS.sales,
+      text: 'pending',
+      blocks: [section('pending')],
+    });
+    const updated = await client.chat.update({
+      channel: DEMO_IDS.sales,
+      ts: posted.ts!,
+      text: 'running 1/3',
+    });
+    expect(updated).toMatchObject({ ok: true, ts: posted.ts, text: 'running 1/3' });
+    const stored = emulator.message(DEMO_IDS.sales, posted.ts!)!;
+    expect(stored).toMatchObject({ text: 'running 1/3', editCount: 1 });
+    expect(stored.blocks).toHaveLength(1); // blocks omitted from chat.update are kept
+    await client.chat.update({ channel: DEMO_IDS.sales, ts: posted.ts!, text: 'done', blocks: [] });
+    expect(emulator.message(DEMO_IDS.sales, posted.ts!)).toMatchObject({ text: 'done', editCount: 2 });
+    expect(emulator.message(DEMO_IDS.sales, posted.ts!)?.blocks).toBeUndefined();
+    expect(emulator.messages(DEMO_IDS.sales)).toHaveLength(1);
+
+    expect(
+      (await slackError(client.chat.update({ channel: DEMO_IDS.sales, ts: '1.000001', text: 'x' }))).error,
+    ).toBe('message_not_found');
+    const human = emulator.postAsUser(DEMO_IDS.rep, DEMO_IDS.sales, 'my own words');
+    expect(
+      (await slackError(client.chat.update({ channel: DEMO_IDS.sales, ts: human.ts, text: 'x' }))).error,
+    ).toBe('cant_update_message');
+  });
+
+  it('posts ephemeral messages only to channel members, deletes and links messages', async () => {
+    const eph = await client.chat.postEphemeral({
+      channel: DEMO_IDS.sales,
+      user: DEMO_IDS.rep,
+      text: 'only you',
+    });
+    expect(eph.message_ts).toEqual(expect.any(String));
+    expect(emulator.ephemerals(DEMO_IDS.rep)).toMatchObject([{ channel: DEMO_IDS.sales, text: 'only you' }]);
+    expect(
+      (
+        await slackError(
+          client.chat.postEphemeral({ channel: DEMO_IDS.approvals, user: DEMO_IDS.rep, text: 'x' }),
+        )
+      ).error,
+    ).toBe('user_not_in_channel');
+
+    const posted = await client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'to delete' });
+    const link = await client.chat.getPermalink({ channel: DEMO_IDS.sales, message_ts: posted.ts! });
+    expect(link.permalink).toBe(
+      `https://territory-sandbox.slack.com/archives/${DEMO_IDS.sales}/p${posted.ts!.replace('.', '')}`,
+    );
+    await client.chat.delete({ channel: DEMO_IDS.sales, ts: posted.ts! });
+    expect(emulator.messages(DEMO_IDS.sales)).toEqual([]);
+    expect((await slackError(client.chat.delete({ channel: DEMO_IDS.sales, ts: posted.ts! }))).error).toBe(
+      'message_not_found',
+    );
+  });
+
+  it('answers users, user groups and conversation members', async () => {
+    const info = await client.users.info({ user: DEMO_IDS.manager });
+    expect(info.user).toMatchObject({
+      id: DEMO_IDS.manager,
+      name: 'mona.manager',
+      real_name: 'Mona Manager',
+      is_bot: false,
+    });
+    expect((await slackError(client.users.info({ user: 'U0NOBODY' }))).error).toBe('user_not_found');
+
+    const page1 = await client.users.list({ limit: 2 });
+    expect(page1.members).toHaveLength(2);
+    const page2 = await client.users.list({ limit: 10, cursor: page1.response_metadata!.next_cursor! });
+    expect(page2.response_metadata?.next_cursor).toBe('');
+    expect([...page1.members!, ...page2.members!].map((m) => m.id)).toContain(DEMO_IDS.ops);
+
+    expect(await client.usergroups.users.list({ usergroup: DEMO_IDS.approvers })).toMatchObject({
+      users: [DEMO_IDS.manager],
+    });
+    emulator.setUsergroupUsers(DEMO_IDS.approvers, [DEMO_IDS.manager, DEMO_IDS.ops]);
+    expect((await client.usergroups.users.list({ usergroup: DEMO_IDS.approvers })).users).toEqual([
+      DEMO_IDS.manager,
+      DEMO_IDS.ops,
+    ]);
+    expect((await slackError(client.usergroups.users.list({ usergroup: 'S0NOPE' }))).error).toBe(
+      'no_such_subteam',
+    );
+
+    const members = await client.conversations.members({ channel: DEMO_IDS.approvals });
+    expect(members.members).toEqual([DEMO_IDS.manager, emulator.bot.userId]);
+    const random = await client.conversations.info({ channel: DEMO_IDS.random });
+    expect(random.channel).toMatchObject({ name: 'random', is_member: false, is_private: false });
+  });
+
+  it('serves files.info and url_private to the bot token only', async () => {
+    const id = emulator.uploadFile(DEMO_IDS.rep, 'records.csv', 'record,territory\nLeads/1,West\n');
+    const info = await client.files.info({ file: id });
+    expect(info.file).toMatchObject({
+      id,
+      name: 'records.csv',
+      mimetype: 'text/csv',
+      size: 30,
+      user: DEMO_IDS.rep,
+    });
+    const url = info.file!.url_private!;
+    const ok = await fetch(url, { headers: { authorization: `Bearer ${emulator.botToken}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('record,territory\nLeads/1,West\n');
+    expect((await fetch(url)).status).toBe(403);
+    expect((await fetch(url, { headers: { authorization: 'Bearer xoxb-other' } })).status).toBe(403);
+    expect((await slackError(client.files.info({ file: 'F0NOPE' }))).error).toBe('file_not_found');
+  });
+
+  it('answers 429 with Retry-After for the next N calls of a rate-limited method', async () => {
+    emulator.faults.rateLimit('chat.postMessage', { count: 2, retryAfterSec: 7 });
+    const strict = webClient(emulator, { rejectRateLimitedCalls: true });
+    const err = (await strict.chat
+      .postMessage({ channel: DEMO_IDS.sales, text: 'a' })
+      .catch((e) => e)) as WebAPIRateLimitedError;
+    expect(err.code).toBe(ErrorCode.RateLimitedError);
+    expect(err.retryAfter).toBe(7);
+
+    const raw = await fetch(`${emulator.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${emulator.botToken}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ channel: DEMO_IDS.sales, text: 'b' }).toString(),
+    });
+    expect(raw.status).toBe(429);
+    expect(raw.headers.get('retry-after')).toBe('7');
+    expect(await raw.json()).toEqual({ ok: false, error: 'ratelimited' });
+
+    await expect(strict.chat.postMessage({ channel: DEMO_IDS.sales, text: 'c' })).resolves.toMatchObject({
+      ok: true,
+    });
+    expect(emulator.calls('chat.postMessage').map((c) => c.status)).toEqual([429, 429, 200]);
+    expect(emulator.messages(DEMO_IDS.sales).map((m) => m.text)).toEqual(['c']);
+  });
+
+  it('injects arbitrary platform errors', async () => {
+    emulator.faults.failNext('users.info', 'fatal_error');
+    expect((await slackError(client.users.info({ user: DEMO_IDS.rep }))).error).toBe('fatal_error');
+    await expect(client.users.info({ user: DEMO_IDS.rep })).resolves.toMatchObject({ ok: true });
+  });
+
+  describe('views', () => {
+    const modal = (title = 'Assign territory', extra: Record<string, unknown> = {}) => ({
+      type: 'modal' as const,
+      callback_id: 'assign',
+      title: { type: 'plain_text' as const, text: title },
+      submit: { type: 'plain_text' as const, text: 'Assign' },
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'record',
+          label: { type: 'plain_text', text: 'Record' },
+          element: { type: 'plain_text_input', action_id: 'record_input' },
+        },
+      ],
+      ...extra,
+    });
+
+    it('opens a modal with a fresh trigger_id, once', async () => {
+      const { triggerId } = emulator.mintTrigger(DEMO_IDS.rep);
+      const opened = await client.views.open({ trigger_id: triggerId, view: modal() });
+      expect(opened.view).toMatchObject({
+        callback_id: 'assign',
+        title: { text: 'Assign territory' },
+        state: { values: {} },
+      });
+      expect(opened.view?.id).toMatch(/^V/);
+      expect(opened.view?.hash).toEqual(expect.any(String));
+      expect(emulator.viewStack(DEMO_IDS.rep).map((v) => v.id)).toEqual([opened.view!.id]);
+      expect((await slackError(client.views.open({ trigger_id: triggerId, view: modal() }))).error).toBe(
+        'exchanged_trigger_id',
+      );
+    });
+
+    it('refuses an expired or unknown trigger_id', async () => {
+      const { triggerId } = emulator.mintTrigger(DEMO_IDS.rep);
+      clock.advance(TRIGGER_TTL_MS + 1);
+      expect((await slackError(client.views.open({ trigger_id: triggerId, view: modal() }))).error).toBe(
+        'expired_trigger_id',
+      );
+      expect((await slackError(client.views.open({ trigger_id: '123.456.abc', view: modal() }))).error).toBe(
+        'invalid_trigger_id',
+      );
+      expect(emulator.viewStack(DEMO_IDS.rep)).toEqual([]);
+    });
+
+    it('validates view limits with invalid_arguments', async () => {
+      const open = (view: Record<string, unknown>) =>
+        slackError(
+          client.views.open({
+            trigger_id: emulator.mintTrigger(DEMO_IDS.rep).triggerId,
+            view: view as never,
+          }),
+        );
+      const title = await open(modal('A title that is too long!'));
+      expect(title.error).toBe('invalid_arguments');
+      expect(JSON.stringify(title.data.response_metadata)).toContain('/view/title/text');
+      expect((await open(modal('ok', { submit: { type: 'plain_text', text: 'S'.repeat(25) } }))).error).toBe(
+        'invalid_arguments',
+      );
+      expect((await open(modal('ok', { private_metadata: 'm'.repeat(3001) }))).error).toBe(
+        'invalid_arguments',
+      );
+      const blocks = Array.from({ length: 101 }, (_, i) => section(`b${i}`));
+      expect((await open({ ...modal('ok'), blocks })).error).toBe('invalid_arguments');
+      expect((await open({ ...modal('ok'), submit: undefined })).error).toBe('invalid_arguments');
+    });
+
+    it('updates by view_id or external_id, guarded by hash', async () => {
+      const opened = await client.views.open({
+        trigger_id: emulator.mintTrigger(DEMO_IDS.rep).triggerId,
+        view: modal('Loading…', { external_id: 'req-1' }),
+      });
+      const v1 = opened.view!;
+      const updated = await client.views.update({ view_id: v1.id!, hash: v1.hash!, view: modal('Assign') });
+      expect(updated.view).toMatchObject({ id: v1.id, title: { text: 'Assign' } });
+      expect(updated.view?.hash).not.toBe(v1.hash);
+      expect(
+        (await slackError(client.views.update({ view_id: v1.id!, hash: v1.hash!, view: modal('Late') })))
+          .error,
+      ).toBe('hash_conflict');
+      const byExternal = await client.views.update({ external_id: 'req-1', view: modal('By external id') });
+      expect(byExternal.view?.id).toBe(v1.id);
+      expect(emulator.view(v1.id!)?.title.text).toBe('By external id');
+      expect((await slackError(client.views.update({ view_id: 'V0NOPE', view: modal() }))).error).toBe(
+        'not_found',
+      );
+    });
+
+    it('pushes at most two views on top of the root', async () => {
+      await client.views.open({
+        trigger_id: emulator.mintTrigger(DEMO_IDS.manager).triggerId,
+        view: modal('Root'),
+      });
+      await client.views.push({
+        trigger_id: emulator.mintTrigger(DEMO_IDS.manager).triggerId,
+        view: modal('Second'),
+      });
+      const third = await client.views.push({
+        trigger_id: emulator.mintTrigger(DEMO_IDS.manager).triggerId,
+        view: modal('Third'),
+      });
+      expect(third.view?.previous_view_id).toEqual(expect.any(String));
+      expect(
+        (
+          await slackError(
+            client.views.push({
+              trigger_id: emulator.mintTrigger(DEMO_IDS.manager).triggerId,
+              view: modal('Fourth'),
+            }),
+          )
+        ).error,
+      ).toBe('push_limit_reached');
+      expect(emulator.viewStack(DEMO_IDS.manager).map((v) => v.title.text)).toEqual([
+        'Root',
+        'Second',
+        'Third',
+      ]);
+    });
+  });
+
+  it('serves a JSON snapshot of the workspace', async () => {
+    const posted = await client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'parent' });
+    await client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'reply', thread_ts: posted.ts! });
+    const res = await fetch(`${emulator.url}/_emulator/snapshot`);
+    const snap = (await res.json()) as ReturnType<SlackEmulator['snapshot']>;
+    expect(snap.team.id).toBe('T0EMULATOR');
+    expect(snap.users.map((u) => u.role)).toEqual(expect.arrayContaining(['rep', 'manager', 'ops', 'bot']));
+    expect(snap.channels.find((c) => c.id === DEMO_IDS.sales)?.messages.map((m) => m.text)).toEqual([
+      'parent',
+    ]);
+    expect(snap.threads[`${DEMO_IDS.sales}:${posted.ts}`]?.map((m) => m.text)).toEqual(['reply']);
+    expect(snap.channels.find((c) => c.id === DEMO_IDS.random)?.botMember).toBe(false);
+  });
+});
