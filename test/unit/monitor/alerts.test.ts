@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { type AlertEvaluation, AlertLifecycle, planAlerts } from '../../../src/core/monitor/alerts.js';
 import {
+  type AffectedTerritory,
   ALL_KINDS,
   type AlertCondition,
   type AlertKind,
@@ -15,16 +16,17 @@ import type { Store } from '../../../src/core/store/types.js';
 import { ID } from './fake-zoho.js';
 import { RecordingNotifier } from './recording-notifier.js';
 
+type Territoryish = AffectedTerritory & { id: string };
 const HOUR = 3600_000;
 const user = { id: '3652397000000200001', name: 'Territory Bot', email: 'territory-bot@zylker.com' };
-const usWest = { id: ID.usWest, name: 'US West', modules: [] };
-const oregon = { id: ID.oregon, name: 'Oregon', modules: [] };
+const usWest: Territoryish = { id: ID.usWest, name: 'US West', modules: [] };
+const oregon: Territoryish = { id: ID.oregon, name: 'Oregon', modules: [] };
 const deleted = territoryDeleted(
   oregon,
   { file: 'routing.yaml', line: 2 },
   'reading it answers INVALID_DATA',
 );
-const notMember = (...affected: (typeof usWest)[]) =>
+const notMember = (...affected: Territoryish[]) =>
   apiUserNotMember(usWest, affected.length ? affected : [usWest], user, { id: ID.us, name: 'US' });
 const outside = apiUserOutsideHierarchy(user, { id: ID.root, name: 'Zylker' });
 
