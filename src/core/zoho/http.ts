@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import { ZohoApiError, ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
 import type { Limiter } from './limiter.js';
 import { errorEnvelopeSchema } from './schemas.js';
-import { errorSummary, type TokenManager } from './token.js';
+import { type AccessToken, errorSummary, type TokenManager } from './token.js';
 
 export interface ResolvedRetry {
   attempts: number;
@@ -67,9 +67,11 @@ export class ZohoHttp {
     let attempt = 0;
     for (;;) {
       attempt += 1;
-      const token = await this.o.tokens.getToken();
+      let token: AccessToken | null = null;
       try {
-        return await this.o.limiter.run(() => this.once(req, token.accessToken, token.apiDomain, attempt));
+        token = await this.tokens();
+        const { accessToken, apiDomain } = token;
+        return await this.o.limiter.run(() => this.once(req, accessToken, apiDomain, attempt));
       } catch (err) {
         if (err instanceof TokenRejected) {
           // DESIGN.md §1: 401 INVALID_TOKEN -> refresh once and retry once.
@@ -80,7 +82,7 @@ export class ZohoHttp {
             );
           }
           refreshedAfter401 = true;
-          this.o.tokens.invalidate(token.accessToken);
+          if (token) this.o.tokens.invalidate(token.accessToken);
           attempt -= 1; // the auth retry does not use up a transient-failure attempt
           continue;
         }
@@ -93,6 +95,16 @@ export class ZohoHttp {
         );
         await retry.sleep(delay);
       }
+    }
+  }
+
+  /** A network failure while refreshing is retried like any other (each try uses refresh budget). */
+  private async tokens(): Promise<AccessToken> {
+    try {
+      return await this.o.tokens.getToken();
+    } catch (err) {
+      if (err instanceof ZohoNetworkError) throw new Retryable(err);
+      throw err;
     }
   }
 

@@ -93,16 +93,22 @@ export function fakeZoho(): FakeZoho {
   let issued = 0;
   let tokenHandler: (n: number) => Reply = (n) => ({ status: 200, body: tokenBody(n) });
 
-  accounts
-    .intercept({ path: () => true, method: () => true })
-    .reply((opts) => {
-      tokenCalls.push(toSeen(opts));
-      const r = tokenHandler(tokenCalls.length);
-      const b = r.body as { access_token?: string } | undefined;
-      if (b?.access_token) issued += 1;
-      return { statusCode: r.status, data: JSON.stringify(r.body ?? {}) };
-    })
-    .persist();
+  // Registered on first client(), so a test can put one-off interceptors (errors) in front of it.
+  let accountsServed = false;
+  const serveAccounts = () => {
+    if (accountsServed) return;
+    accountsServed = true;
+    accounts
+      .intercept({ path: () => true, method: () => true })
+      .reply((opts) => {
+        tokenCalls.push(toSeen(opts));
+        const r = tokenHandler(tokenCalls.length);
+        const b = r.body as { access_token?: string } | undefined;
+        if (b?.access_token) issued += 1;
+        return { statusCode: r.status, data: JSON.stringify(r.body ?? {}) };
+      })
+      .persist();
+  };
 
   const fake: FakeZoho = {
     agent,
@@ -129,6 +135,7 @@ export function fakeZoho(): FakeZoho {
       tokenHandler = handler;
     },
     client(extra = {}) {
+      serveAccounts();
       return new ZohoClient({
         accountsUrl: ACCOUNTS,
         clientId: 'cid',

@@ -205,6 +205,20 @@ describe('ZohoHttp (through ZohoClient)', () => {
     await f2.agent.close();
   });
 
+  it('a network error on the token endpoint is retried like an API network error', async () => {
+    fake = fakeZoho();
+    fake.accounts
+      .intercept({ path: '/oauth/v2/token', method: 'POST' })
+      .replyWithError(new Error('ECONNRESET'));
+    fake.serve(ok);
+    const client = fake.client();
+    const t = await client.getTerritory(ROOT);
+    expect(t.id).toBe(ROOT);
+    expect(fake.agent.pendingInterceptors()).toEqual([]); // the one-off failure was used
+    expect(fake.tokenCalls).toHaveLength(1); // and the retry reached the scripted endpoint
+    expect(client.tokens.refreshesInWindow).toBe(2); // both tries count against Zoho's budget
+  });
+
   it('timeout: an answer slower than requestTimeoutMs counts as a network failure and is retried', async () => {
     fake = fakeZoho();
     fake.api
