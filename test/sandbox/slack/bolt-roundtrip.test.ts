@@ -2,7 +2,7 @@
  * A tiny real Bolt app (HTTP receiver, signature verification on) behind the driver, talking to
  * the emulator through its WebClient: commands, messages, threads, edits, buttons, response_url.
  */
-import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, BlockButtonAction } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { DEMO_IDS, DriverInputError, RESPONSE_URL_TTL_MS } from '../../../src/sandbox/slack/index.js';
@@ -110,10 +110,10 @@ describe('Bolt app through the emulator and the driver', () => {
               await ack({ text: `unknown: ${command.text}` });
           }
         });
-        app.action<ButtonAction>('approve', async ({ ack, body, action, client }) => {
+        app.action<BlockButtonAction>('approve', async ({ ack, body, action, client }) => {
           await ack();
-          seen.actions.push(body as BlockAction);
-          const b = body as BlockAction;
+          seen.actions.push(body);
+          const b = body;
           await client.chat.update({
             channel: b.channel!.id,
             ts: b.message!.ts,
@@ -128,7 +128,7 @@ describe('Bolt app through the emulator and the driver', () => {
             text: 'approved',
           });
         });
-        app.action<ButtonAction>('reject', async ({ ack, respond }) => {
+        app.action<BlockButtonAction>('reject', async ({ ack, respond }) => {
           await ack();
           await respond({ replace_original: true, text: 'Rejected' });
         });
