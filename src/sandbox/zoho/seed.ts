@@ -375,7 +375,8 @@ interface RecordPlan {
   counts: Record<ZohoModule, number>;
   /** Territories records may be assigned to (usually leaves). */
   targets: SeedTerritory[];
-  apiUserId: string;
+  /** Who made the manual assignments already in the org. */
+  assignedById: string;
   ownerIds: string[];
   /** Share of records carrying territories at all. */
   assignedShare: number;
@@ -400,7 +401,7 @@ function buildRecords(plan: RecordPlan, rand: () => number): SeedRecord[] {
           territories.push({
             territoryId: t.id,
             assigned: auto ? 'automatically' : 'manually',
-            assignedById: auto ? null : plan.apiUserId,
+            assignedById: auto ? null : plan.assignedById,
             assignedTime: zohoTime(created + 60_000),
           });
         }
@@ -501,7 +502,7 @@ export function demoSeed(): SimSeed {
     {
       counts: { Accounts: 100, Contacts: 100, Leads: 80, Deals: 80 },
       targets: leaves,
-      apiUserId: apiUser.id,
+      assignedById: ceo.id,
       ownerIds: users.filter((u) => u.role.id === ROLES.rep.id && u.status === 'active').map((u) => u.id),
       assignedShare: 0.5,
       ruleShare: 0.25,
@@ -584,7 +585,7 @@ export function bigSeed(options: BigSeedOptions = {}): SimSeed {
     {
       counts: { Accounts: perModule, Contacts: perModule, Leads: perModule, Deals: perModule },
       targets: [],
-      apiUserId: apiUser.id,
+      assignedById: ceo.id,
       ownerIds: users.map((u) => u.id),
       assignedShare: 0,
       ruleShare: 0,

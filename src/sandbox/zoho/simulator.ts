@@ -50,6 +50,7 @@ interface FaultState {
 }
 
 const REDACTED = '[Redacted]';
+const TOO_MANY_MESSAGE = 'The number of API requests or concurrent calls exceeded the limit';
 
 function redactForm(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
@@ -208,7 +209,12 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     return reply;
   };
 
-  const handleApi = async (req: IncomingMessage, url: URL, raw: string): Promise<Reply> => {
+  const handleApi = async (
+    req: IncomingMessage,
+    url: URL,
+    raw: string,
+    overLimit: boolean,
+  ): Promise<Reply> => {
     const method = req.method ?? 'GET';
     const path = url.pathname.slice(API_PREFIX.length) || '/';
     const matches = ROUTES.map((r) => ({ r, m: r.pattern.exec(path) })).filter((x) => x.m !== null);
@@ -231,24 +237,15 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
         return fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
       }
       if (!hit) return fail(400, 'INVALID_REQUEST_METHOD', 'The http request method type is not a valid one');
+      // Zoho's concurrency limit per org/app (zoho-api.md §11.2): excess calls answer 429.
+      if (overLimit) return fail(429, 'TOO_MANY_REQUESTS', TOO_MANY_MESSAGE);
       const injected = faults.failNext.find((f) => !f.pathPrefix || path.startsWith(f.pathPrefix));
       if (injected) {
         injected.count -= 1;
         if (injected.count <= 0) faults.failNext.splice(faults.failNext.indexOf(injected), 1);
         return injected.status === 429
-          ? fail(
-              429,
-              'TOO_MANY_REQUESTS',
-              'The number of API requests or concurrent calls exceeded the limit',
-            )
+          ? fail(429, 'TOO_MANY_REQUESTS', TOO_MANY_MESSAGE)
           : fail(500, 'INTERNAL_ERROR', 'Internal server error occurred.');
-      }
-      if (faults.concurrencyLimit !== null && inFlight > faults.concurrencyLimit) {
-        return fail(
-          429,
-          'TOO_MANY_REQUESTS',
-          'The number of API requests or concurrent calls exceeded the limit',
-        );
       }
       const scopes = tokens.check(req.headers.authorization);
       if (!scopes) return fail(401, 'INVALID_TOKEN', 'invalid oauth token');
@@ -292,20 +289,23 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const isAdmin = url.pathname === '/__sim' || url.pathname.startsWith('/__sim/');
     const isApi = !isAdmin && !url.pathname.startsWith('/oauth/');
-    if (isApi) {
+    // A call over the concurrency limit is turned away at once and does not occupy a slot.
+    const overLimit = isApi && faults.concurrencyLimit !== null && inFlight >= faults.concurrencyLimit;
+    const counted = isApi && !overLimit;
+    if (counted) {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
     }
     (async () => {
       const raw = await readBody(req);
       if (isAdmin) return handleAdmin(sim, req.method ?? 'GET', url, raw);
-      if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+      if (faults.latencyMs > 0 && !overLimit) await sleep(faults.latencyMs);
       if (url.pathname.startsWith('/oauth/v2/token')) return handleToken(req, url, raw);
-      return handleApi(req, url, raw);
+      return handleApi(req, url, raw, overLimit);
     })()
       .catch((err: unknown) => fail(500, 'INTERNAL_ERROR', `Internal server error occurred. ${String(err)}`))
       .then((reply) => {
-        if (isApi) inFlight -= 1;
+        if (counted) inFlight -= 1;
         send(res, reply);
       });
   });
