@@ -152,16 +152,21 @@ export class JobTracker {
     touched: Set<string>,
   ): Promise<void> {
     const ids = [...new Set(jobs.map((j) => j.recordId))];
-    let busy: Set<string>;
-    let records = new Map<string, ZohoRecord>();
-    let idle: string[] = [];
+    const verdicts: Array<{ job: JobRecord; verdict: JobVerdict }> = [];
     try {
       result.calls += 1;
-      busy = new Set((await this.deps.api.getPendingJobs(module, ids)).map((p) => p.recordId));
-      idle = ids.filter((id) => !busy.has(id));
+      const busy = new Set((await this.deps.api.getPendingJobs(module, ids)).map((p) => p.recordId));
+      const idle = ids.filter((id) => !busy.has(id));
+      let records = new Map<string, ZohoRecord>();
       if (idle.length > 0) {
         result.calls += 1;
         records = new Map((await this.deps.api.getRecords(module, idle)).map((r) => [r.id, r]));
+      }
+      for (const job of jobs) {
+        const pending = busy.has(job.recordId);
+        const record = pending ? undefined : (records.get(job.recordId) ?? null);
+        const seen = { pending, record, rechecked: this.rechecked.has(job.id) };
+        verdicts.push({ job, verdict: judgeJob(job, seen, now, this.schedule) });
       }
     } catch (err) {
       this.logger.warn({ err, module, records: ids.length }, 'job status check failed; polling again later');
@@ -170,68 +175,55 @@ export class JobTracker {
           now >= job.deadlineAt
             ? { kind: 'unconfirmed', code: JobCodes.timeout, message: timeoutMessage(job) }
             : { kind: 'wait', nextPollAt: nextPollAt(now, job.polls + 1, job.deadlineAt, this.schedule) };
-        await this.apply(job, verdict, now, result, touched);
+        verdicts.push({ job, verdict });
       }
-      return;
     }
-    const read = new Set(idle);
-    for (const job of jobs) {
-      const pending = busy.has(job.recordId);
-      const record = pending || !read.has(job.recordId) ? undefined : (records.get(job.recordId) ?? null);
-      const verdict = judgeJob(
-        job,
-        { pending, record, rechecked: this.rechecked.has(job.id) },
-        now,
-        this.schedule,
-      );
-      await this.apply(job, verdict, now, result, touched);
-    }
+    await this.apply(verdicts, now, result, touched);
   }
 
+  /** Stores the jobs' verdicts and moves their items on (one item read per request, not per job). */
   private async apply(
-    job: JobRecord,
-    verdict: JobVerdict,
+    verdicts: ReadonlyArray<{ job: JobRecord; verdict: JobVerdict }>,
     now: number,
     result: PollRoundResult,
     touched: Set<string>,
   ): Promise<void> {
     const { store } = this.deps;
-    const polls = job.polls + 1;
-    if (verdict.kind === 'wait') {
-      if (verdict.recheck) this.rechecked.add(job.id);
-      await store.updateJob(job.id, { polls, nextPollAt: verdict.nextPollAt }, now);
-      result.waiting += 1;
-      return;
+    const settled = new Map<
+      string,
+      Array<{ job: JobRecord; verdict: Exclude<JobVerdict, { kind: 'wait' }> }>
+    >();
+    for (const { job, verdict } of verdicts) {
+      const polls = job.polls + 1;
+      if (verdict.kind === 'wait') {
+        if (verdict.recheck) this.rechecked.add(job.id);
+        await store.updateJob(job.id, { polls, nextPollAt: verdict.nextPollAt }, now);
+        result.waiting += 1;
+        continue;
+      }
+      this.rechecked.delete(job.id);
+      await store.updateJob(job.id, { state: verdict.kind, polls }, now);
+      result[verdict.kind] += 1;
+      const list = settled.get(job.requestId);
+      if (list) list.push({ job, verdict });
+      else settled.set(job.requestId, [{ job, verdict }]);
     }
-    this.rechecked.delete(job.id);
-    await store.updateJob(job.id, { state: verdict.kind, polls }, now);
-    result[verdict.kind] += 1;
-    const item = await store.getItem(job.requestId, job.seq);
-    if (!item) return;
-    const phaseOne = job.operation === 'remove' && item.action === 'move';
-    // Only the item waiting on this very job moves: a late answer never overwrites a newer state.
-    const expect: ItemState[] = phaseOne ? ['removing'] : ['scheduled', 'sending', 'removing'];
-    if (item.jobId !== null && item.jobId !== job.jobId) return;
-    let patch: ItemPatch;
-    if (verdict.kind === 'done') {
-      patch = phaseOne
-        ? {
-            state: 'pending_assign',
-            jobId: null,
-            code: 'REMOVED_OLD',
-            message: 'The old territories are removed; assigning the new one',
-          }
-        : { state: 'done', code: 'CONFIRMED', message: confirmedMessage(job), after: verdict.after };
-    } else {
-      const prefix = phaseOne ? 'Could not remove the old territories first: ' : '';
-      patch = {
-        state: verdict.kind,
-        code: verdict.code,
-        message: prefix + verdict.message,
-        ...(verdict.kind === 'failed' && verdict.after ? { after: verdict.after } : {}),
-      };
+    for (const [requestId, list] of settled) {
+      const items = await store.listItems(requestId, { states: WAITING_ON_JOB });
+      const bySeq = new Map(items.map((it) => [it.seq, it]));
+      for (const { job, verdict } of list) {
+        const item = bySeq.get(job.seq);
+        // Only the item waiting on this very job moves: a late answer never overwrites a newer state.
+        if (!item || (item.jobId !== null && item.jobId !== job.jobId)) continue;
+        const phaseOne = job.operation === 'remove' && item.action === 'move';
+        if (phaseOne && item.state !== 'removing') continue;
+        if (
+          await store.updateItem(requestId, job.seq, itemPatch(job, verdict, phaseOne), [item.state], now)
+        ) {
+          touched.add(requestId);
+        }
+      }
     }
-    if (await store.updateItem(job.requestId, job.seq, patch, expect, now)) touched.add(job.requestId);
   }
 
   private async afterSettled(requestId: string): Promise<void> {
@@ -276,6 +268,33 @@ export class JobTracker {
     }
     this.sleep(delay);
   }
+}
+
+/** Item states that wait on a tracked job (`sending`: stopped between storing the job and the item). */
+const WAITING_ON_JOB: ItemState[] = ['scheduled', 'removing', 'sending'];
+
+function itemPatch(
+  job: JobRecord,
+  verdict: Exclude<JobVerdict, { kind: 'wait' }>,
+  phaseOne: boolean,
+): ItemPatch {
+  if (verdict.kind === 'done') {
+    return phaseOne
+      ? {
+          state: 'pending_assign',
+          jobId: null,
+          code: 'REMOVED_OLD',
+          message: 'The old territories are removed; assigning the new one',
+        }
+      : { state: 'done', code: 'CONFIRMED', message: confirmedMessage(job), after: verdict.after };
+  }
+  const prefix = phaseOne ? 'Could not remove the old territories first: ' : '';
+  return {
+    state: verdict.kind,
+    code: verdict.code,
+    message: prefix + verdict.message,
+    ...(verdict.kind === 'failed' && verdict.after ? { after: verdict.after } : {}),
+  };
 }
 
 function confirmedMessage(job: JobRecord): string {

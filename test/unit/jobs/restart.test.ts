@@ -1,0 +1,223 @@
+/**
+ * A restart in the middle of a bulk: a new engine and tracker on the same store file (and the
+ * same Zoho) pick up where the dead process stopped. Nothing is lost, nothing is applied twice.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createAssignmentService } from '../../../src/core/assignment/engine-service.js';
+import { finishIfComplete } from '../../../src/core/jobs/finish.js';
+import { openStore } from '../../../src/core/store/index.js';
+import type { Store } from '../../../src/core/store/types.js';
+import { FakeZoho } from './fake-zoho.js';
+import {
+  ManualTime,
+  RecordingNotifier,
+  recordId,
+  seedRequest,
+  silentLogger,
+  territoryId,
+} from './helpers.js';
+
+const T1 = territoryId(1);
+let dir: string;
+let stores: Store[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'engine-restart-'));
+});
+afterEach(async () => {
+  for (const s of stores) await s.close().catch(() => {});
+  stores = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function boot(zoho: FakeZoho, time: ManualTime, concurrency = 1) {
+  const store = await openStore(`sqlite:${join(dir, 'bot.db')}`);
+  stores.push(store);
+  const notifier = new RecordingNotifier();
+  const service = createAssignmentService({
+    api: zoho,
+    store,
+    notifier,
+    clock: time.clock,
+    logger: silentLogger,
+    timers: time,
+    random: () => 0.5,
+    concurrency,
+  });
+  return { store, notifier, ...service };
+}
+
+const flush = () => new Promise((r) => setImmediate(r));
+
+async function until(check: () => Promise<boolean>) {
+  for (let i = 0; i < 500 && !(await check()); i++) await flush();
+}
+
+function bulk(n: number) {
+  return Array.from({ length: n }, (_, i) => ({ recordId: recordId(i), territoryIds: [T1] }));
+}
+
+describe('restart in the middle of a bulk', () => {
+  it('Zoho took the batch but the answer was lost: the pending jobs are adopted, not resent', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    for (let i = 0; i < 250; i++) zoho.addRecord('Accounts', recordId(i));
+    zoho.jobPolls = 1;
+    zoho.scriptCall('assign', 2, { kind: 'apply-then-hang' });
+
+    const first = await boot(zoho, time);
+    const id = await seedRequest(first.store, bulk(250));
+    void first.engine.run(id); // never resolves: the process "dies" in the second call
+    await zoho.hung;
+    await until(async () => ((await first.store.countItemsByState(id)).sending ?? 0) === 100);
+    expect(await first.store.countItemsByState(id)).toEqual({ scheduled: 100, sending: 100, pending: 50 });
+
+    const second = await boot(zoho, time);
+    const resumed = await second.engine.resume();
+    expect(resumed).toEqual([id]);
+    // Checked first: one feature-info call for the 100 in-flight records, then only the 50 unsent went out.
+    expect(zoho.callsOf('pending').map((c) => c.ids.length)).toEqual([100]);
+    expect(zoho.callsOf('assign').map((c) => c.ids.length)).toEqual([100, 100, 50]);
+    expect([...zoho.sentCount('assign').values()].every((n) => n === 1)).toBe(true);
+    expect(zoho.sentCount('assign').size).toBe(250);
+    expect(await second.store.countItemsByState(id)).toEqual({ scheduled: 250 });
+    expect(await second.store.listJobs(id)).toHaveLength(250);
+
+    for (let round = 0; round < 5 && (await second.store.nextJobPollAt()) !== null; round++) {
+      time.clock.advance(60_000);
+      await second.tracker.pollOnce();
+      await second.engine.idle();
+    }
+    expect(await second.store.countItemsByState(id)).toEqual({ done: 250 });
+    expect((await second.store.getRequest(id))!.state).toBe('done');
+    expect(second.notifier.count('finished', id)).toBe(1);
+    for (let i = 0; i < 250; i += 50) expect(zoho.recordTerritories('Accounts', recordId(i))).toEqual([T1]);
+  });
+
+  it('the call never reached Zoho: the records are checked, then sent once', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    for (let i = 0; i < 150; i++) zoho.addRecord('Accounts', recordId(i));
+    zoho.scriptCall('assign', 2, { kind: 'hang' });
+
+    const first = await boot(zoho, time);
+    const id = await seedRequest(first.store, bulk(150));
+    void first.engine.run(id);
+    await zoho.hung;
+
+    const second = await boot(zoho, time);
+    await second.engine.resume();
+    const lost = Array.from({ length: 50 }, (_, i) => recordId(100 + i));
+    // feature-info, then the records, then the resend: in that order, for exactly those records.
+    expect(zoho.calls.slice(2).map((c) => [c.method, c.ids.length])).toEqual([
+      ['pending', 50],
+      ['records', 50],
+      ['assign', 50],
+    ]);
+    expect(zoho.calls.at(-1)!.ids).toEqual(lost);
+    expect(await second.store.countItemsByState(id)).toEqual({ scheduled: 150 });
+    time.clock.advance(2_000);
+    await second.tracker.pollOnce();
+    await second.engine.idle();
+    expect(await second.store.countItemsByState(id)).toEqual({ done: 150 });
+    expect(zoho.recordTerritories('Accounts', recordId(120))).toEqual([T1]);
+  });
+
+  it('died after storing the job rows but before marking the items: no Zoho call at all on resume', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    for (let i = 0; i < 20; i++) zoho.addRecord('Accounts', recordId(i));
+    const first = await boot(zoho, time);
+    const id = await seedRequest(first.store, bulk(20));
+    await first.engine.run(id);
+    // Rewind the items to the moment between createJobs and the item updates.
+    await first.store.updateItems(id, [...Array(20).keys()], { state: 'sending', jobId: null });
+    const calls = zoho.calls.length;
+
+    const second = await boot(zoho, time);
+    await second.engine.resume();
+    expect(zoho.calls.length).toBe(calls);
+    const items = await second.store.listItems(id);
+    const jobs = await second.store.listJobs(id);
+    expect(items.every((it, i) => it.state === 'scheduled' && it.jobId === jobs[i]!.jobId)).toBe(true);
+    time.clock.advance(2_000);
+    await second.tracker.pollOnce();
+    await second.engine.idle();
+    expect(await second.store.countItemsByState(id)).toEqual({ done: 20 });
+  });
+
+  it('an approved request that never started is started on resume; a finished one is left alone', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    zoho.addRecord('Accounts', recordId(0));
+    const first = await boot(zoho, time);
+    const id = await seedRequest(first.store, bulk(1));
+    const done = await seedRequest(first.store, bulk(1), { state: 'done' });
+    const second = await boot(zoho, time);
+    expect(await second.engine.resume()).toEqual([id]);
+    expect((await second.store.getRequest(id))!.state).toBe('running');
+    expect((await second.store.getRequest(done))!.state).toBe('done');
+    expect(zoho.callsOf('assign')).toHaveLength(1);
+  });
+});
+
+describe('finishing', () => {
+  it('requestFinished is called exactly once when engine and tracker race to finish', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    zoho.addRecord('Accounts', recordId(0));
+    const { store, notifier, engine } = await boot(zoho, time);
+    const id = await seedRequest(store, bulk(1));
+    await engine.run(id);
+    await store.updateItem(id, 0, { state: 'done' });
+    const deps = { store, notifier, clock: time.clock, logger: silentLogger };
+    const won = await Promise.all([
+      finishIfComplete(deps, id),
+      finishIfComplete(deps, id),
+      engine.advance(id).then(() => false),
+      finishIfComplete(deps, id),
+    ]);
+    expect(won.filter(Boolean).length).toBeLessThanOrEqual(1);
+    expect(notifier.count('finished', id)).toBe(1);
+    expect((await store.getRequest(id))!.state).toBe('done');
+  });
+});
+
+describe('timer-driven tracker (vitest fake timers)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('start() polls when jobs fall due, nudge() wakes it for new jobs, stop() ends the loop', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 9), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const zoho = new FakeZoho([T1]);
+    for (let i = 0; i < 3; i++) zoho.addRecord('Accounts', recordId(i));
+    zoho.jobPolls = 1;
+    const store = await openStore('sqlite::memory:');
+    stores.push(store);
+    const notifier = new RecordingNotifier();
+    const { engine, start, stop } = createAssignmentService({
+      api: zoho,
+      store,
+      notifier,
+      clock: { now: () => Date.now() },
+      logger: silentLogger,
+    });
+    await start();
+    const id = await seedRequest(store, bulk(3), { now: Date.now() });
+    await engine.run(id);
+    expect(zoho.callsOf('pending')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(2_000); // first poll: still pending
+    expect(zoho.callsOf('pending')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(4_000); // second poll: done and confirmed
+    expect(zoho.callsOf('records')).toHaveLength(1);
+    await engine.idle();
+    expect((await store.getRequest(id))!.state).toBe('done');
+    await stop();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(zoho.callsOf('pending')).toHaveLength(2);
+  });
+});
