@@ -304,7 +304,7 @@ export class ZohoClient implements ZohoApi {
           },
         });
         // Never branch on the HTTP status alone (202/207/400 all carry per-record data[]).
-        return matchOutcomes(part, parse(writeResponseSchema, res, path).data);
+        return matchOutcomes(part, parse(writeResponseSchema, res, path).data, res.status);
       }),
     );
     const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -353,6 +353,7 @@ function chunkFailure(change: TerritoryChange, err: unknown): WriteOutcome {
 export function matchOutcomes(
   inputs: readonly TerritoryChange[],
   items: readonly WriteItemWire[],
+  httpStatus = 0,
 ): WriteOutcome[] {
   const byInput: (WriteItemWire | undefined)[] = new Array(inputs.length).fill(undefined);
   const usedItems = new Set<number>();
@@ -361,7 +362,7 @@ export function matchOutcomes(
     const id = item.details?.id;
     if (id === undefined || id === null) return;
     if (typeof id !== 'string') {
-      throw new ZohoResponseError('Zoho returned a non-string record id in a write result', 0);
+      throw new ZohoResponseError('Zoho returned a non-string record id in a write result', httpStatus);
     }
     const target = inputs.findIndex((c, i) => c.recordId === id && byInput[i] === undefined);
     if (target >= 0) {

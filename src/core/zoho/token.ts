@@ -37,6 +37,8 @@ export interface AccessToken {
   apiDomain: string;
   scopes: string[] | null;
   expiresAt: number;
+  /** When to refresh ahead: `refreshAheadMs` before expiry, but never before half the lifetime. */
+  refreshAt: number;
 }
 
 const DEFAULT_LIFETIME_SEC = 3600;
@@ -81,7 +83,7 @@ export class TokenManager {
   /** A usable access token: the cached one, or a fresh one (single-flight refresh). */
   async getToken(): Promise<AccessToken> {
     const cur = this.current;
-    if (cur && this.clock.now() < cur.expiresAt - this.refreshAheadMs) return cur;
+    if (cur && this.clock.now() < cur.refreshAt) return cur;
     try {
       return await this.refreshShared();
     } catch (err) {
@@ -180,11 +182,15 @@ export class TokenManager {
     // Zoho signals failure with HTTP 200 and no access_token: check the body, not the status.
     if (!body.access_token) throw tokenError(body, status);
 
+    const now = this.clock.now();
+    const lifetime = lifetimeMs(body);
     const token: AccessToken = {
       accessToken: body.access_token,
       apiDomain: (o.apiDomain || body.api_domain || '').replace(/\/+$/, ''),
       scopes: body.scope ? body.scope.split(/[\s,]+/).filter(Boolean) : null,
-      expiresAt: this.clock.now() + lifetimeMs(body),
+      expiresAt: now + lifetime,
+      // Short-lived tokens must not be refreshed on every call: that would burn the 10/10 min budget.
+      refreshAt: now + Math.max(lifetime - this.refreshAheadMs, lifetime / 2),
     };
     if (!token.apiDomain) {
       throw new ZohoResponseError('Zoho token response carried no api_domain and none is configured', status);

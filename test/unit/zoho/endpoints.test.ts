@@ -398,6 +398,17 @@ describe('ZohoClient endpoints', () => {
     },
   );
 
+  it('a numeric record id in a write result is rejected, not rounded', async () => {
+    fake = fakeZoho();
+    fake.serve(() => ({
+      status: 202,
+      body: '{"data":[{"code":"SCHEDULED","details":{"id":555000000000000001,"job_id":"j"},"message":"s","status":"success"}]}',
+    }));
+    await expect(
+      fake.client().assignTerritories('Contacts', [{ recordId: id(1), territoryIds: [id(900)] }]),
+    ).rejects.toMatchObject({ name: 'ZohoResponseError', status: 202 });
+  });
+
   it('a record Zoho gives no item for gets a NO_RESULT error outcome', async () => {
     fake = fakeZoho();
     fake.serve(() => ({

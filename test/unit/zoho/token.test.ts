@@ -108,6 +108,20 @@ describe('TokenManager (refresh-token flow)', () => {
     expect(fake.calls.at(-1)?.headers.authorization).toBe(`Zoho-oauthtoken ${fake.tokenN(2)}`);
   });
 
+  it('short-lived tokens are refreshed at half their lifetime, not on every call', async () => {
+    fake = fakeZoho();
+    withUser(fake);
+    fake.tokenReply((n) => ({ status: 200, body: tokenBody(n, { expires_in: 120 }) }));
+    const client = fake.client();
+    await client.getCurrentUser();
+    fake.clock.advance(59_000);
+    await client.getCurrentUser();
+    expect(fake.tokenCalls).toHaveLength(1);
+    fake.clock.advance(2_000);
+    await client.getCurrentUser();
+    expect(fake.tokenCalls).toHaveLength(2);
+  });
+
   it('keeps using a still-valid token when a refresh-ahead fails', async () => {
     fake = fakeZoho();
     withUser(fake);
