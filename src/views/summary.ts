@@ -1,0 +1,151 @@
+/**
+ * A bulk request at a glance: counts per module and per territory, and warnings. Computed once
+ * from the items (`summarizeItems`, pure, so the domain may also keep it in request.summary) and
+ * rendered compactly by the preview, the approval card and the review modal.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { ItemAction, ItemState } from '../core/store/types.js';
+import { TERRITORY_MODULES, type ZohoModule } from '../core/zoho/types.js';
+import { fieldsSection } from './blocks.js';
+import { type TerritoryNames, territoryName } from './labels.js';
+import { packLines } from './pack.js';
+import { escapeTruncate, formatCount, oneLine, plural } from './text.js';
+
+/** What a preview row needs of an item (RequestItemRecord fits), plus optional display extras. */
+export interface PreviewItem {
+  seq: number;
+  lineNo: number | null;
+  module: ZohoModule;
+  recordId: string;
+  action: ItemAction;
+  territoryIds: readonly string[];
+  removeTerritoryIds: readonly string[];
+  /** The record's territories before the change, when read. */
+  before: readonly string[] | null;
+  state?: ItemState;
+  message?: string | null;
+  recordName?: string | null;
+  /** e.g. "Deal already has a territory", "record at 10 territories". */
+  warning?: string | null;
+}
+
+export interface BulkSummary {
+  total: number;
+  byModule: Partial<Record<ZohoModule, number>>;
+  /** Most-used first. */
+  byTerritory: ReadonlyArray<{ territoryId: string; count: number }>;
+  /** Grouped warnings, most frequent first. */
+  warnings: ReadonlyArray<{ text: string; count: number }>;
+  /** Items the preview will not send (e.g. the territory is already there). */
+  skipped: number;
+  /** Pasted/CSV lines that were rejected during validation. */
+  invalidLines: number;
+}
+
+export function summarizeItems(items: readonly PreviewItem[], invalidLines = 0): BulkSummary {
+  const byModule: Partial<Record<ZohoModule, number>> = {};
+  const byTerritory = new Map<string, number>();
+  const warnings = new Map<string, number>();
+  let skipped = 0;
+  for (const item of items) {
+    byModule[item.module] = (byModule[item.module] ?? 0) + 1;
+    for (const id of item.territoryIds) byTerritory.set(id, (byTerritory.get(id) ?? 0) + 1);
+    if (item.warning) warnings.set(item.warning, (warnings.get(item.warning) ?? 0) + 1);
+    if (item.state === 'skipped') skipped += 1;
+  }
+  return {
+    total: items.length,
+    byModule,
+    byTerritory: [...byTerritory]
+      .map(([territoryId, count]) => ({ territoryId, count }))
+      .sort((a, b) => b.count - a.count || compare(a.territoryId, b.territoryId)),
+    warnings: [...warnings]
+      .map(([text, count]) => ({ text, count }))
+      .sort((a, b) => b.count - a.count || compare(a.text, b.text)),
+    skipped,
+    invalidLines,
+  };
+}
+
+export interface SummaryBlockOptions {
+  /** Blocks the summary may use in all. */
+  maxBlocks: number;
+  /** Characters the summary may use in all. */
+  maxChars: number;
+}
+
+/** Counts per module (fields), per territory and warnings, within a block/char budget. */
+export function summaryBlocks(
+  summary: BulkSummary,
+  names: TerritoryNames,
+  options: SummaryBlockOptions,
+): KnownBlock[] {
+  const modules = TERRITORY_MODULES.filter((m) => (summary.byModule[m] ?? 0) > 0).map(
+    (m) => `*${m}*\n${formatCount(summary.byModule[m] ?? 0)}`,
+  );
+  const extra: string[] = [];
+  if (summary.skipped > 0) extra.push(`*Skipped*\n${formatCount(summary.skipped)} (nothing to change)`);
+  if (summary.invalidLines > 0) extra.push(`*Rejected lines*\n${formatCount(summary.invalidLines)}`);
+  const blocks: KnownBlock[] = [
+    fieldsSection([`*Records*\n${formatCount(summary.total)}`, ...modules, ...extra]),
+  ];
+
+  let budget = Math.max(options.maxBlocks - 1, 0);
+  let chars = Math.max(options.maxChars - 600, 0);
+  const territoryLines = summary.byTerritory.map(
+    (t) => `• ${territoryName(t.territoryId, names)}: ${plural(t.count, 'record')}`,
+  );
+  if (territoryLines.length > 0 && budget > 0) {
+    const packed = packLines(
+      [`*Per territory* (${formatCount(summary.byTerritory.length)})`, ...territoryLines],
+      {
+        maxBlocks: Math.min(2, budget),
+        maxChars: Math.floor(chars / 2),
+        more: (n) => `_…and ${plural(n, 'more territory', 'more territories')}_`,
+      },
+    );
+    blocks.push(...packed.blocks);
+    budget -= packed.blocks.length;
+    chars -= packed.blocks.reduce((n, b) => n + (b.type === 'section' ? (b.text?.text.length ?? 0) : 0), 0);
+  }
+  if (summary.warnings.length > 0 && budget > 0) {
+    const warningLines = summary.warnings.map(
+      (w) => `• ${escapeTruncate(oneLine(w.text), 200)}: ${plural(w.count, 'record')}`,
+    );
+    const packed = packLines([':warning: *Warnings*', ...warningLines], {
+      maxBlocks: Math.min(2, budget),
+      maxChars: chars,
+      more: (n) => `_…and ${plural(n, 'more warning')}_`,
+    });
+    blocks.push(...packed.blocks);
+  }
+  return blocks;
+}
+
+/** The record's territories after the change, as the preview expects them. */
+export function expectedAfter(item: PreviewItem): string[] | null {
+  if (item.before === null) return null;
+  const before = [...item.before];
+  switch (item.action) {
+    case 'assign':
+      return union(before, item.territoryIds);
+    case 'remove':
+      return before.filter((id) => !item.territoryIds.includes(id));
+    case 'move':
+      return union(
+        before.filter((id) => !item.removeTerritoryIds.includes(id)),
+        item.territoryIds,
+      );
+  }
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  const out = [...a];
+  for (const id of b) if (!out.includes(id)) out.push(id);
+  return out;
+}
+
+/** Code-unit order: deterministic and without ICU's collator start-up cost. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
