@@ -1,0 +1,150 @@
+/**
+ * The engine and the job tracker end to end: the real ZohoClient against the Zoho simulator,
+ * the real store. Time for the engine and tracker is a ManualClock (jobs are finished with the
+ * simulator's completeJobsNow), so call counts are exact and nothing depends on wall time.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAssignmentService } from '../../../src/core/assignment/engine-service.js';
+import { ManualClock } from '../../../src/core/clock.js';
+import { createLogger } from '../../../src/core/log.js';
+import { silentNotifier } from '../../../src/core/notify.js';
+import { openStore } from '../../../src/core/store/index.js';
+import type { NewRequestItem, Store } from '../../../src/core/store/types.js';
+import { ZohoClient } from '../../../src/core/zoho/index.js';
+import type { ZohoModule } from '../../../src/core/zoho/types.js';
+import { bigSeed, startZohoSimulator, type ZohoSimulator } from '../../../src/sandbox/zoho/index.js';
+
+const logger = createLogger('silent');
+let sim: ZohoSimulator | null = null;
+let store: Store | null = null;
+
+afterEach(async () => {
+  await store?.close();
+  await sim?.close();
+  store = null;
+  sim = null;
+});
+
+async function setup(recordsPerModule: number) {
+  sim = await startZohoSimulator({
+    seed: bigSeed({ territories: 40, records: recordsPerModule }),
+    jobDelayMs: 60_000,
+  });
+  store = await openStore('sqlite::memory:');
+  const api = new ZohoClient({
+    accountsUrl: sim.accountsUrl,
+    ...sim.credentials,
+    apiDomain: sim.apiDomain,
+    logger,
+    retry: { random: () => 0.5, baseDelayMs: 1, maxDelayMs: 5 },
+  });
+  const clock = new ManualClock();
+  const service = createAssignmentService({
+    api,
+    store,
+    notifier: silentNotifier,
+    clock,
+    logger,
+    concurrency: 5,
+    random: () => 0.5,
+  });
+  // A leaf territory: the seed's API user is a read_write_delete member of the root.
+  const territory = sim.territories().at(-1)!.id;
+  return { sim, store, api, clock, ...service, territory };
+}
+
+async function seedBulk(
+  s: Store,
+  items: Array<{ module: ZohoModule; recordId: string; territoryId: string }>,
+) {
+  const rows: NewRequestItem[] = items.map((it, seq) => ({
+    seq,
+    lineNo: seq + 1,
+    module: it.module,
+    recordId: it.recordId,
+    action: 'assign',
+    territoryIds: [it.territoryId],
+    removeTerritoryIds: [],
+    before: [],
+  }));
+  await s.createRequest(
+    {
+      id: 'bulk-1',
+      kind: 'bulk',
+      state: 'approved',
+      requesterId: 'U_REP',
+      originChannelId: 'C1',
+      reason: 'integration',
+      itemCount: rows.length,
+      summary: {},
+      createdAt: Date.UTC(2026, 0, 1),
+      expiresAt: null,
+    },
+    rows,
+  );
+  return 'bulk-1';
+}
+
+const confirmCalls = (s: ZohoSimulator) => s.callCount('getFeatureSpecificInfo') + s.callCount('getRecords');
+
+describe('engine against the Zoho simulator', () => {
+  it('250 records: 3 assign calls, jobs confirmed with 3 + 3 calls', async () => {
+    const { sim, store, clock, engine, tracker, territory } = await setup(250);
+    const ids = sim.records('Accounts').map((r) => r.id);
+    const id = await seedBulk(
+      store,
+      ids.map((recordId) => ({ module: 'Accounts', recordId, territoryId: territory })),
+    );
+    await engine.run(id);
+    expect(sim.callCount('assignTerritories')).toBe(3);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 250 });
+    expect(sim.pendingJobs()).toHaveLength(250);
+
+    expect(sim.completeJobsNow()).toBe(250);
+    clock.advance(2_000);
+    const round = await tracker.pollOnce();
+    await engine.idle();
+    expect(round).toMatchObject({ jobs: 250, done: 250, calls: 6 });
+    expect(sim.callCount('getFeatureSpecificInfo')).toBe(3);
+    expect(sim.callCount('getRecords')).toBe(3);
+    expect(await store.countItemsByState(id)).toEqual({ done: 250 });
+    expect((await store.getRequest(id))!.state).toBe('done');
+    expect(sim.record('Accounts', ids[123]!)!.territories.map((t) => t.territoryId)).toEqual([territory]);
+    expect((await store.getItem(id, 123))!.after).toEqual([territory]);
+  });
+
+  it('2,000 records in two modules: ceil(N/100) assign calls per module, ≤ 2·ceil(N/100) per confirmation round', async () => {
+    const { sim, store, clock, engine, tracker, territory } = await setup(1_200);
+    const accounts = sim.records('Accounts').map((r) => r.id);
+    const deals = sim
+      .records('Deals')
+      .slice(0, 800)
+      .map((r) => r.id);
+    const id = await seedBulk(store, [
+      ...accounts.map((recordId) => ({ module: 'Accounts' as const, recordId, territoryId: territory })),
+      ...deals.map((recordId) => ({ module: 'Deals' as const, recordId, territoryId: territory })),
+    ]);
+    await engine.run(id);
+    const assigns = sim.requestLog().filter((c) => c.operation === 'assignTerritories');
+    expect(assigns.filter((c) => c.path.includes('/Accounts/')).length).toBe(12);
+    expect(assigns.filter((c) => c.path.includes('/Deals/')).length).toBe(8);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 2_000 });
+
+    // Round 1 while every job is still pending: only feature-info calls.
+    clock.advance(2_000);
+    const before = confirmCalls(sim);
+    expect(await tracker.pollOnce()).toMatchObject({ jobs: 2_000, waiting: 2_000, calls: 20 });
+    expect(confirmCalls(sim) - before).toBe(20);
+
+    // Round 2 after the jobs ran: feature-info + get-records per 100.
+    sim.completeJobsNow();
+    clock.advance(4_000);
+    const mid = confirmCalls(sim);
+    const round = await tracker.pollOnce();
+    await engine.idle();
+    expect(round).toMatchObject({ jobs: 2_000, done: 2_000, calls: 40 });
+    expect(confirmCalls(sim) - mid).toBeLessThanOrEqual(2 * 20);
+    expect(await store.countItemsByState(id)).toEqual({ done: 2_000 });
+    expect((await store.getRequest(id))!.state).toBe('done');
+  });
+});
