@@ -40,7 +40,7 @@ export class CachedGroupDirectory implements GroupDirectory {
 
   async members(groupId: string): Promise<string[]> {
     const cached = this.entries.get(groupId);
-    if (cached && this.clock.now() - cached.at < this.ttlMs) return cached.members;
+    if (cached && this.clock.now() - cached.at < this.ttlMs) return [...cached.members];
     const running = this.inflight.get(groupId);
     if (running) return running;
     const p = Promise.resolve()
@@ -52,7 +52,7 @@ export class CachedGroupDirectory implements GroupDirectory {
         },
         (err: unknown) => {
           const old = this.entries.get(groupId);
-          if (old && this.clock.now() - old.at < this.staleMs) return old.members;
+          if (old && this.clock.now() - old.at < this.staleMs) return [...old.members];
           throw err;
         },
       )

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FINAL_REQUEST_STATES,
+  isFinalRequestState,
+  REQUEST_TRANSITIONS,
+  type RequestEvent,
+  transition,
+  transitionRule,
+} from '../../../src/core/approvals/index.js';
+import type { RequestState } from '../../../src/core/store/types.js';
+
+const STATES: RequestState[] = [
+  'draft',
+  'pending_approval',
+  'approved',
+  'rejected',
+  'expired',
+  'cancelled',
+  'running',
+  'done',
+  'failed',
+];
+const EVENTS: RequestEvent[] = ['submit', 'approve', 'reject', 'expire', 'cancel', 'start', 'finish', 'fail'];
+
+/** The whole table, spelled out: any change to the machine must change this test. */
+const ALLOWED: Record<string, RequestState> = {
+  'draft+submit': 'pending_approval',
+  'draft+cancel': 'cancelled',
+  'pending_approval+approve': 'approved',
+  'pending_approval+reject': 'rejected',
+  'pending_approval+expire': 'expired',
+  'pending_approval+cancel': 'cancelled',
+  'approved+start': 'running',
+  'approved+fail': 'failed',
+  'running+finish': 'done',
+  'running+fail': 'failed',
+};
+
+describe('request state machine', () => {
+  for (const state of STATES) {
+    for (const event of EVENTS) {
+      const expected = ALLOWED[`${state}+${event}`];
+      it(`${state} --${event}--> ${expected ?? 'refused'}`, () => {
+        const r = transition(state, event);
+        if (expected) {
+          expect(r).toEqual({ ok: true, event, from: state, to: expected });
+        } else {
+          expect(r.ok).toBe(false);
+          if (!r.ok) expect(r.message).toMatch(/^This request .+, so it cannot be .+\.$/);
+        }
+      });
+    }
+  }
+
+  it('submit goes straight to approved when no approval is needed', () => {
+    expect(transition('draft', 'submit', { needsApproval: false })).toEqual({
+      ok: true,
+      event: 'submit',
+      from: 'draft',
+      to: 'approved',
+    });
+    expect(transition('draft', 'submit', { needsApproval: true })).toMatchObject({ to: 'pending_approval' });
+    expect(transition('pending_approval', 'submit', { needsApproval: false }).ok).toBe(false);
+  });
+
+  it('gives the store its from-states and target', () => {
+    expect(transitionRule('approve')).toMatchObject({ from: ['pending_approval'], to: 'approved' });
+    expect(transitionRule('cancel').from).toEqual(['draft', 'pending_approval']);
+    expect(transitionRule('submit', { needsApproval: false }).to).toBe('approved');
+    expect(transitionRule('submit').to).toBe('pending_approval');
+  });
+
+  it('has a rule for every event and never leaves a final state', () => {
+    for (const e of EVENTS) expect(REQUEST_TRANSITIONS.some((r) => r.event === e)).toBe(true);
+    for (const s of FINAL_REQUEST_STATES) {
+      expect(isFinalRequestState(s)).toBe(true);
+      for (const e of EVENTS) expect(transition(s, e).ok).toBe(false);
+    }
+    expect(isFinalRequestState('running')).toBe(false);
+  });
+
+  it('explains refusals in words', () => {
+    const r = transition('approved', 'approve');
+    expect(!r.ok && r.message).toBe('This request was already approved, so it cannot be approved.');
+    const e = transition('expired', 'reject');
+    expect(!e.ok && e.message).toBe('This request expired without a decision, so it cannot be rejected.');
+  });
+});
