@@ -133,9 +133,9 @@ export function oauthCondition(
       severity: 'critical',
       title: 'Zoho refresh token no longer works',
       cause:
-        `Zoho refused the refresh token (${zohoMessage}). It was revoked, or replaced: Zoho keeps at most ` +
-        '20 refresh tokens per user and the 21st invalidates the oldest. Until it is replaced the bot can ' +
-        'neither read nor assign territories.',
+        'Zoho refused the refresh token: it was revoked, or replaced (Zoho keeps at most 20 refresh tokens ' +
+        'per user and the 21st invalidates the oldest). Until it is replaced the bot can neither read nor ' +
+        `assign territories. Zoho's answer: ${zohoMessage}`,
       fix: newTokenSteps,
       affected: [],
       facts: { reason, zohoMessage },
@@ -148,7 +148,7 @@ export function oauthCondition(
       territoryId: null,
       severity: 'critical',
       title: 'The Zoho token lacks a scope the bot needs',
-      cause: `Zoho answered OAUTH_SCOPE_MISMATCH (${zohoMessage}): the refresh token was made without every scope the bot uses.`,
+      cause: `The refresh token was made without every scope the bot uses. Zoho's answer: ${zohoMessage}`,
       fix: newTokenSteps,
       affected: [],
       facts: { reason, zohoMessage },
@@ -160,9 +160,7 @@ export function oauthCondition(
     territoryId: null,
     severity: 'critical',
     title: 'Zoho rejects the bot’s client id or secret',
-    cause:
-      `Zoho's token endpoint answered invalid_client (${zohoMessage}): the client id or secret is wrong, ` +
-      'or the bot talks to the wrong data centre.',
+    cause: `The client id or secret is wrong, or the bot talks to the wrong data centre. Zoho's answer: ${zohoMessage}`,
     fix: [
       'In the Zoho API Console, open the Self Client and compare its Client ID and Client Secret with ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET',
       'Check ZOHO_DC (or ZOHO_ACCOUNTS_URL): it must be the data centre where the Zoho CRM org lives (us, eu, in, au, jp, ca, sa, uk, cn)',

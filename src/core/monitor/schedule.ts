@@ -244,7 +244,7 @@ export class MonitorScheduler {
       const firing = alerts?.firing ?? (await store.listAlerts({ states: ['firing'] }));
       const finishedAt = this.clock.now();
       const ok = check.status !== 'inconclusive';
-      const outcome = describe(check, firing, alerts);
+      const outcome = summarize(check, firing, alerts);
       if (leased) {
         await store.recordMonitorRun({
           startedAt,
@@ -388,7 +388,7 @@ function iso(ms: number | undefined): string {
   return ms === undefined ? 'never' : new Date(ms).toISOString();
 }
 
-function describe(check: CheckResult, firing: readonly AlertRecord[], alerts: AppliedAlerts | null): string {
+function summarize(check: CheckResult, firing: readonly AlertRecord[], alerts: AppliedAlerts | null): string {
   if (check.status === 'inconclusive') return `inconclusive: ${check.inconclusiveReason}`;
   const parts: string[] = [];
   if (check.territoryCount !== null) {

@@ -1,0 +1,41 @@
+/**
+ * The territory health monitor (DESIGN.md §5): routing file, checks, alert lifecycle, schedule.
+ * Wiring: `loadRoutingConfig(config.monitor.routingConfigPath)` at start (a bad file stops it),
+ * then `new MonitorScheduler({...}).start()`; `/territory health` calls `runNow()`, the health
+ * endpoint `health()`, the alert buttons `snooze()` / `unsnooze()`.
+ */
+export { type AccessCode, type AccessVerdict, evaluateAccess, territoryPath } from './access.js';
+export {
+  type AlertEvaluation,
+  AlertLifecycle,
+  type AppliedAlerts,
+  contentHash,
+  type HeldBack,
+  MAX_SNOOZE_MS,
+  planAlerts,
+  type SnoozeResult,
+} from './alerts.js';
+export { type CheckResult, runChecks, type WatchedStatus } from './checks.js';
+export {
+  type AffectedTerritory,
+  type AlertCondition,
+  type AlertKind,
+  INHIBITION_RULES,
+} from './conditions.js';
+export {
+  loadRoutingConfig,
+  parseRoutingConfig,
+  type RoutingConfig,
+  RoutingConfigError,
+  type RoutingEntry,
+  resolveRouting,
+} from './routing.js';
+export {
+  MONITOR_LEASE,
+  type MonitorHealth,
+  type MonitorOptions,
+  type MonitorRunResult,
+  MonitorScheduleError,
+  MonitorScheduler,
+  validateSchedule,
+} from './schedule.js';
