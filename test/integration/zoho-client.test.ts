@@ -29,7 +29,12 @@ describe('ZohoClient against the Zoho simulator (big org: 5,000 territories)', (
   let client: ZohoClient;
 
   beforeAll(async () => {
-    sim = await startZohoSimulator({ seed: bigSeed({ territories: 5000, records: 300 }) });
+    // Each test makes its own client (one refresh each): Zoho's 10-per-10-minutes refresh
+    // throttle is exercised in the auth block below, not here.
+    sim = await startZohoSimulator({
+      seed: bigSeed({ territories: 5000, records: 300 }),
+      refreshThrottle: false,
+    });
   });
   afterAll(async () => {
     await sim.close();
@@ -196,6 +201,31 @@ describe('ZohoClient against the Zoho simulator (big org: 5,000 territories)', (
     expect(sim.tokensIssued()).toBe(issued + 1);
   });
 
+  it('access tokens expiring while a 250-record batch is in flight: the 401s refresh once and retry', async () => {
+    client = clientFor(sim);
+    await client.checkAuth();
+    const issued = sim.tokensIssued();
+    const t = sim.territories()[40]!;
+    const records = sim.records('Contacts').slice(10, 260);
+    sim.resetCalls();
+    sim.faults.setLatency(40); // the simulator checks the token after the latency
+    const run = client.assignTerritories(
+      'Contacts',
+      records.map((r) => ({ recordId: r.id, territoryIds: [t.id] })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    sim.faults.expireAccessTokens();
+    const out = await run;
+    expect(out.every((o) => o.status === 'scheduled')).toBe(true);
+    expect(sim.tokensIssued()).toBe(issued + 1);
+    const statuses = sim
+      .requestLog()
+      .filter((c) => c.operation === 'assignTerritories')
+      .map((c) => c.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(3);
+  });
+
   it('429 storms: injected TOO_MANY_REQUESTS and a tight concurrency limit are ridden out with backoff', async () => {
     client = clientFor(sim, { retry: { attempts: 12, baseDelayMs: 1, maxDelayMs: 5 } });
     const t = sim.territories()[30]!;
@@ -277,6 +307,29 @@ describe('ZohoClient against the simulator: auth failures', () => {
       sim.faults.restoreRefreshToken();
       await client.close();
     }
+  });
+
+  it("the local refresh cap stops at 10 per 10 minutes before Zoho's own throttle answers", async () => {
+    // Its own simulator: Zoho counts refreshes per refresh token, whichever client made them.
+    const own = await startZohoSimulator();
+    const client = clientFor(own);
+    for (let i = 0; i < 10; i += 1) {
+      await client.getCurrentUser();
+      own.faults.expireAccessTokens();
+    }
+    const err = await client.getCurrentUser().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ZohoAuthError);
+    expect((err as ZohoAuthError).reason).toBe('throttled');
+    expect((err as Error).message).toMatch(/Refused locally/);
+    expect(own.callCount('token')).toBe(10);
+    const denied = own
+      .requestLog()
+      .filter(
+        (c) => c.operation === 'token' && (c.responseBody as { error?: string }).error === 'Access Denied',
+      );
+    expect(denied).toEqual([]);
+    await client.close();
+    await own.close();
   });
 
   it('wrong client secret => ZohoAuthError invalid_client', async () => {
