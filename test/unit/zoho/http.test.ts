@@ -226,7 +226,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
       .reply(200, JSON.stringify(ok().body))
       .delay(2_000);
     fake.serve(ok);
-    const client = fake.client({ requestTimeoutMs: 50 });
+    const client = fake.client({ requestTimeoutMs: 250 });
     const t = await client.getTerritory(ROOT);
     expect(t.id).toBe(ROOT);
     expect(fake.calls).toHaveLength(1);
@@ -238,11 +238,11 @@ describe('ZohoHttp (through ZohoClient)', () => {
       .delay(2_000)
       .persist();
     const err = await f2
-      .client({ requestTimeoutMs: 30, retry: { attempts: 2, sleep: async () => {} } })
+      .client({ requestTimeoutMs: 100, retry: { attempts: 2, sleep: async () => {} } })
       .getTerritory(ROOT)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZohoNetworkError);
-    expect((err as Error).message).toMatch(/timed out after 30 ms/);
+    expect((err as Error).message).toMatch(/timed out after 100 ms/);
     await f2.agent.close();
   });
 
