@@ -141,8 +141,11 @@ export class SlackDriver {
       trigger_id: trigger.triggerId,
     });
     const res = await this.send(form.toString(), 'application/x-www-form-urlencoded', input);
-    if (res.status === 200) this.emu.applyCommandAck({ user: user.id, channel: channel.id }, res.body);
-    return { ...res, triggerId: trigger.triggerId, responseUrl };
+    const ackProblems =
+      res.status === 200
+        ? this.emu.applyCommandAck({ user: user.id, channel: channel.id, responseUrl }, res.body)
+        : [];
+    return { ...res, triggerId: trigger.triggerId, responseUrl, ackProblems };
   }
 
   // ---------------------------------------------------------------- element lookup

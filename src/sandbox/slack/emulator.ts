@@ -81,17 +81,19 @@ class Faults implements SlackFaults {
   }
   /** Takes one pending rate-limit answer for `method`, if any. */
   takeRateLimit(method: string): number | undefined {
-    const r = this.rateLimits.get(method);
-    if (!r || r.count <= 0) return undefined;
+    const key = this.rateLimits.has(method) ? method : '*';
+    const r = this.rateLimits.get(key);
+    if (!r) return undefined;
     r.count -= 1;
-    if (r.count === 0) this.rateLimits.delete(method);
+    if (r.count <= 0) this.rateLimits.delete(key);
     return r.retryAfterSec;
   }
   takeFailure(method: string): string | undefined {
-    const f = this.failures.get(method);
-    if (!f || f.count <= 0) return undefined;
+    const key = this.failures.has(method) ? method : '*';
+    const f = this.failures.get(key);
+    if (!f) return undefined;
     f.count -= 1;
-    if (f.count === 0) this.failures.delete(method);
+    if (f.count <= 0) this.failures.delete(key);
     return f.error;
   }
   latencyFor(method: string): number {
@@ -350,13 +352,23 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     applyViewAck,
     applyCommandAck: (ctx, body) => {
       const message = typeof body === 'string' ? (body.trim() === '' ? undefined : { text: body }) : body;
-      if (!isObj(message)) return;
+      if (!isObj(message)) return [];
       const input = {
         ...(typeof message.text === 'string' ? { text: message.text } : {}),
         ...(message.blocks !== undefined ? { blocks: message.blocks } : {}),
       };
-      if (message.response_type === 'in_channel') ws.postScoped(ctx.channel, input, 'ack');
-      else ws.storeEphemeral(ctx.channel, ctx.user, input, 'ack');
+      try {
+        const inChannel = message.response_type === 'in_channel';
+        const ts = inChannel
+          ? ws.postScoped(ctx.channel, input, 'ack').ts
+          : ws.storeEphemeral(ctx.channel, ctx.user, ws.checkedContent(input), 'ack').ts;
+        if (ctx.responseUrl) ws.noteResponsePost(ctx.responseUrl, ts, !inChannel);
+        return [];
+      } catch (err) {
+        if (!(err instanceof SlackApiError)) throw err;
+        const messages = (err.extra.response_metadata as { messages?: string[] } | undefined)?.messages ?? [];
+        return [err.error, ...messages];
+      }
     },
     closeView: (viewId) => clone(ws.closeView(viewId)),
     close: async () => {

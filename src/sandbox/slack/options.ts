@@ -41,7 +41,7 @@ export interface SlackEmulatorOptions {
   latencyMs?: number;
 }
 
-/** Fault knobs, each consumed call by call. */
+/** Fault knobs, each consumed call by call; `method` may be `'*'` for every method. */
 export interface SlackFaults {
   /** The next `count` calls of `method` answer HTTP 429 + Retry-After + `{"ok":false,"error":"ratelimited"}`. */
   rateLimit(method: string, opts?: { count?: number; retryAfterSec?: number }): void;
@@ -128,8 +128,11 @@ export interface SlackEmulator {
   setViewState(viewId: string, values: ViewStateValues): void;
   /** Applies a view_submission ack body as Slack would (close, errors, update, push, clear). */
   applyViewAck(viewId: string, body: unknown): ViewAckOutcome;
-  /** Applies a slash-command ack body: a string or `{text, blocks, response_type}` message. */
-  applyCommandAck(ctx: { user: string; channel: string }, body: unknown): void;
+  /**
+   * Applies a slash-command ack body (a string or `{text, blocks, response_type}`) as Slack shows it;
+   * returns what Slack would refuse (e.g. `invalid_blocks`), empty when all went well.
+   */
+  applyCommandAck(ctx: { user: string; channel: string; responseUrl?: string }, body: unknown): string[];
   /** Closes a user's modal (view_closed) as the Close button does. */
   closeView(viewId: string): EmuView[];
 
@@ -172,6 +175,8 @@ export interface CommandInput extends SignOptions {
 export interface CommandResult extends DriverResponse {
   triggerId: string;
   responseUrl: string;
+  /** What Slack would refuse in the ack body (the user would see an error instead). */
+  ackProblems: string[];
 }
 
 /** Where an interactive element lives: a message (channel+ts) or a modal (viewId, default the user's top view). */

@@ -238,6 +238,13 @@ export const METHODS: Record<string, MethodHandler> = {
     };
   },
 
+  'users.lookupByEmail': (args, ws) => {
+    const email = requireArg(args, 'email').toLowerCase();
+    const u = ws.listUsers().find((x) => x.email?.toLowerCase() === email);
+    if (!u) throw new SlackApiError('users_not_found');
+    return { user: userJson(ws, u) };
+  },
+
   'usergroups.list': (args, ws) => ({
     usergroups: ws.listUsergroups().map((g) => ({
       id: g.id,
@@ -311,6 +318,34 @@ export const METHODS: Record<string, MethodHandler> = {
       .filter((c) => kinds.has(c.kind) && (c.kind === 'public' || c.botMember));
     const { items, next_cursor } = page(visible, args);
     return { channels: items.map((c) => channelJson(ws, c)), response_metadata: { next_cursor } };
+  },
+
+  'conversations.history': (args, ws) => {
+    const c = ws.visibleChannel(args.channel);
+    // Slack lists history newest first.
+    const all = ws.listMessages(c.id).slice().reverse();
+    const { items, next_cursor } = page(all, args);
+    return {
+      messages: items.map((m) => messageJson(ws, m)),
+      has_more: next_cursor !== '',
+      response_metadata: { next_cursor },
+    };
+  },
+
+  'conversations.replies': (args, ws) => {
+    const c = ws.visibleChannel(args.channel);
+    const ts = requireArg(args, 'ts');
+    const parent = ws.findMessage(c.id, ts);
+    if (!parent) throw new SlackApiError('thread_not_found');
+    const root =
+      parent.thread_ts && parent.thread_ts !== parent.ts ? ws.findMessage(c.id, parent.thread_ts) : parent;
+    const thread = root ? [root, ...ws.threadReplies(c.id, root.ts)] : [parent];
+    const { items, next_cursor } = page(thread, args);
+    return {
+      messages: items.map((m) => messageJson(ws, m)),
+      has_more: next_cursor !== '',
+      response_metadata: { next_cursor },
+    };
   },
 
   'files.info': (args, ws) => {

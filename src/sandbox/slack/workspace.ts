@@ -48,6 +48,8 @@ interface ResponseUrlState extends ResponseUrlContext {
   id: string;
   issuedAt: number;
   uses: number;
+  /** The last message this response_url (or the command's ack) posted: the "original" of a slash command. */
+  lastPosted?: { ts: string; ephemeral: boolean };
 }
 
 interface TriggerState {
@@ -307,6 +309,12 @@ export class Workspace {
     }
   }
 
+  /** Validates message content (no_text, msg_too_long, invalid_blocks) and hands it back. */
+  checkedContent(input: MessageInput): MessageInput {
+    this.validateContent(input, true);
+    return input;
+  }
+
   private prepareBlocks(blocks: unknown): Block[] | undefined {
     if (!Array.isArray(blocks)) return undefined;
     return assignIds(clone(blocks) as Block[], () => this.nextSeq().toLowerCase());
@@ -534,20 +542,25 @@ export class Workspace {
     if (typeof body.thread_ts === 'string') message.thread_ts = body.thread_ts;
     const truthy = (v: unknown) => v === true || v === 'true';
     try {
+      const original = this.originalOf(r);
       if (truthy(body.delete_original)) {
-        this.deleteOriginal(r);
+        if (!original) throw new SlackApiError('message_not_found');
+        this.deleteOriginal(r, original);
         return { status: 200, result: 'deleted' };
       }
-      if (truthy(body.replace_original) && r.messageTs) {
-        this.replaceOriginal(r, message);
+      // Without an original to replace, Slack posts the message as new.
+      if (truthy(body.replace_original) && original) {
+        this.replaceOriginal(r, original, message);
         return { status: 200, result: 'replaced' };
       }
       if (body.response_type === 'in_channel') {
-        this.postScoped(r.channel, message, 'response_url');
+        const m = this.postScoped(r.channel, message, 'response_url');
+        r.lastPosted = { ts: m.ts, ephemeral: false };
         return { status: 200, result: 'in_channel' };
       }
       this.validateContent(message, true);
-      this.storeEphemeral(r.channel, r.user, message, 'response_url', r.id);
+      const e = this.storeEphemeral(r.channel, r.user, message, 'response_url', r.id);
+      r.lastPosted = { ts: e.ts, ephemeral: true };
       return { status: 200, result: 'ephemeral' };
     } catch (err) {
       if (err instanceof SlackApiError) return { status: 400, result: err.error };
@@ -555,10 +568,29 @@ export class Workspace {
     }
   }
 
-  private replaceOriginal(r: ResponseUrlState, message: MessageInput): void {
+  /**
+   * The message replace_original/delete_original act on: the message holding the clicked element,
+   * or for a slash command the last message its response_url (or ack) posted.
+   */
+  private originalOf(r: ResponseUrlState): { ts: string; ephemeral: boolean } | undefined {
+    if (r.messageTs) return { ts: r.messageTs, ephemeral: r.ephemeral === true };
+    return r.lastPosted;
+  }
+
+  /** Records the ack message of a slash command as the original of its response_url. */
+  noteResponsePost(url: string, ts: string, ephemeral: boolean): void {
+    const r = this.responseUrls.get(url.slice(url.indexOf('/response/') + '/response/'.length));
+    if (r) r.lastPosted = { ts, ephemeral };
+  }
+
+  private replaceOriginal(
+    r: ResponseUrlState,
+    original: { ts: string; ephemeral: boolean },
+    message: MessageInput,
+  ): void {
     this.validateContent(message, true);
-    const ts = r.messageTs!;
-    if (r.ephemeral) {
+    const ts = original.ts;
+    if (original.ephemeral) {
       const e = this.findEphemeral(r.user, r.channel, ts);
       if (!e) throw new SlackApiError('message_not_found');
       e.text = message.text ?? '';
@@ -579,25 +611,24 @@ export class Workspace {
     this.emit({ kind: 'message_updated', message: msg });
   }
 
-  private deleteOriginal(r: ResponseUrlState): void {
-    if (!r.messageTs) throw new SlackApiError('message_not_found');
-    if (r.ephemeral) {
+  private deleteOriginal(r: ResponseUrlState, original: { ts: string; ephemeral: boolean }): void {
+    if (original.ephemeral) {
       const before = this.ephemeralList.length;
       this.ephemeralList = this.ephemeralList.filter(
-        (e) => !(e.user === r.user && e.channel === r.channel && e.ts === r.messageTs),
+        (e) => !(e.user === r.user && e.channel === r.channel && e.ts === original.ts),
       );
       if (this.ephemeralList.length === before) throw new SlackApiError('message_not_found');
-      this.emit({ kind: 'ephemeral_deleted', channel: r.channel, ts: r.messageTs, user: r.user });
+      this.emit({ kind: 'ephemeral_deleted', channel: r.channel, ts: original.ts, user: r.user });
       return;
     }
     const list = this.messages.get(r.channel) ?? [];
-    const idx = list.findIndex((m) => m.ts === r.messageTs);
+    const idx = list.findIndex((m) => m.ts === original.ts);
     if (idx < 0) throw new SlackApiError('message_not_found');
     const [msg] = list.splice(idx, 1);
     this.emit({
       kind: 'message_deleted',
       channel: r.channel,
-      ts: r.messageTs,
+      ts: original.ts,
       ...(msg?.thread_ts ? { thread_ts: msg.thread_ts } : {}),
     });
   }

@@ -85,6 +85,19 @@ describe('Bolt app through the emulator and the driver', () => {
               await respond({ response_type: 'in_channel', text: 'visible result' });
               return;
             }
+            case 'respond-replace': {
+              await ack({ text: 'working…' });
+              await respond({ replace_original: true, text: 'done: 3 records' });
+              return;
+            }
+            case 'bad-ack': {
+              const blocks = Array.from({ length: 51 }, (_, i) => ({
+                type: 'section',
+                text: { type: 'mrkdwn', text: `${i}` },
+              }));
+              await ack({ text: 'too many blocks', blocks });
+              return;
+            }
             case 'respond-many': {
               await ack();
               for (let i = 1; i <= 6; i++) {
@@ -271,6 +284,28 @@ describe('Bolt app through the emulator and the driver', () => {
       text: 'visible result',
       source: 'response_url',
     });
+  });
+
+  it("replaces a command's ack message through its response_url", async () => {
+    const res = await h.driver.command({
+      user: DEMO_IDS.rep2,
+      channel: DEMO_IDS.sales,
+      text: 'respond-replace',
+    });
+    expect(res.body).toEqual({ text: 'working…' });
+    await expect.poll(() => h.emulator.responses().map((r) => r.result)).toEqual(['replaced']);
+    expect(h.emulator.ephemerals(DEMO_IDS.rep2, DEMO_IDS.sales).map((e) => e.text)).toEqual([
+      'done: 3 records',
+    ]);
+  });
+
+  it('reports an ack body Slack would refuse', async () => {
+    const res = await h.driver.command({ user: DEMO_IDS.rep2, channel: DEMO_IDS.general, text: 'bad-ack' });
+    expect(res.status).toBe(200);
+    expect(res.ackProblems[0]).toBe('invalid_blocks');
+    expect(
+      h.emulator.ephemerals(DEMO_IDS.rep2, DEMO_IDS.general).some((e) => e.text === 'too many blocks'),
+    ).toBe(false);
   });
 
   it('lets a response_url be used 5 times, then answers 404 used_url (Bolt respond() throws)', async () => {

@@ -429,6 +429,85 @@ describe('Slack emulator Web API', () => {
     });
   });
 
+  it('reads history newest first, thread replies from the parent, and users by email', async () => {
+    const parent = await client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'first' });
+    const reply = await client.chat.postMessage({
+      channel: DEMO_IDS.sales,
+      text: 'in thread',
+      thread_ts: parent.ts!,
+    });
+    await client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'second' });
+    const history = await client.conversations.history({ channel: DEMO_IDS.sales, limit: 1 });
+    expect(history.messages?.map((m) => m.text)).toEqual(['second']);
+    expect(history.has_more).toBe(true);
+    const replies = await client.conversations.replies({ channel: DEMO_IDS.sales, ts: reply.ts! });
+    expect(replies.messages?.map((m) => m.text)).toEqual(['first', 'in thread']);
+    expect(
+      (await slackError(client.conversations.replies({ channel: DEMO_IDS.sales, ts: '1.000002' }))).error,
+    ).toBe('thread_not_found');
+    const byEmail = await client.users.lookupByEmail({ email: 'MONA@example.com' });
+    expect(byEmail.user?.id).toBe(DEMO_IDS.manager);
+    expect((await slackError(client.users.lookupByEmail({ email: 'nobody@example.com' }))).error).toBe(
+      'users_not_found',
+    );
+  });
+
+  it('applies a "*" fault to every method', async () => {
+    emulator.faults.failNext('*', 'service_unavailable', 2);
+    expect((await slackError(client.users.info({ user: DEMO_IDS.rep }))).error).toBe('service_unavailable');
+    expect((await slackError(client.auth.test())).error).toBe('service_unavailable');
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
+    emulator.faults.rateLimit('*', { count: 1, retryAfterSec: 3 });
+    emulator.faults.clear();
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
+  });
+
+  it('streams workspace changes to listeners and over server-sent events', async () => {
+    const changes: WorkspaceChange[] = [];
+    emulator.events.on('change', (c) => changes.push(c));
+    const controller = new AbortController();
+    const stream = await fetch(`${emulator.url}/_emulator/events`, { signal: controller.signal });
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+
+    const posted = await client.chat.postMessage({ channel: DEMO_IDS.general, text: 'hello' });
+    await client.chat.update({ channel: DEMO_IDS.general, ts: posted.ts!, text: 'hello again' });
+    const opened = await client.views.open({
+      trigger_id: emulator.mintTrigger(DEMO_IDS.ops).triggerId,
+      view: { type: 'modal', title: { type: 'plain_text', text: 'Hi' }, blocks: [] },
+    });
+    emulator.closeView(opened.view!.id!);
+    expect(changes.map((c) => c.kind)).toEqual([
+      'message_posted',
+      'message_updated',
+      'view_opened',
+      'view_closed',
+    ]);
+    expect(changes[1]).toMatchObject({
+      kind: 'message_updated',
+      message: { text: 'hello again', editCount: 1 },
+    });
+
+    let text = '';
+    while (!text.includes('view_closed')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    controller.abort();
+    const events = text
+      .split('\n\n')
+      .filter((chunk) => chunk.startsWith('event: change'))
+      .map((chunk) => JSON.parse(chunk.slice(chunk.indexOf('data: ') + 6)) as WorkspaceChange);
+    expect(events.map((e) => e.kind)).toEqual([
+      'message_posted',
+      'message_updated',
+      'view_opened',
+      'view_closed',
+    ]);
+  });
+
   it('serves a JSON snapshot of the workspace', async () => {
     const posted = await client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'parent' });
     await client.chat.postMessage({ channel: DEMO_IDS.sales, text: 'reply', thread_ts: posted.ts! });
