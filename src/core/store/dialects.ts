@@ -50,11 +50,28 @@ const pgTypes = {
   },
 } as unknown as pg.CustomTypesConfig;
 
+const turns = new Map<string, Promise<unknown>>();
+
+/** Runs fn after every earlier fn queued under the same key in this process has settled. */
+async function inProcessTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = turns.get(key) ?? Promise.resolve();
+  const mine = previous.then(fn, fn);
+  const settled = mine.catch(() => {});
+  turns.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(key) === settled) turns.delete(key);
+  }
+}
+
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: DialectName;
   /** Human-readable target, no secrets. */
   describe: string;
+  /** Runs the migrations so that concurrent openers of one database take turns. */
+  withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export function createDatabase(url: string): OpenedDatabase {
@@ -62,15 +79,34 @@ export function createDatabase(url: string): OpenedDatabase {
   if (target.dialect === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
     const sqlite = new SqliteDatabase(target.path);
-    if (target.path !== ':memory:') sqlite.pragma('journal_mode = WAL');
     // Several processes (replicas, CLI) may share the file: wait for a writer instead of failing.
+    // Set first: switching to WAL itself needs the lock.
     sqlite.pragma('busy_timeout = 5000');
+    if (target.path !== ':memory:') sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     return {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
       dialect: 'sqlite',
       describe: `sqlite:${target.path}`,
+      // Kysely's SQLite migration lock is a no-op and it runs SQLite migrations outside a
+      // transaction (it assumes one connection), so two processes opening a new file would both
+      // create the tables. BEGIN IMMEDIATE takes the write lock up front (others wait up to
+      // busy_timeout) and makes the migration all-or-nothing; Kysely's statements run inside it.
+      // better-sqlite3 waits for a busy lock synchronously, which would block the very event loop
+      // the holder needs to finish, so openers in one process queue on a promise first.
+      withMigrationLock: (fn) =>
+        inProcessTurn(target.path, async () => {
+          sqlite.exec('BEGIN IMMEDIATE');
+          try {
+            const result = await fn();
+            sqlite.exec('COMMIT');
+            return result;
+          } catch (err) {
+            if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+            throw err;
+          }
+        }),
     };
   }
   const pool = new pg.Pool({ connectionString: target.connectionString, types: pgTypes, max: 10 });
@@ -80,5 +116,7 @@ export function createDatabase(url: string): OpenedDatabase {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     dialect: 'postgres',
     describe: redactUrl(target.connectionString),
+    // Kysely takes a PostgreSQL advisory lock around the migrations itself.
+    withMigrationLock: (fn) => fn(),
   };
 }

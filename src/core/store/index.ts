@@ -2,12 +2,13 @@
  * `openStore(DATABASE_URL)`: connects (SQLite via better-sqlite3, PostgreSQL via pg), runs the
  * migrations, and returns the `Store`. `openStore('sqlite::memory:')` gives tests a fresh store.
  */
-import { Migrator } from 'kysely';
+import { type Kysely, Migrator, sql } from 'kysely';
 import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { createDatabase } from './dialects.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
 
 export { parseDatabaseUrl, redactUrl } from './dialects.js';
 export { KyselyStore } from './kysely-store.js';
@@ -21,16 +22,22 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}): Promise<KyselyStore> {
-  const { db, dialect, describe } = createDatabase(databaseUrl);
+  const { db, dialect, describe, withMigrationLock } = createDatabase(databaseUrl);
   const log = opts.logger?.child({ component: 'store' });
   try {
-    const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
-    const { error, results } = await migrator.migrateToLatest();
-    for (const r of results ?? []) {
-      if (r.status === 'Success') log?.info({ migration: r.migrationName }, 'store migration applied');
-      else if (r.status === 'Error') log?.error({ migration: r.migrationName }, 'store migration failed');
-    }
-    if (error) throw error instanceof Error ? error : new Error(String(error));
+    const migrator = new Migrator({
+      db,
+      provider: migrationProvider(dialect),
+      migrationTableSchema: dialect === 'postgres' ? await currentSchema(db) : undefined,
+    });
+    await withMigrationLock(async () => {
+      const { error, results } = await migrator.migrateToLatest();
+      for (const r of results ?? []) {
+        if (r.status === 'Success') log?.info({ migration: r.migrationName }, 'store migration applied');
+        else if (r.status === 'Error') log?.error({ migration: r.migrationName }, 'store migration failed');
+      }
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+    });
   } catch (err) {
     await db.destroy().catch(() => {});
     const reason = err instanceof Error ? err.message : String(err);
@@ -38,4 +45,16 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
   }
   log?.debug({ database: describe, dialect }, 'store open');
   return new KyselyStore(db, dialect, { clock: opts.clock ?? systemClock, logger: opts.logger });
+}
+
+/**
+ * The schema our tables go to (first existing entry of search_path). Kysely's Migrator looks
+ * for its bookkeeping tables in every schema unless told which one, so a `kysely_migration`
+ * in another schema (another app, a parallel test run) would make it skip creating ours.
+ */
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('search_path names no existing schema');
+  return schema;
 }

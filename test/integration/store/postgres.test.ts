@@ -50,6 +50,43 @@ if (unreachable === null) {
       }
     });
 
+    it('migrates its own schema although another schema already holds the migration tables', async () => {
+      const first = await open(); // the file's schema is migrated by now
+      await first.close();
+      const other = await createTestSchema();
+      try {
+        const store = await openStore(other.url);
+        try {
+          await store.setSetting('k', 'v');
+          const tables = await sql<{ n: number }>`
+            select count(*)::int as n from information_schema.tables
+            where table_schema = ${other.name} and table_name in ('kysely_migration', 'requests')`.execute(
+            store.kysely,
+          );
+          expect(tables.rows[0]?.n).toBe(2);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        await other.drop();
+      }
+    });
+
+    it('lets several replicas open (and migrate) a new schema at once', async () => {
+      const other = await createTestSchema();
+      try {
+        const stores = await Promise.all([openStore(other.url), openStore(other.url), openStore(other.url)]);
+        try {
+          await stores[0]!.setSetting('k', 'v');
+          expect(await stores[2]!.getSetting('k')).toBe('v');
+        } finally {
+          for (const s of stores) await s.close();
+        }
+      } finally {
+        await other.drop();
+      }
+    });
+
     it('leaves the global pg int8 parser alone', async () => {
       const pg = (await import('pg')).default;
       const client = new pg.Client({ connectionString: schema.url });

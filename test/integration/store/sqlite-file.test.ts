@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { openStore } from '../../../src/core/store/index.js';
-import { newItems, newRequest } from './fixtures.js';
+import { newItems, newRequest, T0 } from './fixtures.js';
+import { runReplicas } from './replicas.js';
 import { CLOCK_NOW, defineStoreSuite } from './store-suite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'territory-bot-store-'));
@@ -63,6 +64,37 @@ describe('SQLite file store', () => {
       expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial']);
     } finally {
       await second.close();
+    }
+  });
+
+  it('lets several connections open (and migrate) a new file at once', async () => {
+    const path = join(dir, 'together', 'bot.db');
+    const stores = await Promise.all([open(path), open(path), open(path)]);
+    try {
+      await stores[0]!.setSetting('k', 'v');
+      expect(await stores[2]!.getSetting('k')).toBe('v');
+      const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(
+        stores[1]!.kysely,
+      );
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial']);
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+
+  it('lets replica processes race to migrate a new file and take the lease: one wins', async () => {
+    const path = join(dir, 'processes', 'bot.db');
+    // Two processes: each costs a tsx start-up, and two already race (in-process openers are
+    // serialized by the store, so only separate processes exercise SQLite's own locking).
+    const answers = await runReplicas(`sqlite:${path}`, 2, T0);
+    expect(answers.filter((a) => a.won)).toHaveLength(1);
+    const store = await open(path);
+    try {
+      expect(await store.listAudit({ action: 'replica.started' })).toHaveLength(2);
+      const winner = answers.find((a) => a.won)!.holder;
+      expect(await store.acquireLease('monitor', winner, 60_000, T0 + 1)).toBe(true);
+    } finally {
+      await store.close();
     }
   });
 
