@@ -22,7 +22,8 @@ export type AlertKind =
   | 'api_user_read_only'
   | 'routing_entry_unmatched'
   | 'routing_entry_ambiguous'
-  | 'routing_file_invalid';
+  | 'routing_file_invalid'
+  | 'monitor_inconclusive';
 
 export const ALL_KINDS: readonly AlertKind[] = [
   'oauth_revoked',
@@ -40,6 +41,7 @@ export const ALL_KINDS: readonly AlertKind[] = [
   'routing_entry_unmatched',
   'routing_entry_ambiguous',
   'routing_file_invalid',
+  'monitor_inconclusive',
 ];
 
 const OAUTH: readonly AlertKind[] = ['oauth_revoked', 'oauth_scope_missing', 'oauth_invalid_client'];
@@ -61,7 +63,9 @@ const ACCESS: readonly AlertKind[] = ['api_user_not_member', 'api_user_read_only
 export const INHIBITION_RULES: ReadonlyArray<{ source: AlertKind; targets: readonly AlertKind[] }> = [
   ...OAUTH.map((source) => ({
     source,
-    targets: ALL_KINDS.filter((k) => !OAUTH.includes(k) && k !== 'routing_file_invalid'),
+    targets: ALL_KINDS.filter(
+      (k) => !OAUTH.includes(k) && k !== 'routing_file_invalid' && k !== 'monitor_inconclusive',
+    ),
   })),
   {
     source: 'territory_management_off',
@@ -464,5 +468,24 @@ export function routingFileInvalid(file: string, message: string): AlertConditio
     fix: [`Correct ${file} as the message says; the next run picks it up`],
     affected: [],
     facts: { file },
+  };
+}
+
+/** Runs have been inconclusive for a while (throttled refresh, network, Zoho 5xx): nobody is watching. */
+export function monitorInconclusive(sinceIso: string, reason: string): AlertCondition {
+  return {
+    fingerprint: 'monitor_inconclusive',
+    kind: 'monitor_inconclusive',
+    territoryId: null,
+    severity: 'warning',
+    title: 'The territory monitor cannot check Zoho',
+    cause: `Every monitor run since ${sinceIso} stopped before judging the territories. Last reason: ${reason}`,
+    fix: [
+      'Check that the bot reaches Zoho (accounts and API hosts of ZOHO_DC) and Zoho’s status page',
+      'If the token refresh is throttled: make sure nothing else uses this refresh token (Zoho allows 10 refreshes per 10 minutes per refresh token)',
+      'Run /territory health to see the current reason',
+    ],
+    affected: [],
+    facts: { since: sinceIso },
   };
 }

@@ -18,11 +18,15 @@ import type { AlertRecord, MonitorRun, Store } from '../store/types.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { AlertLifecycle, type AppliedAlerts, type SnoozeResult } from './alerts.js';
 import { type CheckResult, runChecks } from './checks.js';
-import { type AlertCondition, routingFileInvalid } from './conditions.js';
+import { type AlertCondition, monitorInconclusive, routingFileInvalid } from './conditions.js';
 import { loadRoutingConfig, type RoutingConfig, RoutingConfigError } from './routing.js';
 
 export const MONITOR_LEASE = 'monitor';
 const NAMES_SETTING = 'monitor.territoryNames';
+const INCONCLUSIVE_SETTING = 'monitor.inconclusive';
+/** Consecutive inconclusive runs, and time, before the monitor_inconclusive alert. */
+const INCONCLUSIVE_RUNS = 4;
+const INCONCLUSIVE_MS = 3600_000;
 
 export class MonitorScheduleError extends Error {
   override readonly name = 'MonitorScheduleError';
@@ -92,6 +96,7 @@ export interface MonitorHealth {
 }
 
 const namesSchema = z.record(z.string(), z.string());
+const inconclusiveSchema = z.object({ since: z.number(), reason: z.string(), runs: z.number().int() });
 
 export class MonitorScheduler {
   readonly holderId: string;
@@ -235,9 +240,11 @@ export class MonitorScheduler {
 
       let alerts: AppliedAlerts | null = null;
       if (leased) {
+        const blind = await this.trackInconclusive(check, startedAt);
+        if (blind) extra.push(blind);
         alerts = await this.lifecycle.apply({
           conditions: [...check.conditions, ...extra],
-          evaluatedKinds: [...check.evaluatedKinds, 'routing_file_invalid'],
+          evaluatedKinds: [...check.evaluatedKinds, 'routing_file_invalid', 'monitor_inconclusive'],
         });
         if (check.names) await this.saveNames(check.names, previousNames, alerts.firing);
       }
@@ -304,6 +311,35 @@ export class MonitorScheduler {
         firing: [],
       };
     }
+  }
+
+  /**
+   * An inconclusive run raises nothing (a throttled refresh must not cause an alert storm), but
+   * a monitor that has judged nothing for an hour and four runs says so once.
+   */
+  private async trackInconclusive(check: CheckResult, now: number): Promise<AlertCondition | null> {
+    const { store } = this.opts;
+    if (check.status !== 'inconclusive') {
+      if (await store.getSetting(INCONCLUSIVE_SETTING)) await store.setSetting(INCONCLUSIVE_SETTING, '');
+      return null;
+    }
+    let state: z.infer<typeof inconclusiveSchema> = {
+      since: now,
+      reason: check.inconclusiveReason ?? '',
+      runs: 0,
+    };
+    try {
+      const raw = await store.getSetting(INCONCLUSIVE_SETTING);
+      const parsed = raw ? inconclusiveSchema.safeParse(JSON.parse(raw)) : null;
+      if (parsed?.success) state = parsed.data;
+    } catch {
+      // A damaged value starts the count again.
+    }
+    state.runs += 1;
+    await store.setSetting(INCONCLUSIVE_SETTING, JSON.stringify(state));
+    return state.runs >= INCONCLUSIVE_RUNS && now - state.since >= INCONCLUSIVE_MS
+      ? monitorInconclusive(new Date(state.since).toISOString(), state.reason)
+      : null;
   }
 
   private async previousNames(): Promise<Record<string, string>> {

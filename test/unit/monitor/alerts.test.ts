@@ -168,6 +168,16 @@ describe('AlertLifecycle with the real store', () => {
     expect(await store.getAlert(`api_user_not_member:${ID.usWest}`)).toMatchObject({ inhibitedBy: null });
   });
 
+  it('the source alert is edited when what it holds back changes', async () => {
+    await alerts.apply(full(outside, notMember()));
+    expect(notifier.take()).toEqual(['firing api_user_outside_hierarchy']);
+    const germany = { id: ID.germany, name: 'Germany', modules: [] };
+    const notMemberGermany = apiUserNotMember(germany, [germany], user, { id: ID.emea, name: 'EMEA' });
+    await alerts.apply(full(outside, notMember(), notMemberGermany));
+    expect(notifier.take()).toEqual(['changed api_user_outside_hierarchy']);
+    expect((await store.getAlert('api_user_outside_hierarchy'))!.details.heldBack).toHaveLength(2);
+  });
+
   it('an OAuth failure holds back posted per-territory alerts without resolving them', async () => {
     await alerts.apply(full(deleted));
     notifier.take();

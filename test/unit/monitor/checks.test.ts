@@ -94,6 +94,14 @@ describe('runChecks', () => {
     expect(byName.names?.[ID.usWest]).toBe('US West');
   });
 
+  it('a routing name shared by two territories is ambiguous', async () => {
+    const zoho = new FakeZoho();
+    zoho.rename(ID.oregon, 'California');
+    const r = await runChecks({ api: zoho, routing: routing('  - name: California'), previousNames: {} });
+    expect(fps(r)).toEqual(['routing_entry_ambiguous:california']);
+    expect(r.conditions[0]!.fix[0]).toContain('replace name: "California" with the quoted id');
+  });
+
   it('territory management off: one org-wide condition, nothing per territory judged', async () => {
     const zoho = new FakeZoho();
     zoho.territoryManagementOff = true;

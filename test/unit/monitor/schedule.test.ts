@@ -13,7 +13,7 @@ import {
 } from '../../../src/core/monitor/schedule.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
-import { ZohoAuthError } from '../../../src/core/zoho/errors.js';
+import { ZohoApiError, ZohoAuthError } from '../../../src/core/zoho/errors.js';
 import { FakeZoho, ID } from './fake-zoho.js';
 import { RecordingNotifier } from './recording-notifier.js';
 
@@ -119,6 +119,43 @@ describe('MonitorScheduler', () => {
     zoho.authError = null;
     await m.runNow();
     expect(notifier.take()).toEqual(['resolved api_user_outside_hierarchy']);
+  });
+
+  it('an hour of inconclusive runs raises one monitor_inconclusive alert; a good run resolves it', async () => {
+    const m = monitor();
+    await m.runNow();
+    zoho.failures.listTerritories = new ZohoApiError('INTERNAL_ERROR', 'boom', 500);
+    for (let i = 0; i < 4; i++) {
+      clock.advance(15 * 60_000);
+      await m.runNow();
+    }
+    expect(notifier.take()).toEqual([]);
+    clock.advance(15 * 60_000);
+    const blind = await m.runNow();
+    expect(notifier.take()).toEqual(['firing monitor_inconclusive']);
+    expect(blind.firing[0]!.details.cause).toContain('INTERNAL_ERROR');
+    clock.advance(15 * 60_000);
+    await m.runNow();
+    expect(notifier.take()).toEqual([]);
+    delete zoho.failures.listTerritories;
+    clock.advance(15 * 60_000);
+    await m.runNow();
+    expect(notifier.take()).toEqual(['resolved monitor_inconclusive']);
+  });
+
+  it('a deletion whose post failed stays known until it is announced', async () => {
+    const m = monitor();
+    await m.runNow();
+    zoho.deleteTerritory(ID.germany);
+    notifier.failNext = 1;
+    await m.runNow();
+    expect(notifier.take()).toEqual([]);
+    await m.runNow();
+    expect(notifier.take()).toEqual([`firing territory_deleted:${ID.germany}`]);
+    await m.runNow();
+    expect(notifier.take()).toEqual([`resolved territory_deleted:${ID.germany}`]);
+    const resolved = await store.getAlert(`territory_deleted:${ID.germany}`);
+    expect(resolved!.details.resolution).toContain('no routing file pins this territory');
   });
 
   it('two monitors on one store: only the lease holder runs and updates alerts', async () => {
