@@ -50,6 +50,15 @@ interface FaultState {
 }
 
 const REDACTED = '[Redacted]';
+/**
+ * Zoho's OAS names the 500 code per API family: INTERNAL_SERVER_ERROR for settings/users
+ * (territories.json, users.json), INTERNAL_ERROR for records (record.json API_Exception).
+ */
+function internalError(apiPath: string): Reply {
+  const code = /^\/(settings|users)(\/|$)/.test(apiPath) ? 'INTERNAL_SERVER_ERROR' : 'INTERNAL_ERROR';
+  return fail(500, code, 'Internal server error occurred.');
+}
+
 const TOO_MANY_MESSAGE = 'The number of API requests or concurrent calls exceeded the limit';
 
 function redactForm(params: URLSearchParams): Record<string, string> {
@@ -245,7 +254,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
         if (injected.count <= 0) faults.failNext.splice(faults.failNext.indexOf(injected), 1);
         return injected.status === 429
           ? fail(429, 'TOO_MANY_REQUESTS', TOO_MANY_MESSAGE)
-          : fail(500, 'INTERNAL_ERROR', 'Internal server error occurred.');
+          : internalError(path);
       }
       const scopes = tokens.check(req.headers.authorization);
       if (!scopes) return fail(401, 'INVALID_TOKEN', 'invalid oauth token');

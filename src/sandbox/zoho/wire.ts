@@ -89,7 +89,7 @@ export function userJson(org: SimOrg, u: SeedUser) {
     role: u.role,
     profile: u.profile,
     type__s: 'Regular User',
-    time_zone: 'Etc/UTC',
+    // time_zone is left out: Zoho sends a zone name string where its OAS types an object.
     locale: 'en_US',
     country_locale: 'en_US',
     language: 'en_US',
@@ -102,8 +102,8 @@ export function userJson(org: SimOrg, u: SeedUser) {
       first_name: owner.firstName,
       last_name: owner.lastName,
     },
-    // Minified_User in the OAS; null for the top of the reporting line as in Zoho's samples.
-    Reporting_To: reportingTo ? minifiedUser(reportingTo) : null,
+    // Minified_User in the OAS (not nullable): left out at the top of the reporting line.
+    ...(reportingTo ? { Reporting_To: minifiedUser(reportingTo) } : {}),
   };
 }
 
