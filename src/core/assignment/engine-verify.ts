@@ -117,7 +117,7 @@ async function verifyChunk(
     const job = pendingBy.get(e.item.recordId);
     if (job) {
       decided.push(
-        e.adopt
+        e.adopt && mayBeOurs(job, e.plan)
           ? {
               ...e,
               attempts: e.item.attempts,
@@ -134,7 +134,8 @@ async function verifyChunk(
               verdict: {
                 kind: 'retry',
                 reason: 'pending_job',
-                code: 'ALREADY_SCHEDULED',
+                // An uncertain item stays uncertain: once the other job is gone, the record decides.
+                code: e.adopt ? ItemCodes.interrupted : 'ALREADY_SCHEDULED',
                 message: 'Another territory job is still pending on this record; waiting for it',
               },
             },
@@ -163,6 +164,17 @@ async function verifyChunk(
   }
   await storeDecisions(ctx, requestId, decided, (d) => [d.item.state]);
   return toSend;
+}
+
+/**
+ * A pending job can be ours only if it is a manual one of our operation; a territory-rule run
+ * (`creation`/`update`) on the record is someone else's. Zoho may omit `source`: then assume ours.
+ */
+function mayBeOurs(job: PendingJob, plan: PhasePlan): boolean {
+  if (!job.source) return true;
+  return (
+    job.source === (plan.operation === 'assign' ? 'manual_territory_assignment' : 'manual_territory_removal')
+  );
 }
 
 /** The record already shows this phase's change (the earlier call did go through). */

@@ -243,6 +243,7 @@ export class AssignmentEngine {
       }
       const jobRows = verify.length > 0 ? await store.listJobs(requestId) : [];
       const checked = verify.length > 0 ? await verifyBeforeResend(this.ctx, requestId, verify, jobRows) : [];
+      if (verify.length > checked.length) await safeNotify(this.ctx, requestId);
       const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
       await Promise.all(batches.map((b) => this.ctx.limiter.run(() => sendBatch(this.ctx, requestId, b))));
     }

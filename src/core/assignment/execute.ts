@@ -109,6 +109,10 @@ export async function storeDecisions(
   expect: (d: Decided) => readonly ItemState[],
 ): Promise<number> {
   const now = ctx.clock.now();
+  // One jitter draw per call: the items of a batch come back together (one check call per
+  // 100 records), while different batches and processes still spread out.
+  const draw = ctx.random();
+  const batchCtx = { ...ctx, random: () => draw };
   const jobs: NewJob[] = [];
   for (const d of decided) {
     if (d.verdict.kind === 'scheduled') jobs.push(newJob(ctx, d.item, d.plan, d.verdict.jobId, now));
@@ -116,7 +120,7 @@ export async function storeDecisions(
   if (jobs.length > 0) await ctx.store.createJobs(jobs);
   let changed = 0;
   for (const d of decided) {
-    if (await ctx.store.updateItem(requestId, d.item.seq, patchFor(ctx, d, now), expect(d), now))
+    if (await ctx.store.updateItem(requestId, d.item.seq, patchFor(batchCtx, d, now), expect(d), now))
       changed += 1;
   }
   if (jobs.length > 0) ctx.jobsCreated();

@@ -20,8 +20,10 @@ export type PlanIssueCode =
   | 'record_not_found'
   /** No territory was given. */
   | 'no_territories'
-  /** A territory id not in the catalog (deleted, or never existed). */
+  /** A territory id not in the catalog (deleted, or never existed), or a name that matches none. */
   | 'unknown_territory'
+  /** A territory name that matches several territories. */
+  | 'ambiguous_territory'
   /** assign: the territory is already on the record (skipped; Zoho would answer DUPLICATE_DATA). */
   | 'already_assigned'
   /** remove: the territory is not on the record (Zoho would answer INVALID_DATA). */

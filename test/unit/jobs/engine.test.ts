@@ -156,6 +156,38 @@ describe('AssignmentEngine + JobTracker', () => {
     expect((await store.getRequest(id))!.state).toBe('done');
   });
 
+  it('ALREADY_SCHEDULED on 200 records: they come back together, one check call per 100', async () => {
+    const { store, zoho, time, engine } = await setup();
+    for (let i = 0; i < 200; i++) {
+      zoho.addRecord('Accounts', recordId(i));
+      zoho.addForeignJob('Accounts', recordId(i), 0);
+    }
+    const id = await seedRequest(store, accounts(200));
+    await engine.run(id);
+    expect(await store.countItemsByState(id)).toEqual({ retry: 200 });
+    await time.advance(10_000, () => engine.idle());
+    expect(zoho.callsOf('pending').map((c) => c.ids.length)).toEqual([100, 100]);
+    expect(zoho.callsOf('records').map((c) => c.ids.length)).toEqual([100, 100]);
+    expect(zoho.callsOf('assign').map((c) => c.ids.length)).toEqual([100, 100, 100, 100]);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 200 });
+  });
+
+  it('an interrupted item is not taken for the owner of a territory-rule job on its record', async () => {
+    const { store, zoho, time, engine } = await setup();
+    zoho.addRecord('Accounts', recordId(0));
+    const id = await seedRequest(store, accounts(1));
+    await store.transitionRequest(id, ['approved'], 'running');
+    await store.updateItem(id, 0, { state: 'sending', attempts: 1 }); // a process died in the call
+    zoho.addForeignJob('Accounts', recordId(0), 1); // a rule run (source "update") is pending
+    await engine.resume();
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'retry', code: 'INTERRUPTED', attempts: 2 });
+    expect(await store.listJobs(id)).toHaveLength(0);
+    await time.advance(20_000, () => engine.idle());
+    // The rule job is gone and the record lacks the territory: the call never landed, so send it.
+    expect(zoho.callsOf('assign').map((c) => c.ids)).toEqual([[recordId(0)]]);
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'scheduled' });
+  });
+
   it('INVALID_DATA on a deleted territory fails the item clearly; on a live one it retries', async () => {
     let catalogReads = 0;
     const { store, zoho, engine, time } = await setup({
