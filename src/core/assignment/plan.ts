@@ -422,7 +422,13 @@ export function planList(input: ListPlanInput): ListPlan {
     }
     return { lineNo: entry.lineNo, lineNos: [...entry.lineNos], ref: entry.ref, territoryIds, plan };
   });
-  return { items, summary: summarizePlans(items.map((i) => i.plan), index) };
+  return {
+    items,
+    summary: summarizePlans(
+      items.map((i) => i.plan),
+      index,
+    ),
+  };
 }
 
 function blocked(plan: ChangePlan, issues: PlanIssue[]): ChangePlan {

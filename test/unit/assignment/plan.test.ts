@@ -4,7 +4,14 @@ import {
   maxTerritoriesFor,
   splitByAssignment,
 } from '../../../src/core/assignment/limits.js';
-import { type ChangePlan, planChange, summarizePlans } from '../../../src/core/assignment/plan.js';
+import {
+  type ChangePlan,
+  planChange,
+  planList,
+  readRecords,
+  summarizePlans,
+} from '../../../src/core/assignment/plan.js';
+import { parseRecordList } from '../../../src/core/records/index.js';
 import { TerritoryIndex } from '../../../src/core/territories/index.js';
 import type { RecordTerritory, Territory, ZohoModule, ZohoRecord } from '../../../src/core/zoho/types.js';
 
@@ -35,6 +42,7 @@ const catalog = new TerritoryIndex(territories);
 const name = (id: string) => catalog.byId(id)!.name;
 
 const REC = '3652397000001234567';
+const REC2 = '3652397000001234999';
 
 function record(
   module: ZohoModule,
@@ -464,5 +472,95 @@ describe('summarizePlans', () => {
     expect(s.total).toBe(10_000);
     expect(s.ready + s.noop + s.blocked).toBe(10_000);
     expect(s.byModule.reduce((n, m) => n + m.count, 0)).toBe(10_000);
+  });
+});
+
+describe('readRecords and planList', () => {
+  const list = (text: string) => parseRecordList(text, { maxRecords: 10_000 });
+
+  it('reads records with one getRecords per module, keyed Module/ID', async () => {
+    const calls: Array<[ZohoModule, string[]]> = [];
+    const api = {
+      getRecords: async (module: ZohoModule, ids: readonly string[]) => {
+        calls.push([module, [...ids]]);
+        return ids.filter((id) => id !== REC2).map((id) => ({ module, id, name: null, territories: [] }));
+      },
+    };
+    const parsed = list(`Deals/${REC}\nLeads/${REC}\nLeads/${REC2}\nDeals/${REC2}`);
+    const records = await readRecords(
+      api,
+      parsed.entries.map((e) => e.ref),
+    );
+    expect(calls).toEqual([
+      ['Leads', [REC, REC2]],
+      ['Deals', [REC, REC2]],
+    ]);
+    expect([...records.keys()].sort()).toEqual([`Deals/${REC}`, `Leads/${REC}`]);
+  });
+
+  it('plans each line with its own territories or the default, resolving names', () => {
+    const parsed = list(
+      [
+        `Leads/${REC}, Region 2; region 3`,
+        `Deals/${REC}`,
+        `Contacts/${REC}, Regon 4`,
+        `Accounts/${REC}, Region 1`,
+        `Leads/${REC2}`,
+      ].join('\n'),
+    );
+    const records = new Map<string, ZohoRecord>([
+      [`Leads/${REC}`, record('Leads')],
+      [`Deals/${REC}`, { ...record('Deals', [[1, 'manually']]) }],
+      [`Contacts/${REC}`, { ...record('Contacts'), module: 'Contacts' }],
+      [`Accounts/${REC}`, { ...record('Accounts', [[1, 'manually']]), module: 'Accounts' }],
+    ]);
+    const { items, summary } = planList({
+      action: 'assign',
+      entries: parsed.entries,
+      records,
+      catalog,
+      defaultTerritoryIds: [T(5)],
+    });
+    expect(items.map((i) => [i.lineNo, i.territoryIds])).toEqual([
+      [1, [T(2), T(3)]],
+      [2, [T(5)]],
+      [3, []],
+      [4, [T(1)]],
+      [5, [T(5)]],
+    ]);
+    expect(items[0]!.plan).toMatchObject({ ok: true, assignIds: [T(2), T(3)] });
+    expect(items[1]!.plan.issues.map((i) => i.code)).toEqual(['deal_has_territory']);
+    expect(items[2]!.plan.ok).toBe(false);
+    expect(items[2]!.plan.issues.map((i) => i.code)).toEqual(['unknown_territory']);
+    expect(items[2]!.plan.errors[0]).toMatch(
+      new RegExp(`^Contacts/${REC}: No territory is called "Regon 4"\\. Did you mean Region 4`),
+    );
+    expect(items[3]!.plan).toMatchObject({ ok: true, noop: true });
+    expect(items[4]!.plan.issues.map((i) => i.code)).toEqual(['record_not_found']);
+    expect(summary).toMatchObject({ total: 5, ready: 1, noop: 1, blocked: 3 });
+    expect(summary.warnings).toEqual([
+      '1 record was not found in Zoho',
+      '1 record names a territory that does not exist',
+      '1 Deal already has a territory (a Deal holds one)',
+      '1 record already has the territory (skipped)',
+    ]);
+  });
+
+  it('blocks lines with an ambiguous name and lines without any territory', () => {
+    const dup: Territory = { ...territories[1]!, id: T(50) };
+    const cat = new TerritoryIndex([...territories, dup]);
+    const parsed = list(`Leads/${REC}, Region 1\nLeads/${REC2}`);
+    const records = new Map<string, ZohoRecord>([
+      [`Leads/${REC}`, record('Leads')],
+      [`Leads/${REC2}`, { ...record('Leads'), id: REC2 }],
+    ]);
+    const { items, summary } = planList({ action: 'assign', entries: parsed.entries, records, catalog: cat });
+    expect(items[0]!.plan.issues.map((i) => i.code)).toEqual(['ambiguous_territory']);
+    expect(items[0]!.plan.errors[0]).toMatch(/matches 2 territories/);
+    expect(items[1]!.plan.issues.map((i) => i.code)).toEqual(['no_territories']);
+    expect(summary.warnings).toEqual([
+      '1 record names a territory that matches several',
+      '1 record has no territory (pick a default territory)',
+    ]);
   });
 });
