@@ -21,11 +21,17 @@
  *   keeps the old hash, `reminder` keeps the old time, `resolved` is not stored.
  */
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { AlertEvent, AlertNotifier } from '../notify.js';
 import type { AlertRecord, Store } from '../store/types.js';
-import { type AlertCondition, type AlertKind, INHIBITION_RULES } from './conditions.js';
+import {
+  type AffectedTerritory,
+  type AlertCondition,
+  type AlertKind,
+  INHIBITION_RULES,
+} from './conditions.js';
 
 export type Notification = AlertEvent['type'];
 
@@ -56,6 +62,41 @@ export interface AlertPlanStep {
   hash: string;
   /** Audit actions for this step (alert.firing, alert.resolved, alert.inhibited, ...). */
   audit: string[];
+}
+
+/**
+ * What `AlertRecord.details` holds, for the Slack side to render: the cause, the fix steps, the
+ * territories affected (with the modules routed to them), the alerts this one holds back, facts
+ * (old/new names, Zoho codes, API user) and, once resolved, how it was resolved.
+ */
+export interface AlertDetails {
+  cause: string;
+  fix: string[];
+  affected: AffectedTerritory[];
+  heldBack: HeldBack[];
+  facts: Record<string, unknown>;
+  resolution: string | null;
+}
+
+const affectedSchema = z.object({
+  id: z.string().nullable(),
+  name: z.string(),
+  modules: z.array(z.string()),
+});
+const detailsSchema = z.object({
+  cause: z.string().catch(''),
+  fix: z.array(z.string()).catch([]),
+  affected: z.array(affectedSchema).catch([]),
+  heldBack: z
+    .array(z.object({ fingerprint: z.string(), title: z.string(), territoryId: z.string().nullable() }))
+    .catch([]),
+  facts: z.record(z.string(), z.unknown()).catch({}),
+  resolution: z.string().nullable().catch(null),
+});
+
+/** Reads an alert row's details leniently (rows written by older versions lack some keys). */
+export function alertDetails(alert: Pick<AlertRecord, 'details'>): AlertDetails {
+  return detailsSchema.parse(alert.details) as AlertDetails;
 }
 
 /** Hash of what the message shows; a change means the message is edited. */
