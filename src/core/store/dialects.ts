@@ -5,8 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import type { Logger } from '../log.js';
 import type { Database, DialectName } from './schema.js';
 
 export type DatabaseTarget =
@@ -74,8 +75,18 @@ export interface OpenedDatabase {
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-export function createDatabase(url: string): OpenedDatabase {
+/** Failed statements at debug level (SQL text only: parameters may hold user data). */
+function queryLog(logger: Logger | undefined): KyselyConfig['log'] {
+  if (!logger) return undefined;
+  return (event) => {
+    if (event.level === 'error')
+      logger.debug({ sql: event.query.sql, err: event.error }, 'store query failed');
+  };
+}
+
+export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
   const target = parseDatabaseUrl(url);
+  const log = queryLog(logger);
   if (target.dialect === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
     const sqlite = new SqliteDatabase(target.path);
@@ -86,7 +97,7 @@ export function createDatabase(url: string): OpenedDatabase {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log }),
       dialect: 'sqlite',
       describe: `sqlite:${target.path}`,
       // Kysely's SQLite migration lock is a no-op and it runs SQLite migrations outside a
@@ -113,7 +124,7 @@ export function createDatabase(url: string): OpenedDatabase {
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   return {
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log }),
     dialect: 'postgres',
     describe: redactUrl(target.connectionString),
     // Kysely takes a PostgreSQL advisory lock around the migrations itself.

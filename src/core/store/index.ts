@@ -22,8 +22,8 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}): Promise<KyselyStore> {
-  const { db, dialect, describe, withMigrationLock } = createDatabase(databaseUrl);
   const log = opts.logger?.child({ component: 'store' });
+  const { db, dialect, describe, withMigrationLock } = createDatabase(databaseUrl, log);
   try {
     const migrator = new Migrator({
       db,
@@ -44,7 +44,7 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
     throw new Error(`Cannot open store at ${describe}: ${reason}`, { cause: err });
   }
   log?.debug({ database: describe, dialect }, 'store open');
-  return new KyselyStore(db, dialect, { clock: opts.clock ?? systemClock, logger: opts.logger });
+  return new KyselyStore(db, dialect, { clock: opts.clock ?? systemClock });
 }
 
 /**

@@ -5,7 +5,6 @@
  */
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Logger } from '../log.js';
 import {
   alertFromRow,
   alertToRow,
@@ -70,8 +69,8 @@ function codePointLength(s: string): number {
 }
 
 export interface KyselyStoreOptions {
+  /** Supplies `now` when a caller leaves it out. */
   clock: Clock;
-  logger?: Logger;
 }
 
 export class KyselyStore implements Store {
