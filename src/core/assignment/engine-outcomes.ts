@@ -4,6 +4,8 @@
  * the HTTP status (zoho-api.md §7.4); request-level errors arrive as thrown errors for the whole
  * batch (§13.1) and must never lose the batch's items.
  */
+
+import type { ItemAction } from '../store/types.js';
 import {
   TERRITORY_OFF_CODES,
   ZohoApiError,
@@ -53,6 +55,8 @@ export interface OutcomeContext {
   module: ZohoModule;
   operation: Operation;
   territoryIds: readonly string[];
+  /** The item's action, when known: a move's assign reads LIMIT_EXCEEDED differently. */
+  action?: ItemAction;
 }
 
 const verb = (op: Operation) => (op === 'assign' ? 'assign' : 'remove');
@@ -146,7 +150,9 @@ export function mapWriteOutcome(outcome: WriteOutcome, ctx: OutcomeContext): Ite
         code,
         message:
           ctx.module === 'Deals'
-            ? 'A Deal holds only one territory and this one already has one: use move to replace it'
+            ? ctx.action === 'move'
+              ? 'The Deal still holds a territory after the old ones were removed (a territory assigned by a rule cannot be removed through the API)'
+              : 'A Deal holds only one territory and this one already has one: use move to replace it'
             : 'The record would have more than 10 territories: remove one first',
       };
     case 'RECORD_LOCKED':

@@ -183,7 +183,12 @@ export async function sendBatch(ctx: EngineContext, requestId: string, batch: Ba
           message: 'Zoho answered without this record',
         } as const;
       }
-      return mapWriteOutcome(o, { module, operation, territoryIds: e.plan.territoryIds });
+      return mapWriteOutcome(o, {
+        module,
+        operation,
+        territoryIds: e.plan.territoryIds,
+        action: e.item.action,
+      });
     });
   } catch (err) {
     const v = mapBatchError(err, { module, operation });

@@ -147,4 +147,63 @@ describe('engine against the Zoho simulator', () => {
     expect(await store.countItemsByState(id)).toEqual({ done: 2_000 });
     expect((await store.getRequest(id))!.state).toBe('done');
   });
+
+  it('move on a Deal: remove the old territory, confirm, then assign the new one', async () => {
+    const { sim, store, clock, engine, tracker } = await setup(5);
+    const [oldT, newT] = sim
+      .territories()
+      .slice(-2)
+      .map((t) => t.id);
+    const deal = sim.records('Deals')[0]!.id;
+    const poll = async () => {
+      sim.completeJobsNow();
+      clock.advance(60_000);
+      await tracker.pollOnce();
+      await engine.idle();
+    };
+    const first = await engine.submitSingle({
+      requesterId: 'U_REP',
+      originChannelId: 'C1',
+      action: 'assign',
+      module: 'Deals',
+      recordId: deal,
+      territoryIds: [oldT!],
+    });
+    await poll();
+    expect((await store.getRequest(first.requestId))!.state).toBe('done');
+
+    sim.resetCalls();
+    const move = await engine.submitSingle({
+      requesterId: 'U_REP',
+      originChannelId: 'C1',
+      action: 'move',
+      module: 'Deals',
+      recordId: deal,
+      territoryIds: [newT!],
+      removeTerritoryIds: [oldT!],
+      before: [oldT!],
+    });
+    expect(move.counts).toEqual({ removing: 1 });
+    await poll(); // removal confirmed, assign sent
+    await poll(); // assignment confirmed
+    expect(
+      sim
+        .requestLog()
+        .map((c) => c.operation)
+        .filter((o) => o !== 'token'),
+    ).toEqual([
+      'removeTerritories',
+      'getFeatureSpecificInfo',
+      'getRecords',
+      'assignTerritories',
+      'getFeatureSpecificInfo',
+      'getRecords',
+    ]);
+    expect(await store.getItem(move.requestId, 0)).toMatchObject({
+      state: 'done',
+      before: [oldT],
+      after: [newT],
+    });
+    expect(sim.record('Deals', deal)!.territories.map((t) => t.territoryId)).toEqual([newT]);
+  });
 });

@@ -186,6 +186,10 @@ describe('outcome mapping', () => {
       kind: 'failed',
       message: expect.stringContaining('use move'),
     });
+    expect(
+      mapWriteOutcome(outcome({ code: 'LIMIT_EXCEEDED' }), { ...ctx, module: 'Deals', action: 'move' })
+        .message,
+    ).toContain('assigned by a rule');
     expect(mapWriteOutcome(outcome({ code: 'LIMIT_EXCEEDED' }), ctx)).toMatchObject({
       kind: 'failed',
       message: expect.stringContaining('more than 10'),
