@@ -2,6 +2,7 @@ export { CachedGroupDirectory, type CachedGroupDirectoryOptions, type GroupDirec
 export {
   type ApprovalPolicy,
   type ApprovalRoles,
+  approvalPolicyFromConfig,
   canDecide,
   canRequest,
   canSnooze,

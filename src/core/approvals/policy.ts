@@ -3,6 +3,7 @@
  * up by the caller (Slack user groups) and passed in, so these stay pure. Always called with
  * the clicking user's id from the Slack payload, never with ids carried in buttons.
  */
+import type { AppConfig } from '../config/index.js';
 import type { RequestRecord } from '../store/types.js';
 
 export interface ApprovalRoles {
@@ -21,6 +22,18 @@ export interface ApprovalPolicy extends ApprovalRoles {
   approvalThreshold: number;
   /** APPROVAL_TTL_HOURS, default 72. */
   approvalTtlHours: number;
+}
+
+/** The policy as configured (DESIGN.md §6: APPROVER_*, REQUESTER_USERGROUP, OPS_USER_IDS, APPROVAL_*). */
+export function approvalPolicyFromConfig(config: Pick<AppConfig, 'roles' | 'policy'>): ApprovalPolicy {
+  return {
+    approverUserIds: [...config.roles.approverUserIds],
+    approverUsergroup: config.roles.approverUsergroup,
+    requesterUsergroup: config.roles.requesterUsergroup,
+    opsUserIds: [...config.roles.opsUserIds],
+    approvalThreshold: config.policy.approvalThreshold,
+    approvalTtlHours: config.policy.approvalTtlHours,
+  };
 }
 
 export type PolicyRefusal = 'not_requester' | 'not_approver' | 'own_request' | 'not_ops';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ApprovalRoles,
+  approvalPolicyFromConfig,
   canDecide,
   canRequest,
   canSnooze,
@@ -77,5 +78,27 @@ describe('canSnooze', () => {
     expect(canSnooze('UMGR1', roles)).toMatchObject({ ok: false, reason: 'not_ops' });
     const none = canSnooze('UOPS', { opsUserIds: [] });
     expect(!none.ok && none.message).toMatch(/No ops users are configured/);
+  });
+});
+
+describe('approvalPolicyFromConfig', () => {
+  it('takes roles and policy from the loaded configuration', async () => {
+    const { loadConfig } = await import('../../../src/core/config/index.js');
+    const loaded = loadConfig({
+      APPROVER_USER_IDS: 'UMGR1, UMGR2',
+      APPROVER_USERGROUP: 'SAPPROVERS',
+      OPS_USER_IDS: 'UOPS',
+      APPROVAL_THRESHOLD: '25',
+      APPROVAL_TTL_HOURS: '48',
+    });
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    expect(approvalPolicyFromConfig(loaded.config)).toEqual({
+      approverUserIds: ['UMGR1', 'UMGR2'],
+      approverUsergroup: 'SAPPROVERS',
+      requesterUsergroup: null,
+      opsUserIds: ['UOPS'],
+      approvalThreshold: 25,
+      approvalTtlHours: 48,
+    });
   });
 });
