@@ -1,0 +1,181 @@
+/**
+ * Starts territory-bot: store, Zoho client, Slack app, assignment engine + job tracker,
+ * approvals and the monitor. Used by main.ts (production), the sandbox and the e2e tests, so
+ * every path runs the same wiring.
+ */
+import type { Server } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import { buildApp, writeHealth } from './app.js';
+import type { BotServices } from './commands/context.js';
+import { registerListeners } from './commands/index.js';
+import { createAssignmentService } from './core/assignment/engine-service.js';
+import { type Clock, systemClock } from './core/clock.js';
+import type { AppConfig } from './core/config/index.js';
+import type { PollSchedule } from './core/jobs/backoff.js';
+import type { Timers } from './core/jobs/timers.js';
+import { createLogger, type Logger } from './core/log.js';
+import { openStore } from './core/store/index.js';
+import type { Store } from './core/store/types.js';
+import { TerritoryCatalog } from './core/territories/index.js';
+import { ZohoClient } from './core/zoho/index.js';
+import type { ZohoApi } from './core/zoho/types.js';
+import { SlackNotifier } from './notify/slack-notifier.js';
+
+export interface StartBotOptions {
+  config: AppConfig;
+  logger?: Logger;
+  clock?: Clock;
+  timers?: Timers;
+  /** Tests and the sandbox may hand in a ready store or Zoho client. */
+  store?: Store;
+  zoho?: ZohoApi;
+  /** Job polling timing (tests shorten it). */
+  pollSchedule?: Partial<PollSchedule>;
+  /** Host to bind the HTTP receiver to (default all interfaces; the sandbox uses loopback). */
+  host?: string;
+}
+
+export interface RunningBot {
+  app: App;
+  /** HTTP port of /slack/events and /healthz. */
+  port: number;
+  services: BotServices;
+  /** Stops taking requests, lets in-flight work finish, closes the store. */
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+export async function startBot(options: StartBotOptions): Promise<RunningBot> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const botToken = config.slack.botToken;
+  if (!botToken) throw new StartupError('SLACK_BOT_TOKEN is required to start the Slack app');
+
+  const identity = await slackIdentity(botToken, config.slack.apiUrl);
+  const store = options.store ?? (await openStore(config.databaseUrl, { logger, clock }));
+  const zoho = options.zoho ?? zohoClientFrom(config, logger, clock);
+
+  let services: BotServices | null = null;
+  const app = buildApp({
+    config,
+    logger,
+    botId: identity.botId,
+    botUserId: identity.userId,
+    health: async () => health(services),
+  });
+
+  // Background posts (progress, results, alerts) may wait out Slack's rate limits; people are not
+  // waiting on them, unlike listener calls (app.client).
+  const background = new WebClient(botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 5, factor: 2, minTimeout: 1_000, maxTimeout: 30_000 },
+    logger: app.logger,
+  });
+  const catalog = new TerritoryCatalog({ api: zoho, clock, logger: logger.child({ component: 'catalog' }) });
+  const notifier = new SlackNotifier({ client: background, store, config, logger, clock, catalog, zoho });
+  const assignment = createAssignmentService({
+    api: zoho,
+    store,
+    notifier,
+    clock,
+    logger: logger.child({ component: 'assignment' }),
+    concurrency: config.zoho.maxConcurrency,
+    catalogRefresh: async () => new Set((await catalog.refresh()).list.map((t) => t.id)),
+    schedule: options.pollSchedule,
+    timers: options.timers,
+  });
+  services = { config, logger, clock, store, zoho, catalog, assignment };
+  registerListeners(app, services);
+
+  let port: number;
+  let healthServer: Server | null = null;
+  if (config.mode === 'socket') {
+    await app.start();
+    healthServer = createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/healthz') void writeHealth(res, async () => health(services));
+      else res.writeHead(404).end();
+    });
+    port = await listen(healthServer, config.port, options.host);
+  } else {
+    const server = (await app.start({ port: config.port, host: options.host })) as Server;
+    port = (server.address() as AddressInfo).port;
+  }
+  await assignment.start();
+  logger.info({ port, mode: config.mode, store: store.dialect }, 'territory-bot started');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    app,
+    port,
+    services,
+    stop: () => {
+      stopping ??= (async () => {
+        logger.info('territory-bot stopping: finishing in-flight work');
+        await app.stop().catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
+        if (healthServer) await new Promise<void>((r) => healthServer?.close(() => r()));
+        await assignment.stop();
+        notifier.stop();
+        if (!options.store) await store.close();
+        logger.info('territory-bot stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function health(services: BotServices | null): Promise<{ status: number; body: unknown }> {
+  if (!services) return { status: 503, body: { ok: false, starting: true } };
+  const pendingJobs = await services.store.nextJobPollAt();
+  return {
+    status: 200,
+    body: { ok: true, store: services.store.dialect, jobsPending: pendingJobs !== null },
+  };
+}
+
+function zohoClientFrom(config: AppConfig, logger: Logger, clock: Clock): ZohoClient {
+  const { clientId, clientSecret, refreshToken } = config.zoho;
+  if (!clientId || !clientSecret || !refreshToken) {
+    throw new StartupError('ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN are required');
+  }
+  return new ZohoClient({
+    accountsUrl: config.zoho.accountsUrl,
+    clientId,
+    clientSecret,
+    refreshToken,
+    apiDomain: config.zoho.apiDomain,
+    maxConcurrency: config.zoho.maxConcurrency,
+    clock,
+    logger: logger.child({ component: 'zoho' }),
+  });
+}
+
+/** One auth.test at start: a clear error for a bad token, and the ids Bolt needs. */
+async function slackIdentity(token: string, apiUrl: string): Promise<{ botId: string; userId: string }> {
+  const client = new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 2 } });
+  try {
+    const res = await client.auth.test();
+    if (!res.bot_id || !res.user_id) throw new Error('auth.test did not return bot_id and user_id');
+    return { botId: res.bot_id, userId: res.user_id };
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    throw new StartupError(
+      code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked'
+        ? `Slack rejected SLACK_BOT_TOKEN (${code}): reinstall the app and copy the Bot User OAuth Token (xoxb-...)`
+        : `Could not reach Slack at ${apiUrl} to check SLACK_BOT_TOKEN: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}
+
+function listen(server: Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}

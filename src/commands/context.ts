@@ -1,0 +1,21 @@
+/**
+ * Everything a listener may use. Built once in src/bot.ts; listeners stay thin: parse the
+ * Slack payload, call into these services, render src/views.
+ */
+import type { AssignmentService } from '../core/assignment/engine-service.js';
+import type { Clock } from '../core/clock.js';
+import type { AppConfig } from '../core/config/index.js';
+import type { Logger } from '../core/log.js';
+import type { Store } from '../core/store/types.js';
+import type { TerritoryCatalog } from '../core/territories/index.js';
+import type { ZohoApi } from '../core/zoho/types.js';
+
+export interface BotServices {
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  store: Store;
+  zoho: ZohoApi;
+  catalog: TerritoryCatalog;
+  assignment: AssignmentService;
+}

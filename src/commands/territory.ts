@@ -1,0 +1,42 @@
+/** `/territory …`: routes each subcommand to its handler (DESIGN.md §2). */
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { buildErrorMessage } from '../views/errors.js';
+import { buildHelpMessage } from '../views/help.js';
+import { parseCommandText } from './args.js';
+import { changeCommand } from './change.js';
+import type { BotServices } from './context.js';
+
+type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+export function territoryCommand(services: BotServices) {
+  return async (args: CommandArgs): Promise<void> => {
+    const parsed = parseCommandText(args.command.text ?? '');
+    try {
+      switch (parsed.sub) {
+        case 'help':
+          await args.ack({ response_type: 'ephemeral', ...buildHelpMessage() });
+          return;
+        case 'assign':
+        case 'remove':
+        case 'move':
+          await changeCommand(services, args, parsed);
+          return;
+        case 'unknown': {
+          const msg = buildErrorMessage({
+            problem: `"${parsed.word}" is not a /territory command.`,
+            action: 'Type `/territory help` to see what it can do.',
+          });
+          await args.ack({ response_type: 'ephemeral', ...msg });
+          return;
+        }
+        default:
+          await args.ack({
+            response_type: 'ephemeral',
+            text: `\`/territory ${parsed.sub}\` is coming shortly.`,
+          });
+      }
+    } catch (err) {
+      services.logger.error({ err, sub: parsed.sub }, '/territory failed');
+    }
+  };
+}

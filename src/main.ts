@@ -1,0 +1,60 @@
+/**
+ * Entry point. With Slack credentials: the production app (HTTP, or Socket Mode with
+ * SLACK_APP_TOKEN). Without any: the sandbox (Zoho simulator + Slack emulator + the same app).
+ * SIGTERM/SIGINT finish in-flight work and close the store before exiting.
+ */
+import { type RunningBot, StartupError, startBot } from './bot.js';
+import { formatConfigProblems, loadConfig } from './core/config/index.js';
+import { createLogger } from './core/log.js';
+import { startSandbox } from './sandbox/index.js';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const result = loadConfig(process.env, { sandbox: args.includes('--sandbox') });
+  if (!result.ok) {
+    console.error(formatConfigProblems(result.problems));
+    process.exit(1);
+  }
+  const { config } = result;
+  const logger = createLogger(config.logLevel);
+
+  let running: { stop(): Promise<void> };
+  try {
+    if (config.mode === 'sandbox') {
+      running = await startSandbox({ config, logger, reset: args.includes('--reset') });
+    } else {
+      const bot: RunningBot = await startBot({ config, logger });
+      running = bot;
+    }
+  } catch (err) {
+    if (err instanceof StartupError) {
+      console.error(`territory-bot cannot start: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  let signalled = false;
+  const shutdown = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    // A hung shutdown must not keep a replaced pod alive for ever.
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('territory-bot crashed while starting:', err);
+  process.exit(1);
+});

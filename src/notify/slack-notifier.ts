@@ -1,0 +1,245 @@
+/**
+ * Implements core's notifier ports on Slack: reads the store, renders src/views, and posts,
+ * updates or threads messages through SlackPoster. Failures are logged, never thrown into the
+ * engine: a Slack outage must not stop Zoho work (the store keeps the truth; the next update
+ * renders it again).
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../core/clock.js';
+import type { AppConfig } from '../core/config/index.js';
+import type { Logger } from '../core/log.js';
+import type { AlertEvent, AlertNotifier, RequestNotifier } from '../core/notify.js';
+import { recordWebUrl } from '../core/records/index.js';
+import type { MessageRef, RequestItemRecord, RequestRecord, Store } from '../core/store/types.js';
+import type { TerritoryCatalog } from '../core/territories/index.js';
+import type { ZohoApi, ZohoRecord } from '../core/zoho/types.js';
+import type { SlackMessage } from '../views/blocks.js';
+import { progressFromCounts, type RecordLinker, type TerritoryNames } from '../views/labels.js';
+import { buildRequestMessage } from '../views/request-message.js';
+import { summarizeItems } from '../views/summary.js';
+import {
+  buildBulkFinalReply,
+  buildRecordDoneReply,
+  buildRecordFailedReply,
+  buildRecordUnconfirmedReply,
+} from '../views/thread-replies.js';
+import { SlackPoster, UpdateThrottle } from './slack-poster.js';
+
+export interface SlackNotifierOptions {
+  client: WebClient;
+  store: Store;
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  catalog: TerritoryCatalog;
+  /** To show a record's territories after the change. */
+  zoho: Pick<ZohoApi, 'getRecords'>;
+  /** Minimum time between two edits of one message (Slack: ~1 message/s per channel). */
+  updateIntervalMs?: number;
+}
+
+const parentKey = (requestId: string) => `request:${requestId}:parent`;
+/** Parent messages of bulks list a few records; reading all items for that is wasteful. */
+const RECORDS_SHOWN = 5;
+
+export class SlackNotifier implements RequestNotifier, AlertNotifier {
+  protected readonly poster: SlackPoster;
+  protected readonly logger: Logger;
+  private readonly throttle: UpdateThrottle;
+  private readonly linker: RecordLinker;
+
+  constructor(protected readonly options: SlackNotifierOptions) {
+    this.logger = options.logger.child({ component: 'notifier' });
+    this.poster = new SlackPoster(options.client, options.store, this.logger);
+    this.throttle = new UpdateThrottle(
+      options.updateIntervalMs ?? 1_500,
+      () => options.clock.now(),
+      (err, key) => this.logger.warn({ err, key }, 'updating a Slack message failed'),
+    );
+    const dc = options.config.zoho.dc;
+    this.linker = (module, id) => recordWebUrl(dc, module, id);
+  }
+
+  stop(): void {
+    this.throttle.stop();
+  }
+
+  // --- requests ---------------------------------------------------------------------------
+
+  async requestCreated(requestId: string): Promise<void> {
+    await this.guard('requestCreated', requestId, async () => {
+      const request = await this.request(requestId);
+      if (!request) return;
+      const message = await this.renderParent(request);
+      await this.poster.postWithFallback(
+        parentKey(requestId),
+        request.originChannelId,
+        request.requesterId,
+        message,
+      );
+    });
+  }
+
+  async requestUpdated(requestId: string): Promise<void> {
+    this.throttle.schedule(parentKey(requestId), () => this.refreshParent(requestId));
+  }
+
+  async requestFinished(requestId: string): Promise<void> {
+    await this.guard('requestFinished', requestId, async () => {
+      await this.throttle.flush(parentKey(requestId));
+      await this.refreshParent(requestId);
+      const request = await this.request(requestId);
+      const parent = await this.options.store.getMessageRef(parentKey(requestId));
+      if (!request || !parent) return;
+      for (const message of await this.renderResult(request)) await this.poster.reply(parent, message);
+    });
+  }
+
+  async approvalRequested(requestId: string): Promise<void> {
+    await this.requestUpdated(requestId);
+  }
+
+  async approvalDecided(requestId: string): Promise<void> {
+    await this.requestUpdated(requestId);
+  }
+
+  // --- alerts -----------------------------------------------------------------------------
+
+  async alert(_event: AlertEvent): Promise<MessageRef | null> {
+    return null;
+  }
+
+  // --- rendering --------------------------------------------------------------------------
+
+  protected async refreshParent(requestId: string): Promise<void> {
+    const request = await this.request(requestId);
+    const ref = await this.options.store.getMessageRef(parentKey(requestId));
+    if (!request || !ref) return;
+    await this.poster.update(ref, await this.renderParent(request));
+  }
+
+  protected async renderParent(request: RequestRecord): Promise<SlackMessage> {
+    const store = this.options.store;
+    const counts = await store.countItemsByState(request.id);
+    const shown = await store.listItems(request.id, { limit: RECORDS_SHOWN });
+    const isBulk = request.kind === 'bulk';
+    const summary = isBulk ? summarizeItems(await store.listItems(request.id)) : null;
+    return buildRequestMessage({
+      request,
+      progress: progressFromCounts(counts, request.itemCount),
+      records: shown.map((i) => ({ module: i.module, recordId: i.recordId, name: recordName(request, i) })),
+      territoryIds: isBulk ? undefined : (shown[0]?.territoryIds ?? []),
+      summary,
+      names: await this.names(),
+      recordUrl: this.linker,
+    });
+  }
+
+  /** The thread reply(ies) once every item is final. */
+  protected async renderResult(request: RequestRecord): Promise<SlackMessage[]> {
+    const store = this.options.store;
+    const names = await this.names();
+    const items = await store.listItems(request.id);
+    if (request.kind !== 'bulk' && items.length === 1) {
+      const item = items[0] as RequestItemRecord;
+      const ref = { module: item.module, recordId: item.recordId, name: recordName(request, item) };
+      if (item.state === 'done') {
+        return [
+          buildRecordDoneReply({
+            requesterId: request.requesterId,
+            action: item.action,
+            record: await this.recordAfter(item, names),
+            territoryIds: item.territoryIds,
+            names,
+            recordUrl: this.linker,
+          }),
+        ];
+      }
+      if (item.state === 'unconfirmed') {
+        return [
+          buildRecordUnconfirmedReply({
+            requesterId: request.requesterId,
+            action: item.action,
+            record: ref,
+            territoryIds: item.territoryIds,
+            names,
+            jobId: item.jobId,
+            waitedMs: item.updatedAt - request.createdAt,
+            recordUrl: this.linker,
+          }),
+        ];
+      }
+      return [
+        buildRecordFailedReply({
+          requesterId: request.requesterId,
+          action: item.action,
+          record: ref,
+          territoryIds: item.territoryIds,
+          names,
+          reason: item.message ?? 'Zoho did not apply the change.',
+          code: item.code,
+          recordUrl: this.linker,
+        }),
+      ];
+    }
+    const counts = await store.countItemsByState(request.id);
+    return [
+      buildBulkFinalReply({
+        requesterId: request.requesterId,
+        requestId: request.id,
+        progress: progressFromCounts(counts, request.itemCount),
+        problems: items
+          .filter((i) => i.state === 'failed' || i.state === 'unconfirmed')
+          .map((i) => ({
+            lineNo: i.lineNo,
+            module: i.module,
+            recordId: i.recordId,
+            recordName: null,
+            state: i.state as 'failed' | 'unconfirmed',
+            reason: i.message,
+          })),
+        recordUrl: this.linker,
+      }),
+    ];
+  }
+
+  /** The record as Zoho shows it now; if Zoho cannot be read, what the tracker confirmed. */
+  private async recordAfter(item: RequestItemRecord, names: TerritoryNames): Promise<ZohoRecord> {
+    try {
+      const [record] = await this.options.zoho.getRecords(item.module, [item.recordId]);
+      if (record) return record;
+    } catch (err) {
+      this.logger.warn({ err, recordId: item.recordId }, 'reading the record for the result failed');
+    }
+    return {
+      module: item.module,
+      id: item.recordId,
+      name: null,
+      territories: (item.after ?? []).map((id) => ({ id, name: names.get(id) ?? id, assigned: 'unknown' })),
+    };
+  }
+
+  protected async names(): Promise<Map<string, string>> {
+    const index = this.options.catalog.peek() ?? (await this.options.catalog.get().catch(() => null));
+    return new Map((index?.list ?? []).map((t) => [t.id, t.name]));
+  }
+
+  protected request(requestId: string): Promise<RequestRecord | null> {
+    return this.options.store.getRequest(requestId);
+  }
+
+  protected async guard(what: string, requestId: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.logger.warn({ err, requestId }, `notifier.${what} failed`);
+    }
+  }
+}
+
+function recordName(request: RequestRecord, item: RequestItemRecord): string | null {
+  const summary = request.summary as { recordName?: unknown; recordNames?: Record<string, unknown> };
+  if (request.kind !== 'bulk' && typeof summary.recordName === 'string') return summary.recordName;
+  const byId = summary.recordNames?.[item.recordId];
+  return typeof byId === 'string' ? byId : null;
+}
