@@ -25,6 +25,8 @@ export const ADMIN_ENDPOINTS: Record<string, string> = {
   'POST /__sim/territories/{id}/delete': 'delete a territory',
   'POST /__sim/territories/{id}/rename': '{"name": "New name"}',
   'POST /__sim/territories/{id}/permission': '{"permission_type": "read_only"|"read_write_delete"}',
+  'POST /__sim/territories/{id}/readable': '{"readable": false} API user gets 403 NO_PERMISSION reading it',
+  'POST /__sim/users/{id}/status': '{"status": "disabled"|"active"|...} a user\'s status',
   'POST /__sim/memberships/add': '{"user_id": "...", "territory_id": "..."}',
   'POST /__sim/memberships/remove': '{"user_id": "...", "territory_id": "..."}',
   'POST /__sim/territory-management': '{"enabled": false} territory management off/on',
@@ -163,10 +165,11 @@ export function handleAdmin(sim: ZohoSimulator, method: string, url: URL, raw: s
         sim.setEnforceTerritoryPermissions(bool(body.enabled, true));
         return ok();
     }
-    const territory = /^\/__sim\/territories\/([^/]+)\/(delete|rename|permission)$/.exec(path);
+    const territory = /^\/__sim\/territories\/([^/]+)\/(delete|rename|permission|readable)$/.exec(path);
     if (territory) {
       const [, id, action] = territory as unknown as [string, string, string];
       if (action === 'delete') sim.deleteTerritory(id);
+      else if (action === 'readable') sim.setTerritoryReadable(id, bool(body.readable, true));
       else if (action === 'rename') sim.renameTerritory(id, str(body.name, 'name'));
       else {
         const pt = body.permission_type;
@@ -174,6 +177,11 @@ export function handleAdmin(sim: ZohoSimulator, method: string, url: URL, raw: s
           return bad('permission_type must be read_only or read_write_delete');
         sim.setPermissionType(id, pt as PermissionType);
       }
+      return ok();
+    }
+    const user = /^\/__sim\/users\/([^/]+)\/status$/.exec(path);
+    if (user) {
+      sim.setUserStatus(user[1]!, str(body.status, 'status'));
       return ok();
     }
     const lock = /^\/__sim\/records\/([^/]+)\/([^/]+)\/lock$/.exec(path);

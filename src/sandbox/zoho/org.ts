@@ -22,6 +22,8 @@ export interface PersistedState {
   deletedTerritories: SeedTerritory[];
   jobs: SimJob[];
   jobSeq: number;
+  /** Territories the API user may not read (403 NO_PERMISSION); absent in older state files. */
+  unreadableTerritories?: string[];
 }
 
 export interface JobOutcome {
@@ -44,6 +46,8 @@ export class SimOrg {
   /** `${module}:${recordId}` -> pending job. */
   private readonly jobs = new Map<string, SimJob>();
   private jobSeq: number;
+  /** Territories whose reads answer 403 NO_PERMISSION for the API user (a fault). */
+  readonly unreadable = new Set<string>();
 
   constructor(state: PersistedState) {
     const seed = structuredClone(state.seed);
@@ -61,6 +65,7 @@ export class SimOrg {
     for (const r of seed.records) this.recordMaps.get(r.module)!.set(r.id, r);
     for (const j of structuredClone(state.jobs)) this.jobs.set(jobKey(j.module, j.recordId), j);
     this.jobSeq = state.jobSeq;
+    for (const id of state.unreadableTerritories ?? []) this.unreadable.add(id);
     if (!this.userMap.has(this.apiUserId)) throw new Error(`seed: apiUserId ${this.apiUserId} is not a user`);
   }
 
@@ -93,6 +98,7 @@ export class SimOrg {
       deletedTerritories: deleted.map(strip),
       jobs: [...this.jobs.values()],
       jobSeq: this.jobSeq,
+      unreadableTerritories: [...this.unreadable],
     });
   }
 
@@ -207,11 +213,18 @@ export class SimOrg {
    * ancestor whose permission_type is read_write_delete.
    */
   canWrite(userId: string, territoryId: string): boolean {
+    if (userId === this.apiUserId && this.unreadable.has(territoryId)) return false;
     const user = this.userMap.get(userId);
     if (user?.profile.name === 'Administrator') return true;
     return this.selfAndAncestors(territoryId).some(
       (t) => t.permissionType === 'read_write_delete' && (this.members.get(t.id)?.has(userId) ?? false),
     );
+  }
+
+  setUserStatus(userId: string, status: string): void {
+    const user = this.userMap.get(userId);
+    if (!user) throw new Error(`no user ${userId}`);
+    user.status = status;
   }
 
   // --- records -------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
  */
 import type { SimOrg } from './org.js';
 import {
+  fail,
   idList,
   invalidParam,
   invalidPathId,
@@ -123,7 +124,16 @@ function listTerritories(
 
 function territoryOr400(org: SimOrg, id: string): SimTerritoryView | Reply {
   // A deleted territory answers like an unknown one: "the id given seems to be invalid".
-  return org.liveTerritory(id) ?? invalidPathId(2);
+  const t = org.liveTerritory(id);
+  if (!t) return invalidPathId(2);
+  // Fault: the API user lost the right to read this territory (v7 doc: 403 NO_PERMISSION).
+  if (org.unreadable.has(id)) return fail(403, 'NO_PERMISSION', 'permission denied');
+  return t;
+}
+
+/** Territories the API user can read (unreadable ones are left out of lists). */
+function readable(org: SimOrg, list: SimTerritoryView[]): SimTerritoryView[] {
+  return org.unreadable.size === 0 ? list : list.filter((t) => !org.unreadable.has(t.id));
 }
 
 export const territoryRoutes: Route[] = [
@@ -134,7 +144,7 @@ export const territoryRoutes: Route[] = [
     scopes: () => TERRITORY_READ,
     needsTerritories: true,
     // v7 doc: per_page "default and maximum is 2000" for this endpoint.
-    handle: (ctx) => listTerritories(ctx, ctx.org.liveTerritories(), 2000, 2000),
+    handle: (ctx) => listTerritories(ctx, readable(ctx.org, ctx.org.liveTerritories()), 2000, 2000),
   },
   {
     method: 'GET',
@@ -165,7 +175,7 @@ export const territoryRoutes: Route[] = [
     handle: (ctx) => {
       const t = territoryOr400(ctx.org, ctx.params[0]!);
       if (isReply(t)) return t;
-      return listTerritories(ctx, ctx.org.children(t.id), 200, 200);
+      return listTerritories(ctx, readable(ctx.org, ctx.org.children(t.id)), 200, 200);
     },
   },
   {

@@ -402,6 +402,13 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
         if (!r) throw new Error(`no ${module} record ${id}`);
         r.locked = locked;
       }),
+    setUserStatus: (userId, status) => mutate(() => org.setUserStatus(userId, status)),
+    setTerritoryReadable: (id, readable) =>
+      mutate(() => {
+        if (!org.liveTerritory(id)) throw new Error(`no territory ${id}`);
+        if (readable) org.unreadable.delete(id);
+        else org.unreadable.add(id);
+      }),
     setEnforceTerritoryPermissions: (enforce) => {
       enforcePermissions = enforce;
     },

@@ -215,6 +215,14 @@ export interface ZohoSimulator {
   setLeadsTerritories(enabled: boolean): void;
   setRecordLocked(module: ZohoModule, id: string, locked: boolean): void;
   setEnforceTerritoryPermissions(enforce: boolean): void;
+  /** A user's `status` (`active`, `disabled`, `deleted`...); Zoho keeps serving the API user's token. */
+  setUserStatus(userId: string, status: string): void;
+  /**
+   * Whether the API user may read a territory. Unreadable: `GET /settings/territories/{id}`
+   * (and its children/users) answer 403 NO_PERMISSION, lists leave it out, assigning it
+   * answers NO_PERMISSION.
+   */
+  setTerritoryReadable(id: string, readable: boolean): void;
   /** The org as a seed (deep copy): save it, or start another simulator from it. */
   snapshot(): SimSeed;
 

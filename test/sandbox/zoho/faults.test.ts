@@ -186,6 +186,46 @@ describe('Zoho simulator faults, routing and observation', () => {
     expect(t.sim.calls().some((c) => c.operation.startsWith('admin'))).toBe(false);
   });
 
+  it("changes a user's status (the API user's token keeps working)", async () => {
+    t = await startTestSim();
+    const api = client(t.sim, await accessToken(t.sim));
+    t.sim.setUserStatus(t.sim.apiUserId, 'disabled');
+    const me = await api.get('/users?type=CurrentUser');
+    expect(me.status).toBe(200);
+    expect(me.body.users[0].status).toBe('disabled');
+    expect(
+      (await api.get('/users?type=ActiveUsers')).body.users.map((u: { id: string }) => u.id),
+    ).not.toContain(t.sim.apiUserId);
+    expect(
+      (await admin(t.sim.url, `/__sim/users/${t.sim.apiUserId}/status`, { status: 'active' })).body,
+    ).toEqual({ ok: true });
+    expect((await api.get('/users?type=CurrentUser')).body.users[0].status).toBe('active');
+  });
+
+  it('makes a territory unreadable for the API user: 403 NO_PERMISSION, left out of lists, not assignable', async () => {
+    t = await startTestSim();
+    const api = client(t.sim, await accessToken(t.sim));
+    const [texas, usCentral] = [territoryId(t.sim, 'Texas'), territoryId(t.sim, 'US Central')];
+    t.sim.setTerritoryReadable(texas, false);
+    expect(await api.get(`/settings/territories/${texas}`)).toEqual({
+      status: 403,
+      body: { code: 'NO_PERMISSION', details: {}, message: 'permission denied', status: 'error' },
+    });
+    expect((await api.get(`/settings/territories/${texas}/users`)).status).toBe(403);
+    const all = (await api.get('/settings/territories')).body.territories.map((x: { id: string }) => x.id);
+    expect(all).not.toContain(texas);
+    expect(all).toContain(usCentral);
+    const children = (await api.get(`/settings/territories/${usCentral}/__child_territories`)).body
+      .territories;
+    expect(children.map((x: { name: string }) => x.name)).toEqual(['Midwest']);
+    const account = t.sim.records('Accounts').find((r) => r.territories.length === 0 && !r.locked)!;
+    expect(
+      (await api.assign('Accounts', [{ id: account.id, Territories: [{ id: texas }] }])).body.data[0].code,
+    ).toBe('NO_PERMISSION');
+    await admin(t.sim.url, `/__sim/territories/${texas}/readable`, { readable: true });
+    expect((await api.get(`/settings/territories/${texas}`)).status).toBe(200);
+  });
+
   it('saves state to a file and serves it again after a restart, pending jobs included', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'zoho-sim-'));
     const stateFile = path.join(dir, 'state.json');
