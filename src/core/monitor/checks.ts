@@ -414,7 +414,16 @@ function accessConditions(
       );
     } else {
       const via = byId.get(v.via!)!;
-      out.push(apiUserReadOnly(topRef, affected, user, { id: via.id, name: via.name }));
+      const above = byId.get(via.parentId ?? '');
+      out.push(
+        apiUserReadOnly(
+          topRef,
+          affected,
+          user,
+          { id: via.id, name: via.name },
+          above ? { id: above.id, name: above.name } : null,
+        ),
+      );
     }
   }
   return out;

@@ -374,7 +374,15 @@ export function apiUserReadOnly(
   affected: AffectedTerritory[],
   user: ApiUserRef,
   via: { id: string; name: string },
+  /** The nearest territory above `via`, where a writable membership would also do. */
+  above: { id: string; name: string } | null,
 ): AlertCondition {
+  const alternative =
+    via.id === top.id
+      ? above
+        ? `Or add ${who(user)} to "${above.name}" (or a territory above it) with the permission Read/Write/Delete`
+        : null
+      : `Or add ${who(user)} to "${top.name}" itself, with its permission set to Read/Write/Delete`;
   const also =
     affected.length > 1
       ? ` (and ${affected.length - 1} territor${affected.length === 2 ? 'y' : 'ies'} below it)`
@@ -391,7 +399,7 @@ export function apiUserReadOnly(
         : `${who(user)} reaches "${top.name}" only through "${via.name}", whose permission is Read Only: it can read records there but not assign them.`,
     fix: [
       `In Zoho CRM: ${TM_PATH} > "${via.name}" > Edit: set Permission to Read/Write/Delete`,
-      `Or add ${who(user)} to "${top.name}" (or a territory above it) whose permission is Read/Write/Delete`,
+      ...(alternative ? [alternative] : []),
       'Run /territory health to check',
     ],
     affected,

@@ -147,6 +147,9 @@ describe('runChecks', () => {
     expect(r.conditions[0]!.fix[0]).toContain(
       'Territory Management > "US" > Edit: set Permission to Read/Write/Delete',
     );
+    expect(r.conditions[0]!.fix[1]).toBe(
+      'Or add territory-bot@zylker.com to "US West" itself, with its permission set to Read/Write/Delete',
+    );
     expect(r.conditions[0]!.affected.map((a) => a.name)).toEqual(['US West', 'Oregon']);
   });
 
