@@ -17,6 +17,16 @@ export interface PackOptions {
   sectionChars?: number;
   /** The closing line when lines were left out; gets the number left out. */
   more?: (left: number) => string;
+  /**
+   * The full number of lines when `lines` is only a prefix of them (callers render at most
+   * `renderLimit(...)` lines of a 10,000-line list: the rest could never fit anyway).
+   */
+  totalLines?: number;
+}
+
+/** How many lines of at least `minLineChars` can possibly fit in `maxChars`. */
+export function renderLimit(maxChars: number, minLineChars = 8): number {
+  return Math.ceil(maxChars / minLineChars) + 1;
 }
 
 export interface Packed {
@@ -32,21 +42,21 @@ const defaultMore = (left: number) => `_…and ${formatCount(left)} more_`;
 export function packLines(lines: readonly string[], options: PackOptions): Packed {
   const sectionChars = options.sectionChars ?? LIMITS.sectionText;
   const more = options.more ?? defaultMore;
-  if (options.maxBlocks <= 0 || lines.length === 0) {
-    return { blocks: [], shown: 0, omitted: lines.length };
+  const total = Math.max(options.totalLines ?? lines.length, lines.length);
+  if (options.maxBlocks <= 0 || total === 0) {
+    return { blocks: [], shown: 0, omitted: total };
   }
   const all = fill(lines, options.maxBlocks, options.maxChars, sectionChars);
-  if (all.shown === lines.length)
-    return { blocks: all.texts.map((t) => section(t)), shown: all.shown, omitted: 0 };
+  if (all.shown === total) return { blocks: all.texts.map((t) => section(t)), shown: all.shown, omitted: 0 };
 
   // Not everything fits: keep room for the closing line (worst case: every line left out).
-  const closingMax = more(lines.length).length;
+  const closingMax = more(total).length;
   const blocksForLines = options.maxBlocks - 1;
   const partial =
     blocksForLines > 0
       ? fill(lines, blocksForLines, options.maxChars - closingMax - 1, sectionChars)
       : { texts: [], shown: 0 };
-  const omitted = lines.length - partial.shown;
+  const omitted = total - partial.shown;
   const texts = [...partial.texts, more(omitted)];
   return { blocks: texts.map((t) => section(t)), shown: partial.shown, omitted };
 }

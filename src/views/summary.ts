@@ -8,7 +8,7 @@ import type { ItemAction, ItemState } from '../core/store/types.js';
 import { TERRITORY_MODULES, type ZohoModule } from '../core/zoho/types.js';
 import { fieldsSection } from './blocks.js';
 import { type TerritoryNames, territoryName } from './labels.js';
-import { packLines } from './pack.js';
+import { packLines, renderLimit } from './pack.js';
 import { escapeTruncate, formatCount, oneLine, plural } from './text.js';
 
 /** What a preview row needs of an item (RequestItemRecord fits), plus optional display extras. */
@@ -92,9 +92,9 @@ export function summaryBlocks(
 
   let budget = Math.max(options.maxBlocks - 1, 0);
   let chars = Math.max(options.maxChars - 600, 0);
-  const territoryLines = summary.byTerritory.map(
-    (t) => `• ${territoryName(t.territoryId, names)}: ${plural(t.count, 'record')}`,
-  );
+  const territoryLines = summary.byTerritory
+    .slice(0, renderLimit(chars, 20))
+    .map((t) => `• ${territoryName(t.territoryId, names)}: ${plural(t.count, 'record')}`);
   if (territoryLines.length > 0 && budget > 0) {
     const packed = packLines(
       [`*Per territory* (${formatCount(summary.byTerritory.length)})`, ...territoryLines],
@@ -102,6 +102,7 @@ export function summaryBlocks(
         maxBlocks: Math.min(2, budget),
         maxChars: Math.floor(chars / 2),
         more: (n) => `_…and ${plural(n, 'more territory', 'more territories')}_`,
+        totalLines: summary.byTerritory.length + 1,
       },
     );
     blocks.push(...packed.blocks);
@@ -109,13 +110,14 @@ export function summaryBlocks(
     chars -= packed.blocks.reduce((n, b) => n + (b.type === 'section' ? (b.text?.text.length ?? 0) : 0), 0);
   }
   if (summary.warnings.length > 0 && budget > 0) {
-    const warningLines = summary.warnings.map(
-      (w) => `• ${escapeTruncate(oneLine(w.text), 200)}: ${plural(w.count, 'record')}`,
-    );
+    const warningLines = summary.warnings
+      .slice(0, renderLimit(chars, 20))
+      .map((w) => `• ${escapeTruncate(oneLine(w.text), 200)}: ${plural(w.count, 'record')}`);
     const packed = packLines([':warning: *Warnings*', ...warningLines], {
       maxBlocks: Math.min(2, budget),
       maxChars: chars,
       more: (n) => `_…and ${plural(n, 'more warning')}_`,
+      totalLines: summary.warnings.length + 1,
     });
     blocks.push(...packed.blocks);
   }

@@ -12,7 +12,7 @@ const ELLIPSIS = '…';
  * `<@U…>` and `<url|label>` smuggled in user text.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.replace(/[&<>]/g, (ch) => (ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : '&gt;'));
 }
 
 /** Cuts `text` to at most `max` UTF-16 units, ending in an ellipsis, never splitting a surrogate pair. */
@@ -50,7 +50,7 @@ export function escapeTruncate(text: string, max: number): string {
   const budget = max - ELLIPSIS.length;
   let out = '';
   for (const ch of head) {
-    const piece = escapeMrkdwn(ch);
+    const piece = ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch;
     if (out.length + piece.length > budget) break;
     out += piece;
   }
