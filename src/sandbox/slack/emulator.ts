@@ -133,6 +133,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   });
   const faults = new Faults();
   if (options.latencyMs) faults.setLatency(options.latencyMs);
+  const maxCalls = options.maxRecordedCalls ?? 10_000;
   let calls: RecordedCall[] = [];
   let responses: RecordedResponse[] = [];
   const sse = new Set<ServerResponse>();
@@ -141,7 +142,13 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     const { token: _t, ...safeArgs } = args;
     const call: RecordedCall = { method, args: safeArgs, status, response, at: clock.now() };
     calls.push(call);
+    if (calls.length > maxCalls) calls = calls.slice(-Math.floor(maxCalls / 2));
     ws.events.emit('call', structuredClone(call));
+  };
+
+  const recordResponse = (r: RecordedResponse) => {
+    responses.push(r);
+    if (responses.length > maxCalls) responses = responses.slice(-Math.floor(maxCalls / 2));
   };
 
   async function handleApi(
@@ -195,11 +202,11 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       const parsed: unknown = raw.trim() === '' ? {} : JSON.parse(raw);
       body = isObj(parsed) ? parsed : {};
     } catch {
-      responses.push({ id, body: {}, status: 400, result: 'invalid_payload', at: clock.now() });
+      recordResponse({ id, body: {}, status: 400, result: 'invalid_payload', at: clock.now() });
       return sendText(res, 400, 'invalid_payload');
     }
     const { status, result } = ws.respond(id, body);
-    responses.push({ id, body, status, result, at: clock.now() });
+    recordResponse({ id, body, status, result, at: clock.now() });
     sendText(res, status, status === 200 ? 'ok' : result);
   }
 

@@ -37,8 +37,10 @@ export interface SlackEmulatorOptions {
   clock?: Clock;
   /** Grant `chat:write.public`: post to public channels the bot is not a member of. Default false. */
   chatWritePublic?: boolean;
-  /** Added before every Web API answer (benchmarks), ms. Default 0. */
+  /** Added before every Web API answer (benchmarks), ms. Default 0. Uses real timers. */
   latencyMs?: number;
+  /** Recorded calls kept (oldest dropped beyond it, for long sandbox sessions). Default 10,000. */
+  maxRecordedCalls?: number;
 }
 
 /** Fault knobs, each consumed call by call; `method` may be `'*'` for every method. */

@@ -136,7 +136,21 @@ export class Workspace {
   }
 
   private emit(change: WorkspaceChange): void {
-    this.events.emit('change', clone(change));
+    // Listeners get a copy so they can never mutate the workspace.
+    if (this.events.listenerCount('change') > 0) this.events.emit('change', clone(change));
+  }
+
+  /**
+   * Forgets long-dead trigger_ids and response_urls now and then, so a long sandbox session stays
+   * small. They are kept well past expiry first, so late use still gets the precise error.
+   */
+  private sweep(): void {
+    if (this.seq % 256 !== 0) return;
+    const now = this.clock.now();
+    for (const [id, t] of this.triggers)
+      if (now - t.issuedAt > 100 * TRIGGER_TTL_MS) this.triggers.delete(id);
+    for (const [id, r] of this.responseUrls)
+      if (now - r.issuedAt > 2 * RESPONSE_URL_TTL_MS) this.responseUrls.delete(id);
   }
 
   // ---------------------------------------------------------------- users and groups
@@ -503,6 +517,7 @@ export class Workspace {
   // ---------------------------------------------------------------- triggers and response urls
 
   mintTrigger(user: string): MintedTrigger {
+    this.sweep();
     const issuedAt = this.clock.now();
     const n = this.nextSeq();
     const triggerId = `${Math.floor(issuedAt / 1000)}.${parseInt(n, 36)}.${Buffer.from(n).toString('hex')}`;
@@ -521,6 +536,7 @@ export class Workspace {
   }
 
   mintResponseUrl(ctx: ResponseUrlContext): string {
+    this.sweep();
     const id = `${this.team.id}/${this.nextSeq()}/${Buffer.from(`${ctx.user}:${this.seq}`).toString('hex')}`;
     this.responseUrls.set(id, { ...ctx, id, issuedAt: this.clock.now(), uses: 0 });
     return `${this.opts.baseUrl()}/response/${id}`;

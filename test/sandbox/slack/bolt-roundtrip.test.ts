@@ -145,6 +145,10 @@ describe('Bolt app through the emulator and the driver', () => {
           await ack();
           await respond({ replace_original: true, text: 'Rejected' });
         });
+        app.action(/^(more|assignee|flags)$/, async ({ ack, body }) => {
+          await ack();
+          seen.actions.push(body as BlockAction);
+        });
         app.action('dismiss', async ({ ack, respond }) => {
           await ack();
           await respond({ delete_original: true });
@@ -224,6 +228,77 @@ describe('Bolt app through the emulator and the driver', () => {
     await expect
       .poll(() => h.emulator.thread(DEMO_IDS.approvals, card.ts).map((m) => m.text))
       .toEqual(['approved']);
+  });
+
+  it('sends the selected value of overflow, users_select and checkboxes in messages', async () => {
+    const posted = await h.client.chat.postMessage({
+      channel: DEMO_IDS.general,
+      text: 'alert',
+      blocks: [
+        {
+          type: 'section',
+          block_id: 'alert',
+          text: { type: 'mrkdwn', text: 'Territory West lost API access' },
+          accessory: {
+            type: 'overflow',
+            action_id: 'more',
+            options: [
+              { text: { type: 'plain_text', text: 'Snooze 1 day' }, value: 'snooze-1d' },
+              { text: { type: 'plain_text', text: 'Snooze 1 week' }, value: 'snooze-7d' },
+            ],
+          },
+        },
+        {
+          type: 'actions',
+          block_id: 'triage',
+          elements: [
+            {
+              type: 'users_select',
+              action_id: 'assignee',
+              placeholder: { type: 'plain_text', text: 'Assign' },
+            },
+            {
+              type: 'checkboxes',
+              action_id: 'flags',
+              options: [
+                { text: { type: 'plain_text', text: 'Urgent' }, value: 'urgent' },
+                { text: { type: 'plain_text', text: 'Known' }, value: 'known' },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const at = { user: DEMO_IDS.ops, channel: DEMO_IDS.general, ts: posted.ts! };
+    const n = seen.actions.length;
+    await h.driver.selectOption({ ...at, actionId: 'more', value: 'snooze-7d' });
+    await h.driver.selectOption({ ...at, actionId: 'assignee', value: DEMO_IDS.manager });
+    await h.driver.selectOption({ ...at, actionId: 'flags', value: ['urgent'] });
+    await expect.poll(() => seen.actions.length).toBe(n + 3);
+    const [overflow, assignee, flags] = seen.actions.slice(n).map((b) => b.actions[0]);
+    expect(overflow).toMatchObject({
+      type: 'overflow',
+      action_id: 'more',
+      block_id: 'alert',
+      selected_option: { text: { type: 'plain_text', text: 'Snooze 1 week' }, value: 'snooze-7d' },
+    });
+    expect(assignee).toMatchObject({
+      type: 'users_select',
+      block_id: 'triage',
+      selected_user: DEMO_IDS.manager,
+    });
+    expect(flags).toMatchObject({
+      type: 'checkboxes',
+      selected_options: [{ text: { type: 'plain_text', text: 'Urgent' }, value: 'urgent' }],
+    });
+    expect(seen.actions.at(-1)!.state?.values).toEqual({
+      triage: {
+        flags: {
+          type: 'checkboxes',
+          selected_options: [{ text: { type: 'plain_text', text: 'Urgent' }, value: 'urgent' }],
+        },
+      },
+    });
   });
 
   it('refuses to click what the message does not contain', async () => {
