@@ -291,6 +291,7 @@ export class AssignmentEngine {
           if (item.state === 'removing' && item.jobId) break;
           const plan = planFor(item, item.state === 'removing' ? 'remove_first' : 'main');
           if (plan) verify.push({ item, plan, adopt: true });
+          else settled += await this.markNothingToDo(requestId, item, now);
           break;
         }
         default:

@@ -232,12 +232,15 @@ export class JobTracker {
     } catch (err) {
       this.logger.warn({ err, requestId }, 'notifier.requestUpdated failed');
     }
-    try {
-      if (this.deps.onItemsSettled) await this.deps.onItemsSettled(requestId);
-      else await finishIfComplete(this.deps, requestId);
-    } catch (err) {
+    const failed = (err: unknown) =>
       this.logger.error({ err, requestId }, 'moving the request on after job results failed');
+    if (this.deps.onItemsSettled) {
+      // Not awaited: the engine may be busy sending the rest of a large bulk, and confirming
+      // jobs must not wait for that.
+      this.deps.onItemsSettled(requestId).catch(failed);
+      return;
     }
+    await finishIfComplete(this.deps, requestId).catch(failed);
   }
 
   private sleep(ms: number): void {
