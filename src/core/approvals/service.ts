@@ -109,6 +109,16 @@ export class ApprovalService {
     if (!allowed.ok)
       return this.refuse('submit', requestId, userId, fromPolicy(allowed.reason), allowed.message, request);
 
+    if (request.itemCount < 1) {
+      return this.refuse(
+        'submit',
+        requestId,
+        userId,
+        'not_allowed',
+        'This request has no records to change.',
+        request,
+      );
+    }
     const needs = this.needsApproval(request.itemCount);
     const step = transition(request.state, 'submit', { needsApproval: needs });
     if (!step.ok) return this.refuse('submit', requestId, userId, 'not_allowed', step.message, request);

@@ -24,6 +24,8 @@ export class TerritoryCatalog {
   private readonly ttlMs: number;
   private readonly logger: Logger | undefined;
   private snapshot: TerritoryIndex | null = null;
+  /** The snapshot is served until this time (epoch ms). */
+  private freshUntil = Number.NEGATIVE_INFINITY;
   private inflight: Promise<TerritoryIndex> | null = null;
   private reads = 0;
 
@@ -37,7 +39,7 @@ export class TerritoryCatalog {
   /** The cached snapshot while fresh; otherwise reads Zoho (once, however many callers wait). */
   async get(): Promise<TerritoryIndex> {
     const s = this.snapshot;
-    if (s && this.clock.now() - s.loadedAt < this.ttlMs) return s;
+    if (s && this.clock.now() < this.freshUntil) return s;
     return this.load();
   }
 
@@ -56,7 +58,7 @@ export class TerritoryCatalog {
 
   /** Makes the next get() read Zoho. */
   invalidate(): void {
-    this.snapshot = this.snapshot ? new TerritoryIndex(this.snapshot.list, Number.NEGATIVE_INFINITY) : null;
+    this.freshUntil = Number.NEGATIVE_INFINITY;
   }
 
   /** Number of catalog reads made so far (for benchmarks and health). */
@@ -73,6 +75,7 @@ export class TerritoryCatalog {
       .then((list) => {
         const index = new TerritoryIndex(list, started);
         this.snapshot = index;
+        this.freshUntil = started + this.ttlMs;
         this.logger?.debug({ territories: list.length }, 'territory catalog loaded');
         return index;
       })

@@ -33,10 +33,11 @@ export class TerritoryIndex {
   private cachedLines: TerritoryLine[] | null = null;
 
   constructor(territories: readonly Territory[], loadedAt = 0) {
-    this.list = territories;
     this.loadedAt = loadedAt;
-    for (const t of territories) this.ids.set(t.id, t);
-    for (const t of territories) {
+    // Paged reads can repeat an item when the list changes between pages: keep the first.
+    for (const t of territories) if (!this.ids.has(t.id)) this.ids.set(t.id, t);
+    this.list = this.ids.size === territories.length ? territories : [...this.ids.values()];
+    for (const t of this.list) {
       const parent = this.effectiveParentId(t);
       const siblings = this.kids.get(parent);
       if (siblings) siblings.push(t);

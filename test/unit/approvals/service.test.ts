@@ -151,6 +151,12 @@ describe('ApprovalService', () => {
       expect(actions.sort()).toEqual(['request.auto_approved', 'request.submitted']);
     });
 
+    it('refuses an empty request', async () => {
+      const id = await createRequest(store, clock, { itemCount: 0 });
+      expect(await service.submit(id, 'UREP')).toMatchObject({ ok: false, reason: 'not_allowed' });
+      expect(started).toEqual([]);
+    });
+
     it('uses the configured threshold', async () => {
       const svc = build({ approvalThreshold: 10 });
       const id = await createRequest(store, clock, { itemCount: 10 });

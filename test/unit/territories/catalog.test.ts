@@ -89,8 +89,10 @@ describe('TerritoryCatalog', () => {
     await catalog.get();
     await catalog.refresh();
     expect(counter.reads).toBe(2);
+    const before = catalog.peek();
     catalog.invalidate();
-    expect(catalog.peek()).not.toBeNull();
+    expect(catalog.peek()).toBe(before);
+    expect(before!.loadedAt).toBe(new ManualClock().now());
     await catalog.get();
     expect(counter.reads).toBe(3);
     await catalog.get();

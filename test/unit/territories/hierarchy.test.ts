@@ -93,3 +93,14 @@ describe('TerritoryIndex', () => {
     expect(index.writableVia([], t.usWest.id)).toBeNull();
   });
 });
+
+describe('TerritoryIndex with repeated items', () => {
+  it('keeps the first of a repeated id (paged reads can overlap)', () => {
+    const t = demoTerritories();
+    const again = { ...t.usWest, name: 'US West (dup)' };
+    const i = new TerritoryIndex([...t.all, again]);
+    expect(i.size).toBe(12);
+    expect(i.byId(t.usWest.id)!.name).toBe('US West');
+    expect(i.children(t.americas.id).filter((x) => x.id === t.usWest.id)).toHaveLength(1);
+  });
+});
