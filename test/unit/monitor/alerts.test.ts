@@ -242,6 +242,22 @@ describe('AlertLifecycle with the real store', () => {
     expect(audit.filter((a) => a.action === 'alert.snooze_refused').map((a) => a.actor)).toContain('U_REP');
   });
 
+  it('unsnooze: ops end a snooze early and reminders resume', async () => {
+    const fp = `territory_deleted:${ID.oregon}`;
+    await alerts.apply(full(deleted));
+    await alerts.snooze(fp, 'U_OPS', 72 * HOUR, true);
+    notifier.take();
+    expect((await alerts.unsnooze(fp, 'U_REP', false)).ok).toBe(false);
+    clock.advance(25 * HOUR);
+    await alerts.apply(full(deleted));
+    expect(notifier.take()).toEqual([]);
+    expect((await alerts.unsnooze(fp, 'U_OPS', true)).ok).toBe(true);
+    expect(notifier.take()).toEqual([`changed ${fp}`]);
+    await alerts.apply(full(deleted));
+    expect(notifier.take()).toEqual([`reminder ${fp}`]);
+    expect((await alerts.unsnooze(fp, 'U_OPS', true)).ok).toBe(false);
+  });
+
   it('a restart with open alerts neither re-posts nor forgets them', async () => {
     await alerts.apply(full(deleted, notMember()));
     expect(notifier.take()).toHaveLength(2);
