@@ -148,6 +148,7 @@ export class MonitorScheduler {
 
   async start(): Promise<void> {
     if (this.stopped) throw new Error('this monitor was stopped; create a new one');
+    if (this.startedAt !== null) return;
     this.startedAt = this.clock.now();
     await this.task.start();
     this.opts.logger?.info(
