@@ -59,6 +59,12 @@ function internalError(apiPath: string): Reply {
   return fail(500, code, 'Internal server error occurred.');
 }
 
+const ADMIN_CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+};
+
 const TOO_MANY_MESSAGE = 'The number of API requests or concurrent calls exceeded the limit';
 
 function redactForm(params: URLSearchParams): Record<string, string> {
@@ -174,16 +180,17 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       timers.setTimeout(resolve, ms);
     });
 
-  const send = (res: ServerResponse, reply: Reply) => {
+  const send = (res: ServerResponse, reply: Reply, extraHeaders: Record<string, string> = {}) => {
     if (reply.status === 204 || reply.body === undefined) {
-      res.writeHead(reply.status);
+      res.writeHead(reply.status, extraHeaders);
       res.end();
       return;
     }
     const text = JSON.stringify(reply.body);
     res.writeHead(reply.status, {
+      ...extraHeaders,
       'content-type': 'application/json;charset=UTF-8',
-      'content-length': Buffer.byteLength(text),
+      'content-length': String(Buffer.byteLength(text)),
     });
     res.end(text);
   };
@@ -307,6 +314,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     }
     (async () => {
       const raw = await readBody(req);
+      if (isAdmin && req.method === 'OPTIONS') return { status: 204 };
       if (isAdmin) return handleAdmin(sim, req.method ?? 'GET', url, raw);
       if (faults.latencyMs > 0 && !overLimit) await sleep(faults.latencyMs);
       if (url.pathname.startsWith('/oauth/v2/token')) return handleToken(req, url, raw);
@@ -315,7 +323,8 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       .catch((err: unknown) => fail(500, 'INTERNAL_ERROR', `Internal server error occurred. ${String(err)}`))
       .then((reply) => {
         if (counted) inFlight -= 1;
-        send(res, reply);
+        // The sandbox web page (another port) drives /__sim/ from the browser.
+        send(res, reply, isAdmin ? ADMIN_CORS : {});
       });
   });
   // Keep-alive sockets would hold close() open; the simulator is short-lived per test.

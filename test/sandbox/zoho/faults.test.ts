@@ -152,6 +152,10 @@ describe('Zoho simulator faults, routing and observation', () => {
     const token = await accessToken(t.sim);
     const help = await admin(t.sim.url, '/__sim');
     expect(Object.keys(help.body.endpoints)).toContain('POST /__sim/faults/fail-next');
+    // The sandbox page on another port calls these from the browser: CORS preflight passes.
+    const preflight = await fetch(`${t.sim.url}/__sim/faults/latency`, { method: 'OPTIONS' });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     const state = await admin(t.sim.url, '/__sim/state');
     expect(state.body).toMatchObject({ ok: true, territory_management: true, api_user_id: t.sim.apiUserId });
     const texas = territoryId(t.sim, 'Texas');
