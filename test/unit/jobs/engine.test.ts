@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAssignmentService } from '../../../src/core/assignment/engine-service.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
-import { ZohoApiError } from '../../../src/core/zoho/errors.js';
+import { ZohoApiError, ZohoAuthError, ZohoNetworkError } from '../../../src/core/zoho/errors.js';
 import { FakeZoho } from './fake-zoho.js';
 import {
   ManualTime,
@@ -404,5 +404,87 @@ describe('AssignmentEngine + JobTracker', () => {
       after: [T3],
     });
     expect(notifier.count('finished', result.requestId)).toBe(1);
+  });
+
+  it('a network error after Zoho took the call: the pending jobs are adopted, nothing is sent twice', async () => {
+    const { store, zoho, time, engine, pollAfter } = await setup();
+    for (let i = 0; i < 120; i++) zoho.addRecord('Accounts', recordId(i));
+    zoho.jobPolls = 2;
+    zoho.scriptCall('assign', 1, { kind: 'apply-then-throw', error: new ZohoNetworkError('socket hang up') });
+    const id = await seedRequest(store, accounts(120));
+    await engine.run(id);
+    expect(await store.countItemsByState(id)).toEqual({ retry: 100, scheduled: 20 });
+    expect(await store.getItem(id, 0)).toMatchObject({ code: 'NETWORK_ERROR' });
+    await time.advance(10_000, () => engine.idle());
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 120 });
+    expect([...zoho.sentCount('assign').values()].every((n) => n === 1)).toBe(true);
+    expect(zoho.callsOf('records')).toHaveLength(0); // pending jobs answered the question
+    for (let i = 0; i < 4; i++) await pollAfter(60_000);
+    expect(await store.countItemsByState(id)).toEqual({ done: 120 });
+  });
+
+  it('a revoked refresh token fails the batch with what ops must do; the request fails', async () => {
+    const { store, zoho, engine, notifier } = await setup();
+    zoho.addRecord('Accounts', recordId(0));
+    zoho.scriptCall('assign', 1, { kind: 'throw', error: new ZohoAuthError('revoked', 'invalid_code') });
+    const id = await seedRequest(store, accounts(1));
+    await engine.run(id);
+    const item = await store.getItem(id, 0);
+    expect(item).toMatchObject({ state: 'failed', code: 'AUTH_REVOKED' });
+    expect(item!.message).toContain('ops must check the Zoho connection');
+    expect((await store.getRequest(id))!.state).toBe('failed');
+    expect(notifier.count('finished', id)).toBe(1);
+  });
+
+  it('a move whose removal Zoho refuses fails with the reason, and never assigns', async () => {
+    const { store, zoho, engine } = await setup();
+    zoho.addRecord('Deals', recordId(0), [{ id: T1, name: 'Rule', assigned: 'automatically' }]);
+    zoho.scriptOutcome(recordId(0), {
+      code: 'NOT_ALLOWED',
+      message: 'Territory id which you are trying to remove was system assigned',
+    });
+    const id = await seedRequest(store, [
+      {
+        module: 'Deals',
+        recordId: recordId(0),
+        action: 'move',
+        territoryIds: [T2],
+        removeTerritoryIds: [T1],
+      },
+    ]);
+    await engine.run(id);
+    const item = await store.getItem(id, 0);
+    expect(item).toMatchObject({ state: 'failed', code: 'NOT_ALLOWED' });
+    expect(item!.message).toMatch(/^Could not remove the old territories first: Territory .* territory rule/);
+    expect(zoho.callsOf('assign')).toHaveLength(0);
+  });
+
+  it('a failing notifier or status call never loses progress', async () => {
+    const { store, zoho, engine, tracker, time, notifier } = await setup();
+    zoho.addRecord('Accounts', recordId(0));
+    const id = await seedRequest(store, accounts(1));
+    notifier.requestUpdated = async () => {
+      throw new Error('Slack is down');
+    };
+    const original = zoho.getPendingJobs.bind(zoho);
+    let failNext = true;
+    zoho.getPendingJobs = async (module, ids) => {
+      if (failNext) {
+        failNext = false;
+        throw new ZohoNetworkError('timeout');
+      }
+      return original(module, ids);
+    };
+    await engine.run(id);
+    time.clock.advance(2_000);
+    expect(await tracker.pollOnce()).toMatchObject({ waiting: 1 });
+    const job = (await store.listJobs(id))[0]!;
+    expect(job).toMatchObject({ state: 'pending', polls: 1, nextPollAt: time.clock.now() + 4_000 });
+    time.clock.advance(4_000);
+    await tracker.pollOnce();
+    await engine.idle();
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'done' });
+    expect((await store.getRequest(id))!.state).toBe('done');
+    expect(notifier.count('finished', id)).toBe(1);
   });
 });

@@ -42,7 +42,9 @@ type CallScript =
   /** Zoho takes the call (jobs scheduled), the answer never arrives: the process "dies". */
   | { kind: 'apply-then-hang' }
   /** The call never reaches Zoho and never returns. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Zoho takes the call, then the connection breaks: the caller gets `error`. */
+  | { kind: 'apply-then-throw'; error: unknown };
 
 export class FakeZoho implements ZohoApi {
   readonly calls: CallLog[] = [];
@@ -212,6 +214,7 @@ export class FakeZoho implements ZohoApi {
         return await new Promise<never>(() => {});
       }
       const outcomes = changes.map((c) => this.writeOne(method, module, c));
+      if (script?.kind === 'apply-then-throw') throw script.error;
       if (script?.kind === 'apply-then-hang') {
         this.markHung();
         return await new Promise<never>(() => {});
