@@ -13,7 +13,8 @@ export const ADMIN_ENDPOINTS: Record<string, string> = {
   'GET /__sim/log': 'request/response log',
   'POST /__sim/reset-calls': 'clear counts and log',
   'POST /__sim/faults/latency': '{"ms": 200} fixed latency per call',
-  'POST /__sim/faults/fail-next': '{"count": 3, "status": 429|500, "path_prefix": "/Deals"} next calls fail',
+  'POST /__sim/faults/fail-next':
+    '{"count": 3, "status": 429|500, "path_prefix": "/Deals", "after_applying": false} next calls fail',
   'POST /__sim/faults/concurrency-limit': '{"limit": 5|null} more concurrent calls answer 429',
   'POST /__sim/faults/expire-tokens': 'every access token now answers 401 INVALID_TOKEN',
   'POST /__sim/faults/revoke-refresh-token': 'token endpoint answers {"error":"invalid_code"}',

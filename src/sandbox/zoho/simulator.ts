@@ -73,6 +73,10 @@ function redactForm(params: URLSearchParams): Record<string, string> {
   return out;
 }
 
+function copy<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}
+
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -259,10 +263,10 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       if (injected) {
         injected.count -= 1;
         if (injected.count <= 0) faults.failNext.splice(faults.failNext.indexOf(injected), 1);
-        return injected.status === 429
-          ? fail(429, 'TOO_MANY_REQUESTS', TOO_MANY_MESSAGE)
-          : internalError(path);
       }
+      const injectedReply = (): Reply =>
+        injected!.status === 429 ? fail(429, 'TOO_MANY_REQUESTS', TOO_MANY_MESSAGE) : internalError(path);
+      if (injected && !injected.afterApplying) return injectedReply();
       const scopes = tokens.check(req.headers.authorization);
       if (!scopes) return fail(401, 'INVALID_TOKEN', 'invalid oauth token');
       const params = hit.m!.slice(1) as string[];
@@ -284,7 +288,8 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       };
       const out = hit.r.handle(ctx);
       if (hit.r.mutates) save();
-      return out;
+      // The call took effect but its answer is "lost" (a 5xx/429 after the fact).
+      return injected?.afterApplying ? injectedReply() : out;
     })();
     count(operation, method);
     const query: Record<string, string> = {};
@@ -386,11 +391,12 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     },
     credentials,
     apiUserId: org.apiUserId,
-    territory: (id) => org.territory(id),
-    territories: () => org.liveTerritories(),
-    territoryByName: (name) => org.liveTerritories().find((t) => t.name === name),
-    record: (module: ZohoModule, id: string) => org.record(module, id),
-    records: (module: ZohoModule) => org.records(module),
+    // Copies: changing the org goes through the methods below (which also save the state file).
+    territory: (id) => copy(org.territory(id)),
+    territories: () => org.liveTerritories().map((t) => ({ ...t })),
+    territoryByName: (name) => copy(org.liveTerritories().find((t) => t.name === name)),
+    record: (module: ZohoModule, id: string) => copy(org.record(module, id)),
+    records: (module: ZohoModule) => structuredClone(org.records(module)),
     userTerritoryIds: (userId) => org.territoriesOf(userId).map((t) => t.id),
     deleteTerritory: (id) => mutate(() => org.deleteTerritory(id, clock.now())),
     renameTerritory: (id, name) => mutate(() => org.renameTerritory(id, name, clock.now())),

@@ -131,6 +131,11 @@ export interface FailNextFault {
   status: 429 | 500;
   /** Only calls whose path (after /crm/v8) starts with this; all API calls when absent. */
   pathPrefix?: string;
+  /**
+   * The call takes effect (e.g. the assignment is scheduled) and only then answers the
+   * error: a lost answer, for testing retries that must not send a record twice.
+   */
+  afterApplying?: boolean;
 }
 
 export interface SimFaults {

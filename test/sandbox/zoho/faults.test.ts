@@ -46,6 +46,17 @@ describe('Zoho simulator faults, routing and observation', () => {
     expect((await api.get(`/Deals?ids=${deal.id}&fields=Deal_Name`)).status).toBe(200);
   });
 
+  it('can lose the answer of a call that took effect (afterApplying), so a retry meets ALREADY_SCHEDULED', async () => {
+    t = await startTestSim();
+    const api = client(t.sim, await accessToken(t.sim));
+    const account = t.sim.records('Accounts').find((r) => r.territories.length === 0 && !r.locked)!;
+    const body = [{ id: account.id, Territories: [{ id: territoryId(t.sim, 'Brazil') }] }];
+    t.sim.faults.failNext({ count: 1, status: 500, pathPrefix: '/Accounts/actions', afterApplying: true });
+    expect((await api.assign('Accounts', body)).status).toBe(500);
+    expect(t.sim.pendingJobs().map((j) => j.recordId)).toEqual([account.id]);
+    expect((await api.assign('Accounts', body)).body.data[0].code).toBe('ALREADY_SCHEDULED');
+  });
+
   it('answers 404 INVALID_URL_PATTERN for unknown paths and 400 INVALID_REQUEST_METHOD for wrong methods', async () => {
     t = await startTestSim();
     const token = await accessToken(t.sim);
