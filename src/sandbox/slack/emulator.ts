@@ -2,6 +2,7 @@
  * Loopback HTTP server emulating the Slack Web API subset territory-bot uses, the response_url
  * sink and private file downloads, over the Workspace model.
  */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +12,7 @@ import { SlackApiError } from './errors.js';
 import type { SlackEmulator, SlackEmulatorOptions, SlackFaults, ViewAckOutcome } from './options.js';
 import type { RecordedCall, RecordedResponse } from './types.js';
 import { METHODS } from './web-api.js';
-import { Workspace } from './workspace.js';
+import { Workspace, type WorkspaceState } from './workspace.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -101,6 +102,32 @@ class Faults implements SlackFaults {
   }
 }
 
+function loadState(file: string): WorkspaceState | undefined {
+  if (!existsSync(file)) return undefined;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as WorkspaceState;
+  if (state.version !== 1)
+    throw new Error(`${file}: unknown Slack emulator state version ${String(state.version)}`);
+  return state;
+}
+
+/** Writes the workspace to `file` shortly after each change (and on close), atomically. */
+function statePersister(file: string, ws: Workspace): { flush(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const tmp = `${file}.tmp`;
+    writeFileSync(tmp, JSON.stringify(ws.exportState()));
+    renameSync(tmp, file);
+  };
+  ws.events.on('change', () => {
+    if (timer) return;
+    timer = setTimeout(flush, 200);
+    timer.unref();
+  });
+  return { flush };
+}
+
 function bearer(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
   if (!h) return undefined;
@@ -127,10 +154,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const clock: Clock = options.clock ?? systemClock;
   const botToken = options.botToken ?? 'xoxb-emulator-token';
   let baseUrl = '';
-  const ws = new Workspace(options.seed ?? demoWorkspace(), clock, {
-    chatWritePublic: options.chatWritePublic === true,
-    baseUrl: () => baseUrl,
-  });
+  const wsOpts = { chatWritePublic: options.chatWritePublic === true, baseUrl: () => baseUrl };
+  const saved = options.stateFile ? loadState(options.stateFile) : undefined;
+  const ws = saved
+    ? Workspace.fromState(saved, clock, wsOpts)
+    : new Workspace(options.seed ?? demoWorkspace(), clock, wsOpts);
+  const persist = options.stateFile ? statePersister(options.stateFile, ws) : undefined;
   const faults = new Faults();
   if (options.latencyMs) faults.setLatency(options.latencyMs);
   const maxCalls = options.maxRecordedCalls ?? 10_000;
@@ -265,6 +294,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   });
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://${host}:${port}`;
+  ws.rebaseFileUrls();
 
   const applyViewAck = (viewId: string, body: unknown): ViewAckOutcome => {
     const view = ws.getView(viewId);
@@ -379,6 +409,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     },
     closeView: (viewId) => clone(ws.closeView(viewId)),
     close: async () => {
+      persist?.flush();
       ws.events.off('change', onChange);
       for (const r of sse) r.end();
       sse.clear();

@@ -39,6 +39,11 @@ export interface SlackEmulatorOptions {
   chatWritePublic?: boolean;
   /** Added before every Web API answer (benchmarks), ms. Default 0. Uses real timers. */
   latencyMs?: number;
+  /**
+   * Keep the workspace (people, channels, messages, ephemerals, files) in this JSON file across
+   * restarts; when the file exists it wins over `seed`. Modals, trigger_ids and response_urls are not kept.
+   */
+  stateFile?: string;
   /** Recorded calls kept (oldest dropped beyond it, for long sandbox sessions). Default 10,000. */
   maxRecordedCalls?: number;
 }

@@ -62,6 +62,21 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => structuredClone(v);
 
+/** Serialized workspace (see exportState). */
+export interface WorkspaceState {
+  version: 1;
+  seq: number;
+  lastTsMicros: number;
+  team: TeamInfo;
+  bot: BotIdentity;
+  users: EmuUser[];
+  usergroups: EmuUsergroup[];
+  channels: EmuChannel[];
+  messages: Record<string, EmuMessage[]>;
+  ephemerals: EmuEphemeral[];
+  files: Array<Omit<EmuFile, 'content'> & { content: string }>;
+}
+
 export interface MessageInput {
   text?: string;
   blocks?: unknown;
@@ -856,6 +871,59 @@ export class Workspace {
     return this.files.get(id);
   }
 
+  // ---------------------------------------------------------------- persistence
+
+  /**
+   * What survives a sandbox restart: people, channels, messages, ephemerals, files and the id/ts
+   * counters. Modals, trigger_ids and response_urls are short-lived and are not kept.
+   */
+  exportState(): WorkspaceState {
+    return clone({
+      version: 1 as const,
+      seq: this.seq,
+      lastTsMicros: this.lastTsMicros,
+      team: this.team,
+      bot: this.bot,
+      users: this.listUsers(),
+      usergroups: this.listUsergroups(),
+      channels: this.listChannels(),
+      messages: Object.fromEntries(this.messages),
+      ephemerals: this.ephemeralList,
+      files: [...this.files.values()].map(({ content, ...meta }) => ({
+        ...meta,
+        content: content.toString('base64'),
+      })),
+    });
+  }
+
+  static fromState(
+    state: WorkspaceState,
+    clock: Clock,
+    opts: { chatWritePublic: boolean; baseUrl: () => string },
+  ): Workspace {
+    const ws = new Workspace(
+      { team: state.team, bot: state.bot, users: state.users, usergroups: state.usergroups },
+      clock,
+      opts,
+    );
+    for (const c of state.channels) ws.channels.set(c.id, clone(c));
+    for (const [id, list] of Object.entries(state.messages)) ws.messages.set(id, clone(list));
+    ws.ephemeralList = clone(state.ephemerals);
+    for (const f of state.files) ws.files.set(f.id, { ...f, content: Buffer.from(f.content, 'base64') });
+    ws.seq = state.seq;
+    ws.lastTsMicros = state.lastTsMicros;
+    return ws;
+  }
+
+  /** Points url_private of every file at the emulator's current address (it changes between runs). */
+  rebaseFileUrls(): void {
+    for (const f of this.files.values()) {
+      const name = encodeURIComponent(f.name);
+      f.url_private = `${this.opts.baseUrl()}/files/${f.id}/${name}`;
+      f.url_private_download = `${this.opts.baseUrl()}/files/${f.id}/download/${name}`;
+    }
+  }
+
   // ---------------------------------------------------------------- snapshot
 
   snapshot(): WorkspaceSnapshot {
@@ -865,7 +933,9 @@ export class Workspace {
       for (const m of all) {
         if (!m.thread_ts || m.thread_ts === m.ts) continue;
         const key = `${c.id}:${m.thread_ts}`;
-        threads[key] = [...(threads[key] ?? []), m];
+        const list = threads[key] ?? [];
+        list.push(m);
+        threads[key] = list;
       }
       return { ...c, messages: this.listMessages(c.id) };
     });
