@@ -4,8 +4,8 @@ import type { PollSchedule } from '../jobs/backoff.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import type { Store } from '../store/types.js';
-import type { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi } from '../zoho/types.js';
+import type { LaneLimiter } from './engine-limiter.js';
 import type { RetryPolicy } from './retry.js';
 
 export interface EngineContext {
@@ -15,7 +15,7 @@ export interface EngineContext {
   clock: Clock;
   logger: Logger;
   /** Bounds Zoho calls in flight across every request this engine runs. */
-  limiter: Limiter;
+  limiter: LaneLimiter;
   retry: RetryPolicy;
   poll: PollSchedule;
   random: () => number;

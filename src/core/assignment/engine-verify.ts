@@ -8,6 +8,7 @@ import type { ItemState, JobRecord, RequestItemRecord } from '../store/types.js'
 import type { PendingJob, ZohoModule, ZohoRecord } from '../zoho/types.js';
 import { chunk, groupByModule, MAX_RECORDS_PER_CALL, type SendEntry } from './engine-batches.js';
 import type { EngineContext } from './engine-context.js';
+import type { Lane } from './engine-limiter.js';
 import { ItemCodes } from './engine-outcomes.js';
 import { changeVisible, type PhasePlan } from './engine-phases.js';
 import { type Decided, patchFor, storeDecisions } from './execute.js';
@@ -30,6 +31,7 @@ export async function verifyBeforeResend(
   requestId: string,
   entries: readonly VerifyEntry[],
   jobRows: readonly JobRecord[],
+  lane: Lane = 'bulk',
 ): Promise<SendEntry[]> {
   const rest = await adoptStoredJobs(ctx, requestId, entries, jobRows);
   const toSend: SendEntry[] = [];
@@ -41,7 +43,7 @@ export async function verifyBeforeResend(
     work.map(({ module, part }) =>
       ctx.limiter.run(async () => {
         toSend.push(...(await verifyChunk(ctx, requestId, module, part)));
-      }),
+      }, lane),
     ),
   );
   return toSend.sort((a, b) => a.item.seq - b.item.seq);

@@ -22,10 +22,10 @@ import {
   type RequestState,
   type Store,
 } from '../store/types.js';
-import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi } from '../zoho/types.js';
-import { firstPerRecord, planBatches, type SendEntry } from './engine-batches.js';
+import { firstPerRecord, MAX_RECORDS_PER_CALL, planBatches, type SendEntry } from './engine-batches.js';
 import { type EngineContext, safeNotify } from './engine-context.js';
+import { type Lane, LaneLimiter } from './engine-limiter.js';
 import { ItemCodes, UNCERTAIN_CODES } from './engine-outcomes.js';
 import { firstPlan, phaseOf, planFor } from './engine-phases.js';
 import { buildSingleRequest, type SingleRequestInput } from './engine-single.js';
@@ -90,7 +90,7 @@ export class AssignmentEngine {
       notifier: deps.notifier,
       clock: deps.clock,
       logger: deps.logger.child({ component: 'assignment' }),
-      limiter: new Limiter(deps.concurrency ?? 5),
+      limiter: new LaneLimiter(deps.concurrency ?? 5),
       retry,
       poll,
       random: deps.random ?? Math.random,
@@ -231,6 +231,8 @@ export class AssignmentEngine {
     const { store } = this.ctx;
     const request = await store.getRequest(requestId);
     if (request?.state !== 'running') return;
+    // A request that fits in one call is someone waiting in Slack: it goes ahead of bulk batches.
+    const lane: Lane = request.itemCount <= MAX_RECORDS_PER_CALL ? 'interactive' : 'bulk';
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const now = this.ctx.clock.now();
       const open = await store.listItems(requestId, { states: OPEN_STATES });
@@ -242,10 +244,13 @@ export class AssignmentEngine {
         return;
       }
       const jobRows = verify.length > 0 ? await store.listJobs(requestId) : [];
-      const checked = verify.length > 0 ? await verifyBeforeResend(this.ctx, requestId, verify, jobRows) : [];
+      const checked =
+        verify.length > 0 ? await verifyBeforeResend(this.ctx, requestId, verify, jobRows, lane) : [];
       if (verify.length > checked.length) await safeNotify(this.ctx, requestId);
       const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
-      await Promise.all(batches.map((b) => this.ctx.limiter.run(() => sendBatch(this.ctx, requestId, b))));
+      await Promise.all(
+        batches.map((b) => this.ctx.limiter.run(() => sendBatch(this.ctx, requestId, b), lane)),
+      );
     }
     await finishIfComplete(this.ctx, requestId);
   }

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { LaneLimiter } from '../../../src/core/assignment/engine-limiter.js';
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+describe('LaneLimiter', () => {
+  it('runs at most `max` tasks and lets interactive work overtake queued bulk work', async () => {
+    const limiter = new LaneLimiter(2);
+    const order: string[] = [];
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const task = (name: string, lane: 'interactive' | 'bulk') => {
+      const gate = deferred();
+      gates.set(name, gate);
+      return limiter.run(async () => {
+        order.push(name);
+        await gate.promise;
+      }, lane);
+    };
+    const all = [
+      task('b1', 'bulk'),
+      task('b2', 'bulk'),
+      task('b3', 'bulk'),
+      task('b4', 'bulk'),
+      task('single', 'interactive'),
+    ];
+    await Promise.resolve();
+    expect(order).toEqual(['b1', 'b2']);
+    expect(limiter.running).toBe(2);
+    gates.get('b1')!.resolve();
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['b1', 'b2', 'single']);
+    for (const name of ['b2', 'single', 'b3', 'b4']) {
+      gates.get(name)?.resolve();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(all);
+    expect(order).toEqual(['b1', 'b2', 'single', 'b3', 'b4']);
+    expect(limiter.running).toBe(0);
+  });
+
+  it('releases the slot when a task throws', async () => {
+    const limiter = new LaneLimiter(1);
+    await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await limiter.run(async () => 42)).toBe(42);
+    expect(() => new LaneLimiter(0)).toThrow(RangeError);
+  });
+});
