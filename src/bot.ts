@@ -11,17 +11,20 @@ import { WebClient } from '@slack/web-api';
 import { buildApp, writeHealth } from './app.js';
 import type { BotServices } from './commands/context.js';
 import { registerListeners } from './commands/index.js';
+import { ApprovalService, approvalPolicyFromConfig, CachedGroupDirectory } from './core/approvals/index.js';
 import { createAssignmentService } from './core/assignment/engine-service.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { AppConfig } from './core/config/index.js';
 import type { PollSchedule } from './core/jobs/backoff.js';
 import type { Timers } from './core/jobs/timers.js';
 import { createLogger, type Logger } from './core/log.js';
+import { loadRoutingConfig, MonitorScheduler, RoutingConfigError } from './core/monitor/index.js';
 import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
 import { ZohoClient } from './core/zoho/index.js';
 import type { ZohoApi } from './core/zoho/types.js';
+import { SlackGroupDirectory } from './notify/slack-directory.js';
 import { SlackNotifier } from './notify/slack-notifier.js';
 
 export interface StartBotOptions {
@@ -36,6 +39,10 @@ export interface StartBotOptions {
   pollSchedule?: Partial<PollSchedule>;
   /** Host to bind the HTTP receiver to (default all interfaces; the sandbox uses loopback). */
   host?: string;
+  /** Run the monitor on its cron schedule (default true; tests drive runNow instead). */
+  monitorSchedule?: boolean;
+  /** How often expired approvals are swept (default 1 minute). */
+  expirySweepMs?: number;
 }
 
 export interface RunningBot {
@@ -59,6 +66,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   if (!botToken) throw new StartupError('SLACK_BOT_TOKEN is required to start the Slack app');
 
   const identity = await slackIdentity(botToken, config.slack.apiUrl);
+  // A bad routing file stops the start with the file, line and fix (DESIGN.md §5).
+  const routing = await loadRoutingConfig(config.monitor.routingConfigPath).catch((err: unknown) => {
+    throw err instanceof RoutingConfigError ? new StartupError(err.message) : err;
+  });
   const store = options.store ?? (await openStore(config.databaseUrl, { logger, clock }));
   const zoho = options.zoho ?? zohoClientFrom(config, logger, clock);
 
@@ -91,7 +102,46 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     schedule: options.pollSchedule,
     timers: options.timers,
   });
-  services = { config, logger, clock, store, zoho, catalog, assignment };
+  const policy = approvalPolicyFromConfig(config);
+  const directory = new CachedGroupDirectory({ source: new SlackGroupDirectory(background), clock });
+  const approvals = new ApprovalService({
+    store,
+    notifier,
+    clock,
+    policy,
+    directory,
+    logger: logger.child({ component: 'approvals' }),
+    onApproved: async (requestId) => {
+      void assignment.engine
+        .run(requestId)
+        .catch((err: unknown) => logger.error({ err, requestId }, 'running an approved request failed'));
+    },
+  });
+  const monitor = new MonitorScheduler({
+    api: zoho,
+    store,
+    notifier,
+    cron: config.monitor.cron,
+    timezone: config.monitor.timezone,
+    alertRepeatHours: config.monitor.alertRepeatHours,
+    routing,
+    routingPath: config.monitor.routingConfigPath,
+    clock,
+    logger: logger.child({ component: 'monitor' }),
+  });
+  services = {
+    config,
+    logger,
+    clock,
+    store,
+    zoho,
+    catalog,
+    assignment,
+    approvals,
+    policy,
+    directory,
+    monitor,
+  };
   registerListeners(app, services);
 
   let port: number;
@@ -108,6 +158,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     port = (server.address() as AddressInfo).port;
   }
   await assignment.start();
+  if (options.monitorSchedule !== false) monitor.start();
+  const sweep = setInterval(() => {
+    approvals.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
+  }, options.expirySweepMs ?? 60_000);
+  sweep.unref();
   logger.info({ port, mode: config.mode, store: store.dialect }, 'territory-bot started');
 
   let stopping: Promise<void> | null = null;
@@ -120,8 +175,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         logger.info('territory-bot stopping: finishing in-flight work');
         await app.stop().catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
         if (healthServer) await new Promise<void>((r) => healthServer?.close(() => r()));
+        clearInterval(sweep);
+        await monitor.stop();
         await assignment.stop();
         notifier.stop();
+        if (zoho instanceof ZohoClient) await zoho.close();
         if (!options.store) await store.close();
         logger.info('territory-bot stopped');
       })();

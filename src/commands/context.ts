@@ -2,10 +2,12 @@
  * Everything a listener may use. Built once in src/bot.ts; listeners stay thin: parse the
  * Slack payload, call into these services, render src/views.
  */
+import type { ApprovalPolicy, ApprovalService, GroupDirectory } from '../core/approvals/index.js';
 import type { AssignmentService } from '../core/assignment/engine-service.js';
 import type { Clock } from '../core/clock.js';
 import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
+import type { MonitorScheduler } from '../core/monitor/index.js';
 import type { Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi } from '../core/zoho/types.js';
@@ -18,4 +20,9 @@ export interface BotServices {
   zoho: ZohoApi;
   catalog: TerritoryCatalog;
   assignment: AssignmentService;
+  approvals: ApprovalService;
+  policy: ApprovalPolicy;
+  /** Slack user groups (approvers, requesters), cached. */
+  directory: GroupDirectory;
+  monitor: MonitorScheduler;
 }
