@@ -122,12 +122,14 @@ export function mapWriteOutcome(outcome: WriteOutcome, ctx: OutcomeContext): Ite
           message: `Zoho does not know this ${ctx.module} record (deleted or merged?): ${zohoMessage(outcome)}`,
         };
       }
-      if (ctx.operation === 'remove' && target === 'unknown') {
-        // Remove answers INVALID_DATA also when the territory is not on the record (§8).
+      if (ctx.operation === 'remove') {
+        // Remove answers INVALID_DATA also when the territory is not on the record (§8), which
+        // is what a removal wants: the record is read before anything is sent again.
         return {
-          kind: 'failed',
+          kind: 'retry',
+          reason: 'transient',
           code,
-          message: `Zoho could not remove ${territories}: not on the record, or no longer exists (${zohoMessage(outcome)})`,
+          message: `Zoho did not take the removal of ${territories} (not on the record, or deleted?): checking the record`,
         };
       }
       return { kind: 'check_territories', code, message: zohoMessage(outcome) };

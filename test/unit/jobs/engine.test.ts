@@ -487,4 +487,18 @@ describe('AssignmentEngine + JobTracker', () => {
     expect((await store.getRequest(id))!.state).toBe('done');
     expect(notifier.count('finished', id)).toBe(1);
   });
+
+  it('removing a territory the record no longer has ends done after reading the record', async () => {
+    const { store, zoho, engine, time } = await setup();
+    zoho.addRecord('Contacts', recordId(0), [T2]);
+    const id = await seedRequest(store, [
+      { module: 'Contacts', recordId: recordId(0), action: 'remove', territoryIds: [T1] },
+    ]);
+    await engine.run(id);
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'retry', code: 'INVALID_DATA' });
+    await time.advance(10_000, () => engine.idle());
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'done', code: 'ALREADY_APPLIED', after: [T2] });
+    expect(zoho.callsOf('remove')).toHaveLength(1);
+    expect((await store.getRequest(id))!.state).toBe('done');
+  });
 });
