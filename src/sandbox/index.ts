@@ -1,6 +1,8 @@
 /**
- * The sandbox (`npm start` without Slack credentials): the Zoho CRM simulator with a demo org,
- * the Slack workspace emulator, and the app itself, unchanged, in HTTP mode against both.
+ * The sandbox (`npm start` without Slack credentials, or `npm run sandbox`): the Zoho CRM
+ * simulator with the demo org, the Slack workspace emulator, the app itself, unchanged, in HTTP
+ * mode against both, and a page on the configured PORT (default http://127.0.0.1:3000) that
+ * works like a small Slack workspace with a Zoho panel beside it.
  * Data lives under ./data/sandbox and survives a restart; `--reset` starts over.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,58 +10,131 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type RunningBot, startBot } from '../bot.js';
 import type { AppConfig } from '../core/config/index.js';
+import type { PollSchedule } from '../core/jobs/backoff.js';
 import type { Logger } from '../core/log.js';
-import { DEMO_IDS, type SlackEmulator, startSlackEmulator } from './slack/index.js';
-import { startZohoSimulator, type ZohoSimulator } from './zoho/index.js';
+import { DEMO_IDS, SlackDriver, type SlackEmulator, startSlackEmulator } from './slack/index.js';
+import { ensureDemoRoutingFile } from './web/routing-file.js';
+import { type SandboxWeb, startSandboxWeb } from './web/server.js';
+import { loadWorkspaceSeed, persistWorkspace } from './web/workspace-file.js';
+import { ZohoPanel } from './web/zoho-panel.js';
+import { startZohoSimulator, type ZohoSimulator, type ZohoSimulatorOptions } from './zoho/index.js';
 
 export interface SandboxOptions {
   config: AppConfig;
   logger: Logger;
   reset?: boolean;
   dataDir?: string;
+  /** Port of the sandbox page; default `config.port` (PORT, 3000). 0 picks a free one. */
+  webPort?: number;
+  /** Simulator knobs (tests shorten the job delay). */
+  zoho?: Pick<ZohoSimulatorOptions, 'jobDelayMs' | 'latencyMs'>;
+  /** Job polling timing of the app (tests shorten it). */
+  pollSchedule?: Partial<PollSchedule>;
+  /** Print the addresses and how to stop (default true). */
+  announce?: boolean;
 }
 
 export interface RunningSandbox {
   bot: RunningBot;
   zoho: ZohoSimulator;
   slack: SlackEmulator;
+  driver: SlackDriver;
+  web: SandboxWeb;
+  /** The page's address. */
+  url: string;
   signingSecret: string;
+  dataDir: string;
   stop(): Promise<void>;
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const { logger } = options;
   const dataDir = path.resolve(options.dataDir ?? 'data/sandbox');
   if (options.reset) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
 
-  const zoho = await startZohoSimulator({ stateFile: path.join(dataDir, 'zoho-org.json') });
-  const slack = await startSlackEmulator();
+  const zoho = await startZohoSimulator({ ...options.zoho, stateFile: path.join(dataDir, 'zoho-org.json') });
+  const workspaceFile = path.join(dataDir, 'slack-workspace.json');
+  const slack = await startSlackEmulator({ seed: loadWorkspaceSeed(workspaceFile, logger) });
+  const persistence = persistWorkspace(slack, workspaceFile, logger);
   const signingSecret = randomBytes(16).toString('hex');
   const config = sandboxConfig(options.config, { zoho, slack, signingSecret, dataDir });
-  const bot = await startBot({ config, logger: options.logger, host: '127.0.0.1' });
+  let bot: RunningBot;
+  let web: SandboxWeb;
+  try {
+    bot = await startBot({
+      config,
+      logger,
+      host: '127.0.0.1',
+      ...(options.pollSchedule ? { pollSchedule: options.pollSchedule } : {}),
+    });
+  } catch (err) {
+    persistence.stop();
+    await slack.close();
+    await zoho.close();
+    throw err;
+  }
+  const driver = new SlackDriver({
+    eventsUrl: `http://127.0.0.1:${bot.port}/slack/events`,
+    signingSecret,
+    emulator: slack,
+  });
+  try {
+    web = await startSandboxWeb({
+      emulator: slack,
+      driver: () => driver,
+      panel: new ZohoPanel(zoho),
+      logger: logger.child({ component: 'sandbox-web' }),
+      port: options.webPort ?? options.config.port,
+    });
+  } catch (err) {
+    await bot.stop();
+    persistence.stop();
+    await slack.close();
+    await zoho.close();
+    const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw inUse
+      ? new Error(
+          `port ${options.webPort ?? options.config.port} is in use: stop what runs there or set PORT`,
+        )
+      : err;
+  }
 
-  console.log(
-    [
-      '',
-      'territory-bot sandbox is running.',
-      `  Slack emulator:      ${slack.url}`,
-      `  Zoho CRM simulator:  ${zoho.url}`,
-      `  App (Slack events):  http://127.0.0.1:${bot.port}/slack/events`,
-      `  Data:                ${dataDir} (start with --reset to begin again)`,
-      'Stop it with Ctrl+C.',
-      '',
-    ].join('\n'),
-  );
+  if (options.announce !== false) {
+    console.log(
+      [
+        '',
+        'territory-bot sandbox is running.',
+        `  Open the sandbox:    ${web.url}`,
+        `  Slack emulator:      ${slack.url}`,
+        `  Zoho CRM simulator:  ${zoho.url} (admin: ${zoho.url}/__sim)`,
+        `  App (Slack events):  http://127.0.0.1:${bot.port}/slack/events`,
+        `  Data:                ${dataDir} (npm start -- --reset begins again)`,
+        'Stop it with Ctrl+C.',
+        '',
+      ].join('\n'),
+    );
+  }
 
+  let stopping: Promise<void> | null = null;
   return {
     bot,
     zoho,
     slack,
+    driver,
+    web,
+    url: web.url,
     signingSecret,
-    async stop() {
-      await bot.stop();
-      await slack.close();
-      await zoho.close();
+    dataDir,
+    stop() {
+      stopping ??= (async () => {
+        await web.close();
+        await bot.stop();
+        persistence.stop();
+        await slack.close();
+        await zoho.close();
+      })();
+      return stopping;
     },
   };
 }
@@ -95,6 +170,11 @@ export function sandboxConfig(
       approverUsergroup: DEMO_IDS.approvers,
       requesterUsergroup: null,
       opsUserIds: [DEMO_IDS.ops],
+    },
+    monitor: {
+      ...base.monitor,
+      // A ROUTING_CONFIG people set wins; otherwise the demo territories the page can break.
+      routingConfigPath: base.monitor.routingConfigPath ?? ensureDemoRoutingFile(env.dataDir),
     },
   };
 }
