@@ -55,6 +55,7 @@ export class SlackDriver {
   private readonly now: () => number;
   /** Options the app answered per action_id, so external selections carry the app's option text. */
   private readonly suggested = new Map<string, Obj[]>();
+  private eventSeq = 0;
 
   constructor(private readonly opts: SlackDriverOptions) {
     this.emu = opts.emulator;
@@ -146,6 +147,34 @@ export class SlackDriver {
         ? this.emu.applyCommandAck({ user: user.id, channel: channel.id, responseUrl }, res.body)
         : [];
     return { ...res, triggerId: trigger.triggerId, responseUrl, ackProblems };
+  }
+
+  // ---------------------------------------------------------------- Events API
+
+  /** Delivers an Events API event (JSON `event_callback` envelope), e.g. `{ type: 'app_home_opened', user }`. */
+  event(event: Obj & { type: string }, sign: SignOptions = {}): Promise<DriverResponse> {
+    const now = this.now();
+    this.eventSeq += 1;
+    const envelope = {
+      token: 'emulator-verification-token',
+      team_id: this.emu.team.id,
+      api_app_id: this.emu.bot.appId,
+      event: { event_ts: this.actionTs(), ...event },
+      type: 'event_callback',
+      event_id: `Ev${String(this.eventSeq).padStart(9, '0')}`,
+      event_time: Math.floor(now / 1000),
+      authorizations: [
+        {
+          enterprise_id: null,
+          team_id: this.emu.team.id,
+          user_id: this.emu.bot.userId,
+          is_bot: true,
+          is_enterprise_install: false,
+        },
+      ],
+      is_ext_shared_channel: false,
+    };
+    return this.send(JSON.stringify(envelope), 'application/json', sign);
   }
 
   // ---------------------------------------------------------------- element lookup
@@ -276,6 +305,14 @@ export class SlackDriver {
       selection !== undefined || element.type !== 'button'
         ? stateValue(element, selection ?? null, this.valueContext())
         : undefined;
+    // "Action elements included in an input block do not trigger any events" unless the block sets
+    // dispatch_action: the value only lands in the view's state, sent later with the submission.
+    if (where.view && where.located.container === 'input' && block.dispatch_action !== true) {
+      const values = this.currentViewState(where.view);
+      if (state) putState(values, blockId, actionId, state);
+      this.emu.setViewState(where.view.id, values);
+      return { status: 0, body: '', ms: 0, sent: false, container: where.container };
+    }
     const trigger = this.emu.mintTrigger(input.user);
     const actionTs = this.actionTs();
     const payload: Obj = {
@@ -326,6 +363,7 @@ export class SlackDriver {
     const res = await this.sendPayload(payload, sign);
     return {
       ...res,
+      sent: true,
       triggerId: trigger.triggerId,
       container: where.container,
       ...(responseUrl ? { responseUrl } : {}),
@@ -339,7 +377,11 @@ export class SlackDriver {
     return this.blockAction(input, input, pick, undefined);
   }
 
-  /** Picks option(s)/user(s)/conversation(s) in a select, overflow, radio or checkbox element. */
+  /**
+   * Picks option(s)/user(s)/conversation(s) in a select, overflow, radio or checkbox element, or
+   * types into a text input. Inside a modal's input block without dispatch_action Slack sends nothing:
+   * the value is kept in the view's state (`sent: false`) and goes out with the submission.
+   */
   selectOption(input: SelectInput): Promise<ActionResult> {
     const pick = (l: LocatedElement) => l.element.type !== 'button';
     return this.blockAction(input, input, pick, input.value);

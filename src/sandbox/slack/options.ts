@@ -217,7 +217,10 @@ export interface SelectInput extends ElementTarget {
 export type SubmitValue = string | string[] | null | { files: string[] };
 
 export interface ActionResult extends DriverResponse {
-  triggerId: string;
+  /** False when Slack would send nothing (an input block without dispatch_action); status is then 0. */
+  sent: boolean;
+  /** The trigger_id sent with the action (absent when nothing was sent). */
+  triggerId?: string;
   /** Set for actions in messages (Slack gives no response_url for actions inside modals). */
   responseUrl?: string;
   /** Where the element was found. */

@@ -149,6 +149,9 @@ describe('Bolt app through the emulator and the driver', () => {
           await ack();
           seen.actions.push(body as BlockAction);
         });
+        app.event('app_home_opened', async ({ event, client }) => {
+          await client.chat.postMessage({ channel: event.user, text: `welcome <@${event.user}>` });
+        });
         app.action('dismiss', async ({ ack, respond }) => {
           await ack();
           await respond({ delete_original: true });
@@ -451,6 +454,18 @@ describe('Bolt app through the emulator and the driver', () => {
     const dm = h.emulator.dmChannel(DEMO_IDS.rep);
     await expect.poll(() => h.emulator.messages(dm).map((m) => m.text)).toEqual(['parent in your DM']);
     expect(h.emulator.messages(DEMO_IDS.random)).toEqual([]);
+  });
+
+  it('delivers Events API events (Bolt acks them itself)', async () => {
+    const res = await h.driver.event({ type: 'app_home_opened', user: DEMO_IDS.rep2, tab: 'messages' });
+    expect(res.status).toBe(200);
+    const dm = h.emulator.dmChannel(DEMO_IDS.rep2);
+    await expect
+      .poll(() => h.emulator.messages(dm).map((m) => m.text))
+      .toContain(`welcome <@${DEMO_IDS.rep2}>`);
+    expect(
+      (await h.driver.event({ type: 'app_home_opened', user: DEMO_IDS.rep2 }, { ageSeconds: 400 })).status,
+    ).toBe(401);
   });
 
   it('gets 401 from Bolt for a forged signature and for a replayed timestamp', async () => {

@@ -297,11 +297,19 @@ describe('modals through Bolt and the driver', () => {
     expect(suggestion.status).toBe(200);
     expect(suggestion.options).toEqual([option('East (from app)', 't-east')]);
     const fileId = h.emulator.uploadFile(DEMO_IDS.rep, 'bulk.csv', 'record,territory\nLeads/1,West\n');
+    // A select in an input block without dispatch_action sends nothing; its value waits for the submission.
+    h.emulator.resetCalls();
+    const picked = await h.driver.selectOption({
+      user: DEMO_IDS.rep,
+      actionId: 'static_in',
+      value: 't-west',
+    });
+    expect(picked).toMatchObject({ sent: false, status: 0 });
+    expect(h.emulator.calls()).toEqual([]);
 
     const res = await h.driver.submitView({
       user: DEMO_IDS.rep,
       values: {
-        static: 't-west',
         territory_pick: 't-east',
         multi: ['a', 'c'],
         user: DEMO_IDS.manager,
