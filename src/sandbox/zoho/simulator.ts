@@ -115,7 +115,6 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
   let seq = 0;
   let inFlight = 0;
   let maxInFlight = 0;
-  const jobTimers = new Set<unknown>();
   let closed = false;
 
   const save = () => {
@@ -132,24 +131,35 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     return done.length;
   };
 
-  const armJobTimer = (delay: number) => {
-    if (closed) return;
-    const handle = timers.setTimeout(
+  /**
+   * One timer, armed for the earliest pending job. When it fires it settles what is due on the
+   * clock and re-arms for the next job: a timer firing a little early, or an injected clock
+   * that has not moved yet, only means another round.
+   */
+  let jobTimer: unknown = null;
+  let jobTimerDue = Number.POSITIVE_INFINITY;
+  const armJobTimer = (dueAt: number) => {
+    if (closed || (jobTimer !== null && jobTimerDue <= dueAt)) return;
+    if (jobTimer !== null) timers.clearTimeout(jobTimer);
+    jobTimerDue = dueAt;
+    jobTimer = timers.setTimeout(
       () => {
-        jobTimers.delete(handle);
+        jobTimer = null;
+        jobTimerDue = Number.POSITIVE_INFINITY;
         settleJobs(clock.now());
+        const next = org.nextJobDue();
+        if (next !== null) armJobTimer(next);
       },
-      Math.max(0, delay),
+      Math.max(1, dueAt - clock.now()),
     );
-    jobTimers.add(handle);
   };
   // Jobs restored from a state file finish on their own schedule.
   const firstDue = org.nextJobDue();
-  if (firstDue !== null) armJobTimer(firstDue - clock.now());
+  if (firstDue !== null) armJobTimer(firstDue);
 
   const scheduleJob = (job: Omit<SimJob, 'jobId' | 'dueAt'>): SimJob => {
     const full = org.scheduleJob({ ...job, dueAt: clock.now() + jobDelayMs });
-    armJobTimer(jobDelayMs);
+    armJobTimer(full.dueAt);
     return full;
   };
 
@@ -452,8 +462,8 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     close: async () => {
       if (closed) return;
       closed = true;
-      for (const h of jobTimers) timers.clearTimeout(h);
-      jobTimers.clear();
+      if (jobTimer !== null) timers.clearTimeout(jobTimer);
+      jobTimer = null;
       save();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

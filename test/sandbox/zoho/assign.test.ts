@@ -1,5 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../../src/core/clock.js';
 import type { ZohoModule } from '../../../src/core/zoho/types.js';
+import { type SimTimers, startZohoSimulator } from '../../../src/sandbox/zoho/index.js';
 import { accessToken, call, client, startTestSim, type TestSim, territoryId } from './helpers.js';
 
 type Api = ReturnType<typeof client>;
@@ -438,6 +440,44 @@ describe('Zoho simulator assign/remove territories', () => {
     t.clock.advance(1);
     expect((await api.get(info)).status).toBe(204);
     expect(territoriesOf('Accounts', account.id)).toEqual([dach]);
+  });
+
+  it('finishes jobs from one timer that re-arms until the clock reaches the next job', async () => {
+    const armed: { fn: () => void; ms: number }[] = [];
+    const timers: SimTimers = { setTimeout: (fn, ms) => armed.push({ fn, ms }), clearTimeout: () => {} };
+    await setup({ timers });
+    const [a, b] = [bare('Accounts'), bare('Accounts', 1)];
+    await api.assign('Accounts', [{ id: a.id, Territories: [{ id: territoryId(t.sim, 'Quebec') }] }]);
+    t.clock.advance(1000);
+    await api.assign('Accounts', [{ id: b.id, Territories: [{ id: territoryId(t.sim, 'Quebec') }] }]);
+    expect(armed.map((x) => x.ms)).toEqual([5000]);
+    // Fired before the injected clock moved: nothing is due, so it re-arms for the first job.
+    armed.shift()!.fn();
+    expect(t.sim.pendingJobs()).toHaveLength(2);
+    expect(armed.map((x) => x.ms)).toEqual([4000]);
+    t.clock.advance(4000);
+    armed.shift()!.fn();
+    expect(t.sim.pendingJobs().map((j) => j.recordId)).toEqual([b.id]);
+    expect(territoriesOf('Accounts', a.id)).toEqual([territoryId(t.sim, 'Quebec')]);
+    expect(armed.map((x) => x.ms)).toEqual([1000]);
+    t.clock.advance(1000);
+    armed.shift()!.fn();
+    expect(t.sim.pendingJobs()).toEqual([]);
+    expect(armed).toEqual([]);
+  });
+
+  it('finishes jobs on real timers and the system clock', async () => {
+    // The ManualClock here is unused: the simulator runs on the system clock.
+    t = { sim: await startZohoSimulator({ jobDelayMs: 20 }), clock: new ManualClock() };
+    api = client(t.sim, await accessToken(t.sim));
+    const account = bare('Accounts');
+    await api.assign('Accounts', [{ id: account.id, Territories: [{ id: territoryId(t.sim, 'Quebec') }] }]);
+    await vi.waitFor(
+      () => expect(territoriesOf('Accounts', account.id)).toEqual([territoryId(t.sim, 'Quebec')]),
+      {
+        timeout: 5000,
+      },
+    );
   });
 
   it('validates feature-info parameters', async () => {
