@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { Clock } from '../clock.js';
+import type { ZohoModule } from '../zoho/types.js';
 import {
   alertFromRow,
   alertToRow,
@@ -245,6 +246,24 @@ export class KyselyStore implements Store {
       .where('seq', '=', seq)
       .executeTakeFirst();
     return row ? itemFromRow(row) : null;
+  }
+
+  async latestItemForRecord(
+    module: ZohoModule,
+    recordId: string,
+  ): Promise<{ item: RequestItemRecord; request: RequestRecord } | null> {
+    const row = await this.db
+      .selectFrom('request_items')
+      .selectAll()
+      .where('module', '=', module)
+      .where('record_id', '=', recordId)
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row) return null;
+    const item = itemFromRow(row);
+    const request = await this.getRequest(item.requestId);
+    return request ? { item, request } : null;
   }
 
   async updateItem(

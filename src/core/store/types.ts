@@ -232,6 +232,11 @@ export interface Store {
   /** Same patch on many items in one transaction. */
   updateItems(requestId: string, seqs: readonly number[], patch: ItemPatch, now?: number): Promise<void>;
   countItemsByState(requestId: string): Promise<Partial<Record<ItemState, number>>>;
+  /** The most recently updated item for a record, with its request (the bot's last change to it). */
+  latestItemForRecord(
+    module: ZohoModule,
+    recordId: string,
+  ): Promise<{ item: RequestItemRecord; request: RequestRecord } | null>;
 
   // --- jobs -----------------------------------------------------------------------------
   createJobs(jobs: readonly NewJob[]): Promise<void>;

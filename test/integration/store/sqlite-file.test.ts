@@ -61,7 +61,7 @@ describe('SQLite file store', () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
         second.kysely,
       );
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_items_by_record']);
     } finally {
       await second.close();
     }
@@ -76,7 +76,7 @@ describe('SQLite file store', () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(
         stores[1]!.kysely,
       );
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_items_by_record']);
     } finally {
       for (const s of stores) await s.close();
     }
@@ -96,7 +96,7 @@ describe('SQLite file store', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 120_000); // spawns tsx processes: slow to start on a loaded 2-core machine
 
   it('accepts sqlite:/// absolute URLs', async () => {
     const path = join(dir, 'abs', 'bot.db');

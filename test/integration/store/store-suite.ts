@@ -37,6 +37,18 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
     });
 
     describe('requests and items', () => {
+      it('finds the latest item the bot wrote for a record, with its request', async () => {
+        const s = await fresh();
+        const [item] = newItems(1);
+        await s.createRequest(newRequest('req-old', { itemCount: 1 }), [item!]);
+        await s.createRequest(newRequest('req-new', { itemCount: 1 }), [item!]);
+        await s.updateItem('req-new', 0, { state: 'done' }, undefined, T0 + 60_000);
+        const latest = await s.latestItemForRecord(item!.module, item!.recordId);
+        expect(latest?.request.id).toBe('req-new');
+        expect(latest?.item).toMatchObject({ recordId: item!.recordId, state: 'done' });
+        expect(await s.latestItemForRecord(item!.module, recordId(999))).toBeNull();
+      });
+
       it('round-trips a request and its items with 19-digit ids as strings', async () => {
         const s = await fresh();
         const items = newItems(5);

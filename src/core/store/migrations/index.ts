@@ -5,12 +5,14 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
+import { itemsByRecordMigration } from './0002_items_by_record.js';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001_initial': initialMigration(dialect),
+        '0002_items_by_record': itemsByRecordMigration,
       };
     },
   };
