@@ -202,7 +202,6 @@ export class JobTracker {
         continue;
       }
       this.rechecked.delete(job.id);
-      await store.updateJob(job.id, { state: verdict.kind, polls }, now);
       result[verdict.kind] += 1;
       const list = settled.get(job.requestId);
       if (list) list.push({ job, verdict });
@@ -223,6 +222,11 @@ export class JobTracker {
           touched.add(requestId);
         }
       }
+      // Jobs are closed after their items: a process stopped in between leaves the job pending,
+      // and the next round confirms it again (the item update then no longer applies) instead
+      // of leaving an item waiting on a closed job forever.
+      for (const { job, verdict } of list)
+        await store.updateJob(job.id, { state: verdict.kind, polls: job.polls + 1 }, now);
     }
   }
 

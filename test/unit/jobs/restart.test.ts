@@ -149,6 +149,28 @@ describe('restart in the middle of a bulk', () => {
     expect(await second.store.countItemsByState(id)).toEqual({ done: 20 });
   });
 
+  it('died between settling an item and closing its job: the next round closes the job, the item stays', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    zoho.addRecord('Accounts', recordId(0));
+    const first = await boot(zoho, time);
+    const id = await seedRequest(first.store, bulk(1));
+    await first.engine.run(id);
+    time.clock.advance(2_000);
+    await first.tracker.pollOnce();
+    await first.engine.idle();
+    const job = (await first.store.listJobs(id))[0]!;
+    await first.store.updateJob(job.id, { state: 'pending', nextPollAt: time.clock.now() });
+
+    const second = await boot(zoho, time);
+    await second.engine.resume();
+    expect(await second.tracker.pollOnce()).toMatchObject({ jobs: 1, done: 1 });
+    expect((await second.store.listJobs(id))[0]).toMatchObject({ state: 'done' });
+    expect(await second.store.getItem(id, 0)).toMatchObject({ state: 'done', code: 'CONFIRMED' });
+    expect(second.notifier.count('finished', id)).toBe(0); // finished once, by the first process
+    expect(first.notifier.count('finished', id)).toBe(1);
+  });
+
   it('an approved request that never started is started on resume; a finished one is left alone', async () => {
     const time = new ManualTime();
     const zoho = new FakeZoho([T1]);
