@@ -84,6 +84,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       emulator: slack,
       driver: () => driver,
       panel: new ZohoPanel(zoho),
+      runMonitor: () => bot.services.monitor.runNow(),
       logger: logger.child({ component: 'sandbox-web' }),
       port: options.webPort ?? options.config.port,
     });

@@ -36,6 +36,8 @@ export interface SandboxWebOptions {
   /** Returns the driver of the running app (it changes if the app restarts). */
   driver: () => SlackDriver;
   panel: ZohoPanel;
+  /** Runs the app's territory health monitor now; its alerts reach Slack through the app as usual. */
+  runMonitor: () => Promise<{ ok: boolean; outcome: string; firing: unknown[]; note: string | null }>;
   logger: Logger;
   port: number;
   host?: string;
@@ -256,9 +258,13 @@ export async function startSandboxWeb(opts: SandboxWebOptions): Promise<SandboxW
         panel.apply(parsePanelAction(body));
         return sendJson(res, 200, panel.state());
       case 'monitor/run': {
-        // The monitor's own entry point is not exposed by the app; ops asks for a run as in Slack.
-        const r = await driver.command({ user: DEMO_IDS.ops, channel: DEMO_IDS.opsAlerts, text: 'health' });
-        return sendJson(res, 200, { status: r.status, ackProblems: r.ackProblems });
+        const run = await opts.runMonitor();
+        return sendJson(res, 200, {
+          ok: run.ok,
+          outcome: run.outcome,
+          firing: run.firing.length,
+          note: run.note,
+        });
       }
     }
     throw new HttpError(404, `no POST /api/${route}`);

@@ -741,10 +741,12 @@ async function start() {
   render();
   renderZohoPanel(zohoNode, {
     api,
-    runMonitor: () =>
-      api('monitor/run', {}).then((r) => {
-        if (r.status !== 200) note(`/territory health failed (HTTP ${r.status})`);
-      }),
+    runMonitor: async () => {
+      const r = await api('monitor/run', {});
+      return {
+        message: `${r.ok ? 'Checked' : 'Could not check everything'}: ${r.outcome}; ${r.firing} alert(s) firing`,
+      };
+    },
     insert: (text) => {
       const c = document.getElementById('composer');
       if (c) {

@@ -26,7 +26,7 @@ export function renderZohoPanel(root, { api, runMonitor, insert }) {
     try {
       const r = await fn();
       if (r?.territories) data = r;
-      message = `${label}: done`;
+      message = r?.message ?? `${label}: done`;
     } catch (err) {
       message = `${label} failed: ${err.message}`;
     } finally {
