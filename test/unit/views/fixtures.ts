@@ -96,7 +96,18 @@ export function allStrings(value: unknown): string[] {
   return [];
 }
 
-/** True when no string in the payload carries a raw `<!channel>` or `<@U999>` from user input. */
+/** Every string that Slack parses as mrkdwn (plain_text objects are shown literally, never parsed). */
+export function parsedStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(parsedStrings);
+  if (value && typeof value === 'object') {
+    if ((value as { type?: unknown }).type === 'plain_text') return [];
+    return Object.values(value).flatMap(parsedStrings);
+  }
+  return [];
+}
+
+/** True when no mrkdwn string in the payload carries a raw `<!channel>` or `<@U999>` from user input. */
 export function noRawInjection(value: unknown): boolean {
-  return allStrings(value).every((s) => !s.includes('<!channel>') && !s.includes('<@U999>'));
+  return parsedStrings(value).every((s) => !s.includes('<!channel>') && !s.includes('<@U999>'));
 }
