@@ -55,7 +55,7 @@ describe.skipIf(!run)('sandbox page: assign one record', () => {
 
     const reply = page.locator('#thread .message[data-where="thread"]');
     await reply.first().waitFor();
-    const text = (await reply.first().innerText()).replace(/\s+/g, ' ');
+    const text = ((await reply.first().textContent()) ?? '').replace(/\s+/g, ' ');
     expect(text).toContain('Done');
     expect(text).toContain('US West');
     expect(text).toContain('@Rita Rep');

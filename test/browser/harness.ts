@@ -106,11 +106,8 @@ export async function openPage(b: BrowserSandbox, user: string, channel: string)
   // The page remembers its user and channel in localStorage: set them before it starts.
   await b.page.goto(`${b.sandbox.url}/blank`);
   await b.page.evaluate(
-    ([u, c]) => {
-      localStorage.setItem('sandbox.user', u as string);
-      localStorage.setItem('sandbox.channel', c as string);
-    },
-    [user, channel],
+    `localStorage.setItem('sandbox.user', ${JSON.stringify(user)});` +
+      `localStorage.setItem('sandbox.channel', ${JSON.stringify(channel)});`,
   );
   await b.page.goto(b.sandbox.url);
   await b.page.waitForSelector('body[data-ready="true"]');
