@@ -5,6 +5,7 @@ import { buildHelpMessage } from '../views/help.js';
 import { parseCommandText } from './args.js';
 import { changeCommand } from './change.js';
 import type { BotServices } from './context.js';
+import { showCommand } from './show.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -20,6 +21,9 @@ export function territoryCommand(services: BotServices) {
         case 'remove':
         case 'move':
           await changeCommand(services, args, parsed);
+          return;
+        case 'show':
+          await showCommand(services, args, parsed.record);
           return;
         case 'unknown': {
           const msg = buildErrorMessage({

@@ -56,6 +56,32 @@ describe('/territory assign|remove|move for one record, through the real HTTP pa
     expect(stack.slack.message(DEMO_IDS.sales, parent.ts)?.edited).toBeDefined();
   });
 
+  it("shows a record: territories by how they got there, and the bot's last change", async () => {
+    const lead = freshLead();
+    await stack.driver.command({
+      user: DEMO_IDS.rep,
+      channel: DEMO_IDS.sales,
+      text: `assign Leads/${lead.id} Midwest`,
+    });
+    await parentAndReply(DEMO_IDS.sales, lead.id);
+    await stack.driver.command({
+      user: DEMO_IDS.rep2,
+      channel: DEMO_IDS.sales,
+      text: `show Leads/${lead.id}`,
+    });
+    const shown = await eventually(
+      () =>
+        stack.slack
+          .responses()
+          .find(
+            (r) => JSON.stringify(r.body).includes(lead.id) && JSON.stringify(r.body).includes('Midwest'),
+          ),
+      10_000,
+      'show answer',
+    );
+    expect(JSON.stringify(shown.body)).toContain(`<@${DEMO_IDS.rep}>`);
+  });
+
   it('assigns by Zoho URL and territory id', async () => {
     const lead = freshLead();
     const emea = stack.zoho.territoryByName('EMEA')!;
