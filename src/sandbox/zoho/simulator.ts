@@ -218,7 +218,6 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     if (req.method !== 'POST') reply = { status: 405, body: { error: 'invalid_request' } };
     else if (isRevoke) {
       tokens.revoke(params.get('token'));
-      save();
       reply = { status: 200, body: { status: 'success' } };
     } else {
       const grant = tokens.grant(params);
@@ -332,7 +331,10 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       if (isAdmin && req.method === 'OPTIONS') return { status: 204 };
       if (isAdmin) return handleAdmin(sim, req.method ?? 'GET', url, raw);
       if (faults.latencyMs > 0 && !overLimit) await sleep(faults.latencyMs);
-      if (url.pathname.startsWith('/oauth/v2/token')) return handleToken(req, url, raw);
+      if (url.pathname === '/oauth/v2/token' || url.pathname === '/oauth/v2/token/revoke') {
+        return handleToken(req, url, raw);
+      }
+      if (!isApi) return { status: 404, body: { error: 'invalid_request' } };
       return handleApi(req, url, raw, overLimit);
     })()
       .catch((err: unknown) => fail(500, 'INTERNAL_ERROR', `Internal server error occurred. ${String(err)}`))

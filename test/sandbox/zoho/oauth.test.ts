@@ -54,6 +54,15 @@ describe('Zoho simulator OAuth', () => {
     expect(await call(t.sim, token, '/users?type=CurrentUser')).toEqual({ status: 401, body: INVALID_TOKEN });
     t.sim.faults.restoreRefreshToken();
     expect((await tokenCall(t.sim, grant(t))).body.access_token).toBeTypeOf('string');
+    // Zoho's revocation endpoint does the same.
+    const revoke = await fetch(
+      `${t.sim.accountsUrl}/oauth/v2/token/revoke?token=${t.sim.credentials.refreshToken}`,
+      {
+        method: 'POST',
+      },
+    );
+    expect(revoke.status).toBe(200);
+    expect((await tokenCall(t.sim, grant(t))).body).toEqual({ error: 'invalid_code' });
   });
 
   it('throttles the 11th refresh within 10 minutes with HTTP 200 Access Denied, and recovers', async () => {
