@@ -203,6 +203,25 @@ function fromTabAndId(
   return { ok: true, ref: { module, id: id.id }, source: 'url', orgId, dc };
 }
 
+const LEADING_NOISE = new Set(['"', "'", '`', '(', ' ', '\t', '\n', '\r', '\u00a0']);
+const TRAILING_NOISE = new Set([
+  '"',
+  "'",
+  '`',
+  ')',
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\u00a0',
+  '.',
+  ',',
+  ';',
+  ':',
+  '!',
+  '?',
+]);
+
 /** Undo what Slack and chat pasting add around a reference. */
 function cleanInput(input: string): string {
   let s = input.trim();
@@ -211,9 +230,13 @@ function cleanInput(input: string): string {
   if (wrapped) s = (wrapped[1] ?? '').trim();
   // Slack escapes &, < and > in text it sends to apps.
   s = s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  // Quotes and trailing sentence punctuation around a pasted reference.
-  s = s.replace(/^["'`(\s]+/, '').replace(/["'`)\s.,;:!?]+$/, '');
-  return s;
+  // Quotes and trailing sentence punctuation around a pasted reference. A loop, not a
+  // `[...]+$` regex: that one is quadratic on long runs of spaces.
+  let start = 0;
+  let end = s.length;
+  while (start < end && LEADING_NOISE.has(s[start]!)) start++;
+  while (end > start && TRAILING_NOISE.has(s[end - 1]!)) end--;
+  return s.slice(start, end);
 }
 
 function looksLikeUrl(text: string): boolean {

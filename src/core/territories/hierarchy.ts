@@ -164,13 +164,16 @@ export class TerritoryIndex {
   lines(): TerritoryLine[] {
     if (this.cachedLines) return this.cachedLines;
     const out: TerritoryLine[] = [];
-    const walk = (nodes: TerritoryTreeNode[]) => {
+    const walk = (nodes: TerritoryTreeNode[], parentPath: string | null) => {
       for (const n of nodes) {
-        out.push({ territory: n.territory, depth: n.depth, path: this.path(n.territory.id) });
-        walk(n.children);
+        // Built from the parent's path; a cycle member shown as a root starts its own path.
+        const path = parentPath === null ? n.territory.name : parentPath + PATH_SEPARATOR + n.territory.name;
+        this.paths.set(n.territory.id, path);
+        out.push({ territory: n.territory, depth: n.depth, path });
+        walk(n.children, path);
       }
     };
-    walk(this.tree());
+    walk(this.tree(), null);
     this.cachedLines = out;
     return out;
   }

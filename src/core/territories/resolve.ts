@@ -57,16 +57,37 @@ type Catalog = TerritoryIndex | readonly Territory[];
 // Resolution runs once per line of a bulk list; build the name maps once per snapshot.
 const lookups = new WeakMap<object, Lookup>();
 
+interface Entry {
+  territory: Territory;
+  path: string;
+  /** Folded (case, spacing, accents) name, api_name and path, computed once per snapshot. */
+  name: string;
+  nameLength: number;
+  words: string[];
+  api: string;
+  apiLength: number;
+  foldedPath: string;
+}
+
 interface Lookup {
   index: TerritoryIndex;
   byName: Map<string, Territory[]>;
   byApiName: Map<string, Territory[]>;
+  /** Tree order (as listed to people). */
+  entries: Entry[];
+  /** Suggestions per folded input: a bulk list repeats the same typo on many lines. */
+  suggestions: Map<string, TerritoryCandidate[]>;
 }
 
 function lookupFor(catalog: Catalog): Lookup {
   const cached = lookups.get(catalog);
   if (cached) return cached;
   const index = catalog instanceof TerritoryIndex ? catalog : new TerritoryIndex(catalog);
+  const fromIndex = lookups.get(index);
+  if (fromIndex) {
+    lookups.set(catalog, fromIndex);
+    return fromIndex;
+  }
   const byName = new Map<string, Territory[]>();
   const byApiName = new Map<string, Territory[]>();
   const add = (map: Map<string, Territory[]>, key: string, t: Territory) => {
@@ -78,7 +99,21 @@ function lookupFor(catalog: Catalog): Lookup {
     add(byName, nameKey(t.name), t);
     if (t.apiName) add(byApiName, nameKey(t.apiName), t);
   }
-  const lookup = { index, byName, byApiName };
+  const entries = index.lines().map((l): Entry => {
+    const name = foldedKey(l.territory.name);
+    const api = l.territory.apiName ? foldedKey(l.territory.apiName) : '';
+    return {
+      territory: l.territory,
+      path: l.path,
+      name,
+      nameLength: Array.from(name).length,
+      words: name.split(/[\s\-_/]/).filter((w) => w !== ''),
+      api,
+      apiLength: Array.from(api).length,
+      foldedPath: foldedKey(l.path),
+    };
+  });
+  const lookup: Lookup = { index, byName, byApiName, entries, suggestions: new Map() };
   lookups.set(catalog, lookup);
   lookups.set(index, lookup);
   return lookup;
@@ -86,11 +121,9 @@ function lookupFor(catalog: Catalog): Lookup {
 
 /** One territory by id, name (case-insensitive), api_name, or path. */
 export function resolveTerritory(catalog: Catalog, input: string): TerritoryResolution {
-  const text = input
-    .trim()
-    .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
-    .trim();
-  const { index, byName, byApiName } = lookupFor(catalog);
+  const text = stripQuotes(input.trim()).trim();
+  const lookup = lookupFor(catalog);
+  const { index, byName, byApiName } = lookup;
   const fail = (
     reason: TerritoryResolutionFailure['reason'],
     message: string,
@@ -129,7 +162,7 @@ export function resolveTerritory(catalog: Catalog, input: string): TerritoryReso
   if (/^\d{15,19}$/.test(text)) {
     return fail('not_found', `No territory has the id ${text}; it may have been deleted.`);
   }
-  const suggestions = suggest(index, text);
+  const suggestions = suggest(lookup, text);
   return fail(
     'not_found',
     suggestions.length > 0
@@ -195,40 +228,38 @@ export function searchTerritories(
   query: string,
   limit = MAX_SELECT_OPTIONS,
 ): TerritoryOption[] {
-  const index = lookupFor(catalog).index;
+  const { entries } = lookupFor(catalog);
   const max = Math.max(0, Math.min(limit, MAX_SELECT_OPTIONS));
-  const lines = index.lines();
   const q = nameKey(query);
-  if (q === '') return lines.slice(0, max).map((l) => option(l.territory, l.path));
+  if (q === '') return entries.slice(0, max).map((e) => option(e.territory, e.path));
 
   const fq = foldedKey(query);
-  const allowance = typoAllowance(Array.from(fq).length);
-  const scored: Array<{ score: number; order: number; territory: Territory; path: string }> = [];
-  lines.forEach((l, order) => {
-    const t = l.territory;
-    const name = foldedKey(t.name);
-    const api = t.apiName ? foldedKey(t.apiName) : '';
+  const qLength = Array.from(fq).length;
+  const allowance = typoAllowance(qLength);
+  const id = query.trim();
+  const scored: Array<{ score: number; order: number; entry: Entry }> = [];
+  entries.forEach((e, order) => {
     let score: number;
-    if (t.id === query.trim()) score = 0;
-    else if (name === fq || api === fq) score = 1;
-    else if (name.startsWith(fq)) score = 2;
-    else if (name.split(/[\s\-_/]+/).some((w) => w.startsWith(fq))) score = 3;
-    else if (name.includes(fq) || api.includes(fq)) score = 4;
-    else if (foldedKey(l.path).includes(fq) || t.id.startsWith(query.trim())) score = 5;
+    if (e.territory.id === id) score = 0;
+    else if (e.name === fq || e.api === fq) score = 1;
+    else if (e.name.startsWith(fq)) score = 2;
+    else if (e.words.some((w) => w.startsWith(fq))) score = 3;
+    else if (e.name.includes(fq) || e.api.includes(fq)) score = 4;
+    else if (e.foldedPath.includes(fq) || e.territory.id.startsWith(id)) score = 5;
     // Typo tolerance on one or two characters would match nearly everything.
-    else if (Array.from(fq).length < 3) return;
+    else if (qLength < 3) return;
     else {
       const d = Math.min(
-        editDistance(fq, name, allowance),
-        editDistance(fq, name.slice(0, fq.length), allowance),
+        editDistance(fq, e.name, allowance),
+        editDistance(fq, e.name.slice(0, fq.length), allowance),
       );
       if (d > allowance) return;
       score = 6 + d;
     }
-    scored.push({ score, order, territory: t, path: l.path });
+    scored.push({ score, order, entry: e });
   });
   scored.sort((a, b) => a.score - b.score || a.order - b.order);
-  return scored.slice(0, max).map((s) => option(s.territory, s.path));
+  return scored.slice(0, max).map((s) => option(s.entry.territory, s.entry.path));
 }
 
 /** "US West (Global › Americas › US West)", or just the name at the top. */
@@ -272,7 +303,7 @@ function matchPath(
 ): Territory[] | undefined {
   if (!/[›>/]/.test(text)) return undefined;
   const segments = text
-    .split(/\s*[›>/]\s*/)
+    .split(/[›>/]/)
     .map(nameKey)
     .filter((s) => s !== '');
   if (segments.length < 2) return undefined;
@@ -285,32 +316,52 @@ function matchPath(
   });
 }
 
-function suggest(index: TerritoryIndex, text: string): TerritoryCandidate[] {
+function suggest(lookup: Lookup, text: string): TerritoryCandidate[] {
   const q = foldedKey(text);
+  const cached = lookup.suggestions.get(q);
+  if (cached) return [...cached];
   const qLen = Array.from(q).length;
   const allowance = typoAllowance(qLen);
-  const scored: Array<{ t: Territory; score: number; d: number }> = [];
-  for (const t of index.list) {
+  const scored: Array<{ e: Entry; score: number; d: number }> = [];
+  for (const e of lookup.entries) {
     let best: { score: number; d: number } | null = null;
-    for (const candidateName of [t.name, t.apiName]) {
-      if (!candidateName) continue;
-      const n = foldedKey(candidateName);
+    for (const [n, nLen] of [
+      [e.name, e.nameLength],
+      [e.api, e.apiLength],
+    ] as const) {
+      if (n === '') continue;
       let s: { score: number; d: number } | null = null;
       if (n === q) s = { score: 0, d: 0 };
-      else if (n.startsWith(q) || (q.startsWith(n) && n.length >= 3))
-        s = { score: 1, d: Math.abs(n.length - qLen) };
-      else if (qLen >= 2 && n.includes(q)) s = { score: 2, d: n.length - qLen };
-      else {
+      else if (n.startsWith(q) || (q.startsWith(n) && nLen >= 3)) s = { score: 1, d: Math.abs(nLen - qLen) };
+      else if (qLen >= 2 && n.includes(q)) s = { score: 2, d: nLen - qLen };
+      else if (Math.abs(nLen - qLen) <= allowance) {
         const d = editDistance(q, n, allowance);
         if (d <= allowance) s = { score: 3, d };
       }
       if (s && (!best || s.score < best.score || (s.score === best.score && s.d < best.d))) best = s;
     }
-    if (best) scored.push({ t, ...best });
+    if (best) scored.push({ e, ...best });
   }
   scored.sort(
     (a, b) =>
-      a.score - b.score || a.d - b.d || a.t.name.localeCompare(b.t.name) || (a.t.id < b.t.id ? -1 : 1),
+      a.score - b.score ||
+      a.d - b.d ||
+      a.e.territory.name.localeCompare(b.e.territory.name) ||
+      (a.e.territory.id < b.e.territory.id ? -1 : 1),
   );
-  return scored.slice(0, MAX_SUGGESTIONS).map((s) => candidate(index, s.t));
+  const result = scored.slice(0, MAX_SUGGESTIONS).map((s) => ({ territory: s.e.territory, path: s.e.path }));
+  // Bounded: a paste of garbage must not grow the cache without limit.
+  if (lookup.suggestions.size < 10_000) lookup.suggestions.set(q, result);
+  return [...result];
+}
+
+const QUOTES = new Set(['"', "'", '“', '”', '‘', '’']);
+
+/** Quotes around a typed name; a loop because `["…]+$` is quadratic on long runs. */
+function stripQuotes(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && QUOTES.has(s[start]!)) start++;
+  while (end > start && QUOTES.has(s[end - 1]!)) end--;
+  return s.slice(start, end);
 }

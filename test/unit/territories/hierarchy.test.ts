@@ -79,6 +79,7 @@ describe('TerritoryIndex', () => {
         .map((l) => l.territory.name)
         .sort(),
     ).toEqual(['A', 'B', 'Self']);
+    expect(i.lines().map((l) => l.path)).toEqual(['Self', 'A', 'A › B']);
     expect(i.descendants(a.id).map((x) => x.name)).toEqual(['B']);
   });
 
