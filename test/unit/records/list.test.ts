@@ -258,3 +258,28 @@ describe('parseRecordCsv', () => {
     expect(r.listError).toMatch(/3 records.*at most 2/);
   });
 });
+
+describe('pathological input', () => {
+  it('handles very long lines of spaces, dots and brackets without hanging', () => {
+    const lines = [
+      `a${' '.repeat(50_000)}b`,
+      `Leads${' '.repeat(50_000)}/x`,
+      `${'a.'.repeat(20_000)}!`,
+      `<${'h'.repeat(50_000)}`,
+      `https://crm.zoho.com/${'tab/'.repeat(10_000)}`,
+      `Leads/${A}${' '.repeat(50_000)}, US West`,
+    ];
+    const r = parseRecordList(lines.join('\n'), opts);
+    expect(r.errors.map((e) => e.lineNo)).toEqual([1, 2, 3, 4, 5]);
+    for (const e of r.errors) expect(e.text.length).toBeLessThanOrEqual(120);
+    expect(r.entries).toEqual([
+      { lineNo: 6, lineNos: [6], ref: { module: 'Leads', id: A }, territories: ['US West'] },
+    ]);
+  });
+
+  it('survives control characters and NUL bytes', () => {
+    const r = parseRecordList(`Leads/${A}\u0000\nDeals/${B}, US\u0007West\n\u0000\u0001`, opts);
+    expect(r.entries.map((e) => e.ref.id)).toEqual([B]);
+    expect(r.errors.map((e) => e.lineNo)).toEqual([1, 3]);
+  });
+});
