@@ -146,7 +146,7 @@ describe('engine against the Zoho simulator', () => {
     expect(confirmCalls(sim) - mid).toBeLessThanOrEqual(2 * 20);
     expect(await store.countItemsByState(id)).toEqual({ done: 2_000 });
     expect((await store.getRequest(id))!.state).toBe('done');
-  });
+  }, 120_000); // 2,000 items through the store on a loaded 2-core runner
 
   it('move on a Deal: remove the old territory, confirm, then assign the new one', async () => {
     const { sim, store, clock, engine, tracker } = await setup(5);
