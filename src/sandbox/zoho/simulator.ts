@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { ZohoModule } from '../../core/zoho/types.js';
 import { handleAdmin } from './admin.js';
-import { DEFAULT_SCOPES, scopeAllows, TokenStore } from './oauth.js';
+import { scopeAllows, TokenStore } from './oauth.js';
 import { type PersistedState, SimOrg } from './org.js';
 import { fail, type Reply, type Route, type RouteContext } from './route-kit.js';
 import { recordRoutes, territoryOff } from './routes-records.js';
@@ -475,5 +475,3 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
   };
   return sim;
 }
-
-export { DEFAULT_SCOPES };
