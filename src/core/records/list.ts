@@ -177,7 +177,11 @@ function collect(rows: Row[], errors: RecordListError[], options: RecordListOpti
     const row = rows[r]!;
     const read = readRow(row, columns, options.defaultModule ?? null);
     if (!read.ok) {
-      errors.push({ lineNo: row.lineNo, text: clipLine(row.text), reason: read.reason });
+      const header = r === 0 && row.cells.every((c) => /^[\p{L} _-]*$/u.test(c.trim()));
+      const reason = header
+        ? 'This looks like a header, but its columns are not understood: name them record,territory or module,id,territory.'
+        : read.reason;
+      errors.push({ lineNo: row.lineNo, text: clipLine(row.text), reason });
       continue;
     }
     const key = recordKey(read.ref);

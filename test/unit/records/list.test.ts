@@ -238,6 +238,19 @@ describe('parseRecordCsv', () => {
     expect(r.errors[0]).toMatchObject({ lineNo: 3, reason: expect.stringMatching(/quotes/) });
   });
 
+  it('explains a header it does not understand', () => {
+    const r = parseRecordCsv(`Deal Name,Stage,Owner\nLeads/${A}\n`, opts);
+    expect(r.errors).toEqual([
+      {
+        lineNo: 1,
+        text: 'Deal Name,Stage,Owner',
+        reason:
+          'This looks like a header, but its columns are not understood: name them record,territory or module,id,territory.',
+      },
+    ]);
+    expect(r.entries).toHaveLength(1);
+  });
+
   it('reports bad module values and empty module cells', () => {
     const r = parseRecordCsv(`module,id\nTasks,${A}\n,${B}\n`, opts);
     expect(r.errors.map((e) => [e.lineNo, e.reason])).toEqual([
