@@ -155,7 +155,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
   const botToken = options.botToken ?? 'xoxb-emulator-token';
   let baseUrl = '';
   const wsOpts = { chatWritePublic: options.chatWritePublic === true, baseUrl: () => baseUrl };
-  const saved = options.stateFile ? loadState(options.stateFile) : undefined;
+  const saved =
+    (options.stateFile ? loadState(options.stateFile) : undefined) ??
+    (options.snapshot ? Workspace.stateFromSnapshot(options.snapshot) : undefined);
   const ws = saved
     ? Workspace.fromState(saved, clock, wsOpts)
     : new Workspace(options.seed ?? demoWorkspace(), clock, wsOpts);

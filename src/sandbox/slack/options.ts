@@ -40,6 +40,11 @@ export interface SlackEmulatorOptions {
   /** Added before every Web API answer (benchmarks), ms. Default 0. Uses real timers. */
   latencyMs?: number;
   /**
+   * Start from a saved `emulator.snapshot()`: people, channels and DMs, messages with their ts,
+   * threads, ephemerals and files (without content). Wins over `seed`; a `stateFile` that exists wins over it.
+   */
+  snapshot?: WorkspaceSnapshot;
+  /**
    * Keep the workspace (people, channels, messages, ephemerals, files) in this JSON file across
    * restarts; when the file exists it wins over `seed`. Modals, trigger_ids and response_urls are not kept.
    */

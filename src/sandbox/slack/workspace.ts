@@ -915,6 +915,55 @@ export class Workspace {
     return ws;
   }
 
+  /**
+   * The state a saved `snapshot()` describes. Snapshots carry no counters, so the id counter is set
+   * past every emulator-made id in it and the ts clock past its newest message; file contents are
+   * not in snapshots and come back empty.
+   */
+  static stateFromSnapshot(snap: WorkspaceSnapshot): WorkspaceState {
+    const threads = snap.threads ?? {};
+    const messages: Record<string, EmuMessage[]> = {};
+    let lastTsMicros = 0;
+    const tsMicros = (ts: string) => {
+      const [sec = '0', frac = '0'] = ts.split('.');
+      return Number(sec) * 1e6 + Number(frac.padEnd(6, '0').slice(0, 6));
+    };
+    for (const c of snap.channels) {
+      const byTs = new Map<string, EmuMessage>();
+      for (const m of c.messages ?? []) byTs.set(m.ts, m);
+      for (const [key, replies] of Object.entries(threads)) {
+        if (key.startsWith(`${c.id}:`)) for (const r of replies) byTs.set(r.ts, r);
+      }
+      const list = [...byTs.values()].sort((a, b) => tsMicros(a.ts) - tsMicros(b.ts));
+      for (const m of list)
+        lastTsMicros = Math.max(lastTsMicros, tsMicros(m.ts), m.edited ? tsMicros(m.edited.ts) : 0);
+      messages[c.id] = list;
+    }
+    const ephemerals = snap.ephemerals ?? [];
+    for (const e of ephemerals) lastTsMicros = Math.max(lastTsMicros, tsMicros(e.ts));
+    const files = snap.files ?? [];
+    let seq = 0;
+    for (const id of [...snap.channels.map((c) => c.id), ...files.map((f) => f.id)]) {
+      // Only DMs (D), group DMs (G) and files (F) get emulator-made ids.
+      const m = /^[DGF]0([0-9A-Z]{8})$/.exec(id);
+      if (m?.[1]) seq = Math.max(seq, Number.parseInt(m[1], 36));
+    }
+    return {
+      version: 1,
+      // Block ids and hashes also come from the counter: leave room past anything restored.
+      seq: seq + 10_000,
+      lastTsMicros,
+      team: snap.team,
+      bot: snap.bot,
+      users: snap.users,
+      usergroups: snap.usergroups ?? [],
+      channels: snap.channels.map(({ messages: _m, ...c }) => c),
+      messages,
+      ephemerals,
+      files: files.map((f) => ({ ...f, content: '' })),
+    };
+  }
+
   /** Points url_private of every file at the emulator's current address (it changes between runs). */
   rebaseFileUrls(): void {
     for (const f of this.files.values()) {

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS, startSlackEmulator } from '../../../src/sandbox/slack/index.js';
 import { webClient } from './harness.js';
 
-describe('Slack emulator state file', () => {
+describe('Slack emulator persistence', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'slack-emu-state-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,6 +46,58 @@ describe('Slack emulator state file', () => {
         headers: { authorization: `Bearer ${second.botToken}` },
       });
       expect(await dl.text()).toBe('Leads/1\n');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('restores a saved snapshot() (as JSON) with DMs, threads, ephemerals and a ts clock past it', async () => {
+    const first = await startSlackEmulator();
+    const c1 = webClient(first);
+    const parent = await c1.chat.postMessage({ channel: DEMO_IDS.approvals, text: 'approve #9?' });
+    const reply = await c1.chat.postMessage({
+      channel: DEMO_IDS.approvals,
+      thread_ts: parent.ts!,
+      text: 'reminder',
+    });
+    await c1.chat.postMessage({
+      channel: DEMO_IDS.approvals,
+      thread_ts: parent.ts!,
+      text: 'seen',
+      reply_broadcast: true,
+    });
+    const dm = await c1.chat.postMessage({ channel: DEMO_IDS.manager, text: 'card in DM' });
+    await c1.chat.postEphemeral({ channel: DEMO_IDS.general, user: DEMO_IDS.ops, text: 'psst' });
+    const fileId = first.uploadFile(DEMO_IDS.rep, 'a.csv', 'x');
+    const saved = JSON.parse(JSON.stringify(first.snapshot()));
+    await first.close();
+
+    const second = await startSlackEmulator({ snapshot: saved });
+    try {
+      const c2 = webClient(second);
+      expect(second.messages(DEMO_IDS.approvals).map((m) => m.text)).toEqual(['approve #9?', 'seen']);
+      expect(second.thread(DEMO_IDS.approvals, parent.ts!).map((m) => m.ts)).toEqual([
+        reply.ts,
+        second.messages(DEMO_IDS.approvals)[1]!.ts,
+      ]);
+      expect(second.message(DEMO_IDS.approvals, parent.ts!)).toMatchObject({ reply_count: 2 });
+      expect(second.dmChannel(DEMO_IDS.manager)).toBe(dm.channel);
+      expect(second.ephemerals(DEMO_IDS.ops).map((e) => e.text)).toEqual(['psst']);
+      expect(second.file(fileId)?.name).toBe('a.csv');
+
+      await c2.chat.update({ channel: dm.channel!, ts: dm.ts!, text: 'card in DM (approved)' });
+      await c2.chat.postMessage({
+        channel: DEMO_IDS.approvals,
+        thread_ts: parent.ts!,
+        text: 'after restart',
+      });
+      expect(second.message(DEMO_IDS.approvals, parent.ts!)?.reply_count).toBe(3);
+      const newest = second.thread(DEMO_IDS.approvals, parent.ts!).at(-1)!;
+      expect(newest.text).toBe('after restart');
+      expect(Number(newest.ts) > Number(reply.ts)).toBe(true);
+      // A new DM gets an id of its own, not one restored from the snapshot.
+      const rep2 = await c2.conversations.open({ users: DEMO_IDS.rep2 });
+      expect(rep2.channel?.id).not.toBe(dm.channel);
     } finally {
       await second.close();
     }
