@@ -119,9 +119,23 @@ export async function storeDecisions(
   }
   if (jobs.length > 0) await ctx.store.createJobs(jobs);
   let changed = 0;
+  // Items without a job (failed, retry) cannot be touched by the tracker meanwhile, and the
+  // engine handles one request at a time: equal patches go out as one statement.
+  const groups = new Map<string, { patch: ItemPatch; seqs: number[] }>();
   for (const d of decided) {
-    if (await ctx.store.updateItem(requestId, d.item.seq, patchFor(batchCtx, d, now), expect(d), now))
-      changed += 1;
+    const patch = patchFor(batchCtx, d, now);
+    if (d.verdict.kind === 'scheduled') {
+      if (await ctx.store.updateItem(requestId, d.item.seq, patch, expect(d), now)) changed += 1;
+      continue;
+    }
+    const key = JSON.stringify(patch);
+    const g = groups.get(key);
+    if (g) g.seqs.push(d.item.seq);
+    else groups.set(key, { patch, seqs: [d.item.seq] });
+  }
+  for (const g of groups.values()) {
+    await ctx.store.updateItems(requestId, g.seqs, g.patch, now);
+    changed += g.seqs.length;
   }
   if (jobs.length > 0) ctx.jobsCreated();
   return changed;

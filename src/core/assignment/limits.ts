@@ -60,3 +60,25 @@ export function splitByAssignment(record: ZohoRecord): { manual: string[]; rule:
   }
   return { manual, rule };
 }
+
+/** Short labels for one item's issue, for preview rows and grouped warnings. */
+export const ISSUE_LABELS: Readonly<Record<PlanIssueCode, string>> = {
+  record_not_found: 'record not found in Zoho',
+  no_territories: 'no territory given',
+  unknown_territory: 'unknown territory',
+  ambiguous_territory: 'territory name matches several',
+  already_assigned: 'territory already on the record',
+  not_on_record: 'territory not on the record',
+  rule_assigned: 'rule-assigned territory cannot be removed',
+  rule_assigned_kept: 'rule-assigned territory stays',
+  deal_has_territory: 'Deal already has a territory',
+  deal_single_territory: 'a Deal holds one territory',
+  too_many_territories: 'record at 10 territories',
+  nothing_to_do: 'nothing to change',
+};
+
+/** The label of the most important issue of an item (errors before warnings), or null. */
+export function primaryIssueLabel(issues: readonly PlanIssue[]): string | null {
+  const first = issues.find((i) => i.severity === 'error') ?? issues[0];
+  return first ? ISSUE_LABELS[first.code] : null;
+}

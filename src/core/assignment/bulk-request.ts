@@ -1,0 +1,299 @@
+/**
+ * The bulk flow before anything is written to Zoho (DESIGN.md §3 "Bulk with approval"):
+ *
+ * 1. `validateBulkList` (fast, inside Slack's 3 s ack window): parse the pasted list or CSV,
+ *    resolve every territory name from the cached catalog. Every bad line comes back with its
+ *    number and reason; nothing is stored.
+ * 2. `prepareBulkRequest`: read the records' current territories (≤ 100 ids per call, one
+ *    module at a time), plan each record with Zoho's rules and build the draft request. Items
+ *    Zoho would refuse (or that need nothing) are stored already final (failed / skipped, with
+ *    the reason) so they are never sent; the others carry exactly the territories to send,
+ *    because Zoho answers DUPLICATE_DATA for a territory already on the record.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  parseRecordCsv,
+  parseRecordList,
+  type RecordListEntry,
+  type RecordListResult,
+  recordKey,
+} from '../records/index.js';
+import type { NewRequest, NewRequestItem, Store } from '../store/types.js';
+import { resolveTerritories, type TerritoryCatalog, type TerritoryIndex } from '../territories/index.js';
+import type { ZohoApi, ZohoModule } from '../zoho/types.js';
+import { type ChangePlan, type PlanSummary, planChange, readRecords, summarizePlans } from './plan.js';
+
+export interface BulkListInput {
+  /** Pasted text (one record per line); may be empty when a CSV is given. */
+  text?: string | null;
+  /** CSV file content. */
+  csv?: string | Buffer | null;
+  /** Module for bare record ids. */
+  defaultModule?: ZohoModule | null;
+  /** Territory id for lines that name none (the modal's default territory). */
+  defaultTerritoryId?: string | null;
+  /** MAX_RECORDS_PER_REQUEST */
+  maxRecords: number;
+}
+
+export interface BulkLineError {
+  lineNo: number;
+  message: string;
+}
+
+export interface ValidatedEntry {
+  entry: RecordListEntry;
+  /** Resolved territory ids (the line's, or the default). */
+  territoryIds: string[];
+}
+
+export type BulkValidation =
+  | {
+      ok: true;
+      entries: ValidatedEntry[];
+      /** Sentences about merged duplicates and the like. */
+      notes: string[];
+      source: 'paste' | 'csv';
+    }
+  | {
+      ok: false;
+      /** Bad lines with their numbers (parse errors, unknown or ambiguous territories). */
+      lineErrors: BulkLineError[];
+      /** A problem with the list as a whole (empty, too long, both paste and file…). */
+      listError: string | null;
+      /** A problem with the default territory. */
+      territoryError: string | null;
+      source: 'paste' | 'csv' | null;
+    };
+
+/** Checks the list without calling Zoho except for the (cached) territory catalog. */
+export async function validateBulkList(
+  deps: { catalog: Pick<TerritoryCatalog, 'get' | 'refresh'> },
+  input: BulkListInput,
+): Promise<BulkValidation> {
+  const text = input.text?.trim() ? input.text : null;
+  const csv = input.csv && input.csv.length > 0 ? input.csv : null;
+  if (text && csv) {
+    return fail({
+      listError: 'Paste a list or attach a CSV file, not both.',
+      source: null,
+    });
+  }
+  if (!text && !csv) {
+    return fail({
+      listError: 'Paste a list of records, or attach a CSV file.',
+      source: null,
+    });
+  }
+  const source = csv ? 'csv' : 'paste';
+  const options = { defaultModule: input.defaultModule ?? null, maxRecords: input.maxRecords };
+  const parsed: RecordListResult = csv ? parseRecordCsv(csv, options) : parseRecordList(text ?? '', options);
+
+  const lineErrors: BulkLineError[] = parsed.errors.map((e) => ({ lineNo: e.lineNo, message: e.reason }));
+  if (parsed.listError && parsed.recordCount > input.maxRecords) {
+    // Too long: say so first; line-by-line reasons would only bury it.
+    return fail({ listError: parsed.listError, lineErrors, source });
+  }
+
+  let catalog = await deps.catalog.get();
+  let territoryError: string | null = null;
+  const defaults: string[] = [];
+  if (input.defaultTerritoryId) {
+    if (!catalog.has(input.defaultTerritoryId)) catalog = await deps.catalog.refresh();
+    if (catalog.has(input.defaultTerritoryId)) defaults.push(input.defaultTerritoryId);
+    else territoryError = 'This territory no longer exists in Zoho. Pick another one.';
+  }
+
+  const resolveAll = (index: TerritoryIndex) => {
+    const out: ValidatedEntry[] = [];
+    const errors: BulkLineError[] = [];
+    let notFound = false;
+    for (const entry of parsed.entries) {
+      if (entry.territories.length === 0) {
+        if (defaults.length === 0 && !territoryError) {
+          errors.push({
+            lineNo: entry.lineNo,
+            message: `${recordKey(entry.ref)} names no territory: add ", <territory>" or pick a default territory.`,
+          });
+        }
+        out.push({ entry, territoryIds: defaults });
+        continue;
+      }
+      const resolved = resolveTerritories(index, entry.territories);
+      if (!resolved.ok) {
+        if (resolved.failures.some((f) => f.reason === 'not_found')) notFound = true;
+        errors.push({ lineNo: entry.lineNo, message: resolved.message ?? 'Unknown territory.' });
+        continue;
+      }
+      out.push({ entry, territoryIds: resolved.territories.map((t) => t.id) });
+    }
+    return { out, errors, notFound };
+  };
+  let resolved = resolveAll(catalog);
+  if (resolved.notFound) {
+    // A territory created minutes ago is not in a cached catalog yet: read Zoho once more.
+    catalog = await deps.catalog.refresh();
+    resolved = resolveAll(catalog);
+  }
+  lineErrors.push(...resolved.errors);
+  lineErrors.sort((a, b) => a.lineNo - b.lineNo);
+
+  if (lineErrors.length > 0 || parsed.listError || territoryError) {
+    return fail({ lineErrors, listError: parsed.listError, territoryError, source });
+  }
+  return { ok: true, entries: resolved.out, notes: parsed.notes, source };
+}
+
+function fail(
+  partial: Partial<Extract<BulkValidation, { ok: false }>> & { source: 'paste' | 'csv' | null },
+): BulkValidation {
+  return {
+    ok: false,
+    lineErrors: partial.lineErrors ?? [],
+    listError: partial.listError ?? null,
+    territoryError: partial.territoryError ?? null,
+    source: partial.source,
+  };
+}
+
+export interface PreparedBulk {
+  request: NewRequest;
+  items: NewRequestItem[];
+  plans: ChangePlan[];
+  summary: PlanSummary;
+}
+
+export interface BulkRequestMeta {
+  requesterId: string;
+  originChannelId: string | null;
+  reason: string;
+  source: 'paste' | 'csv';
+  notes: readonly string[];
+}
+
+/** Item codes for what the preview decided not to send. */
+export const PREVIEW_CODES = {
+  blocked: 'preview_blocked',
+  nothingToDo: 'preview_nothing_to_do',
+} as const;
+
+/**
+ * Reads every record (one getRecords per module; the client sends ≤ 100 ids per call), plans
+ * each change and builds the draft request with all its items. Nothing is stored here.
+ */
+export async function prepareBulkRequest(
+  deps: { zoho: Pick<ZohoApi, 'getRecords'>; catalog: Pick<TerritoryCatalog, 'get'>; now: number },
+  entries: readonly ValidatedEntry[],
+  meta: BulkRequestMeta,
+  id: string = randomUUID(),
+): Promise<PreparedBulk> {
+  const catalog = await deps.catalog.get();
+  const records = await readRecords(
+    deps.zoho,
+    entries.map((e) => e.entry.ref),
+  );
+  const plans: ChangePlan[] = [];
+  const items: NewRequestItem[] = [];
+  const recordNames: Record<string, string> = {};
+  const itemWarnings: Record<string, string> = {};
+  entries.forEach((e, seq) => {
+    const record = records.get(recordKey(e.entry.ref)) ?? null;
+    if (record?.name) recordNames[record.id] = record.name;
+    const plan = planChange({
+      action: 'assign',
+      record,
+      territoryIds: e.territoryIds,
+      catalog,
+      ref: e.entry.ref,
+    });
+    plans.push(plan);
+    const base = {
+      seq,
+      lineNo: e.entry.lineNo,
+      module: e.entry.ref.module,
+      recordId: e.entry.ref.id,
+      action: 'assign' as const,
+      removeTerritoryIds: [],
+      before: record ? plan.before : null,
+    };
+    if (!plan.ok) {
+      const message = plan.errors.join(' ');
+      itemWarnings[String(seq)] = message;
+      items.push({ ...base, territoryIds: [], state: 'failed', code: PREVIEW_CODES.blocked, message });
+    } else if (plan.noop) {
+      const message = plan.warnings.join(' ') || 'Nothing to change.';
+      itemWarnings[String(seq)] = message;
+      items.push({ ...base, territoryIds: [], state: 'skipped', code: PREVIEW_CODES.nothingToDo, message });
+    } else {
+      if (plan.warnings.length > 0) itemWarnings[String(seq)] = plan.warnings.join(' ');
+      items.push({ ...base, territoryIds: plan.assignIds });
+    }
+  });
+  const summary = summarizePlans(plans, catalog);
+  const request: NewRequest = {
+    id,
+    kind: 'bulk',
+    state: 'draft',
+    requesterId: meta.requesterId,
+    originChannelId: meta.originChannelId,
+    reason: meta.reason,
+    itemCount: items.length,
+    summary: {
+      source: meta.source,
+      notes: meta.notes.slice(0, 20),
+      recordNames,
+      itemWarnings,
+      plan: {
+        total: summary.total,
+        ready: summary.ready,
+        noop: summary.noop,
+        blocked: summary.blocked,
+        warnings: summary.warnings,
+      },
+    },
+    createdAt: deps.now,
+    expiresAt: null,
+  };
+  return { request, items, plans, summary };
+}
+
+/** Stores the draft (request and all items in one transaction) and audits it. */
+export async function storeBulkDraft(store: Store, prepared: PreparedBulk): Promise<void> {
+  const { request, summary } = prepared;
+  await store.createRequest(request, prepared.items);
+  await store.appendAudit({
+    at: request.createdAt,
+    actor: request.requesterId,
+    action: 'request.created',
+    requestId: request.id,
+    data: {
+      kind: 'bulk',
+      items: request.itemCount,
+      ready: summary.ready,
+      blocked: summary.blocked,
+      noop: summary.noop,
+      byModule: summary.byModule,
+      issueCounts: summary.issueCounts,
+      source: request.summary.source,
+    },
+  });
+  // The preview's own outcomes, item by item, so the audit log accounts for every record.
+  const decided = prepared.items.filter((i) => i.state === 'failed' || i.state === 'skipped');
+  if (decided.length > 0) {
+    await store.appendAudit({
+      at: request.createdAt,
+      actor: 'system',
+      action: 'item.preview_outcome',
+      requestId: request.id,
+      data: {
+        items: decided.map((i) => ({
+          seq: i.seq,
+          module: i.module,
+          recordId: i.recordId,
+          state: i.state,
+          message: i.message,
+        })),
+      },
+    });
+  }
+}
