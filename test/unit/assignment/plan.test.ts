@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ISSUE_LABELS,
   MAX_RECORDS_PER_CALL,
   maxTerritoriesFor,
+  primaryIssueLabel,
   splitByAssignment,
 } from '../../../src/core/assignment/limits.js';
 import {
@@ -64,6 +66,20 @@ describe('limits', () => {
     expect(maxTerritoriesFor('Accounts')).toBe(10);
     expect(maxTerritoriesFor('Contacts')).toBe(10);
     expect(MAX_RECORDS_PER_CALL).toBe(100);
+  });
+
+  it('labels issues briefly, errors first', () => {
+    expect(primaryIssueLabel([])).toBeNull();
+    expect(
+      primaryIssueLabel([
+        { code: 'already_assigned', severity: 'warning', message: 'x' },
+        { code: 'deal_has_territory', severity: 'error', message: 'y' },
+      ]),
+    ).toBe('Deal already has a territory');
+    expect(primaryIssueLabel([{ code: 'rule_assigned_kept', severity: 'warning', message: 'z' }])).toBe(
+      ISSUE_LABELS.rule_assigned_kept,
+    );
+    for (const label of Object.values(ISSUE_LABELS)) expect(label.length).toBeLessThanOrEqual(50);
   });
 
   it('splits territories by $assigned, unknown counted as manual', () => {
