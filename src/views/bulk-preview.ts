@@ -9,7 +9,7 @@ import type { RecordLinker, TerritoryNames } from './labels.js';
 import { modal } from './modal.js';
 import { clampPage, pagedRowBlocks } from './preview-rows.js';
 import { type BulkSummary, type PreviewItem, summaryBlocks } from './summary.js';
-import { escapeTruncate, formatCount, oneLine } from './text.js';
+import { escapeTruncate, formatCount, oneLine, plural } from './text.js';
 
 export interface BulkPreviewInput {
   /** The draft request's id (carried in private_metadata with the page). */
@@ -22,15 +22,32 @@ export interface BulkPreviewInput {
   reason: string | null;
   names: TerritoryNames;
   recordUrl?: RecordLinker;
+  /** Notes from validation (e.g. "3 duplicate lines merged"), shown above the summary. */
+  notes?: readonly string[];
+  /**
+   * Items left to send (state pending). 0 means Zoho would refuse every record or nothing
+   * needs to change: the modal then has no submit button and says why.
+   */
+  sendable?: number;
 }
 
 export function buildBulkPreviewModal(input: BulkPreviewInput): ModalView {
   const page = clampPage(input.page, input.summary.total);
+  const nothingToSend = input.sendable === 0;
+  const total = input.summary.total;
+  const count =
+    input.sendable !== undefined && input.sendable < total
+      ? `${formatCount(input.sendable)} of ${plural(total, 'record')}`
+      : plural(total, 'record');
+  const notes = (input.notes ?? []).filter((n) => n.trim() !== '').slice(0, 5);
   const blocks: KnownBlock[] = [
+    ...(notes.length > 0 ? [context(notes.map((n) => escapeTruncate(oneLine(n), 500)).join(' · '))] : []),
     section(
-      input.needsApproval
-        ? `*${formatCount(input.summary.total)} records* will be sent to a manager for approval. Nothing changes in Zoho until it is approved.`
-        : `*${formatCount(input.summary.total)} records* will be changed in Zoho when you click *Run now*.`,
+      nothingToSend
+        ? ':information_source: Zoho would refuse every record in this list, or nothing needs to change, so there is nothing to submit. See the reason on each row.'
+        : input.needsApproval
+          ? `*${count}* will be sent to a manager for approval. Nothing changes in Zoho until it is approved.`
+          : `*${count}* will be changed in Zoho when you click *Run now*.`,
     ),
     ...summaryBlocks(input.summary, input.names, { maxBlocks: 5, maxChars: 6000 }),
   ];
@@ -52,7 +69,7 @@ export function buildBulkPreviewModal(input: BulkPreviewInput): ModalView {
   return modal({
     callbackId: CALLBACK.bulkPreview,
     title: 'Bulk preview',
-    submit: input.needsApproval ? 'Submit for approval' : 'Run now',
+    ...(nothingToSend ? {} : { submit: input.needsApproval ? 'Submit for approval' : 'Run now' }),
     close: 'Back',
     privateMetadata: encodePagedRequest({ requestId: input.requestId, page }),
     blocks,

@@ -104,6 +104,29 @@ describe('bulk preview modal', () => {
     expect(view.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
+  it('shows validation notes, how many will be sent, and no submit when nothing can be sent', () => {
+    const few = items.slice(0, 3);
+    const base = {
+      requestId: 'r',
+      summary: summarizeItems(few),
+      rows: few,
+      page: 0,
+      needsApproval: true,
+      reason: null,
+      names,
+    };
+    const some = buildBulkPreviewModal({ ...base, sendable: 2, notes: ['2 duplicate lines merged <!here>'] });
+    assertBlockKitLimits(some);
+    const json = JSON.stringify(some.blocks);
+    expect(json).toContain('*2 of 3 records* will be sent to a manager');
+    expect(json).toContain('2 duplicate lines merged &lt;!here&gt;');
+    expect(some.submit?.text).toBe('Submit for approval');
+    const none = buildBulkPreviewModal({ ...base, sendable: 0 });
+    assertBlockKitLimits(none);
+    expect(none.submit).toBeUndefined();
+    expect(JSON.stringify(none.blocks)).toContain('nothing to submit');
+  });
+
   it('stays within limits with 2,000 hostile territories, 500-char names and warnings', () => {
     const bigTree = territoryTree(2000, (i) => hostileName(i));
     const bigNames = namesOf(bigTree);
@@ -125,6 +148,8 @@ describe('bulk preview modal', () => {
       needsApproval: true,
       reason: hostileName(5, 3000),
       names: bigNames,
+      notes: Array.from({ length: 100 }, (_, i) => hostileName(i, 2000)),
+      sendable: 9_000,
     });
     assertBlockKitLimits(view);
     expect(noRawInjection(view)).toBe(true);
