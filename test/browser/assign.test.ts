@@ -2,7 +2,7 @@
  * Journey (a): a rep assigns a record from the message box and watches the parent message and
  * the threaded "done" result; then the same through the assign modal with territory type-ahead.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../src/sandbox/slack/index.js';
 import { ASSIGN_BLOCK } from '../../src/views/ids.js';
 import {
@@ -20,6 +20,9 @@ describe.skipIf(!run)('sandbox page: assign one record', () => {
   beforeAll(async () => {
     b = await openBrowserSandbox('assign');
     await openPage(b, DEMO_IDS.rep, DEMO_IDS.sales);
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail') await b?.shot('failure');
   });
   afterAll(async () => {
     await b?.close();

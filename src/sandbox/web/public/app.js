@@ -397,7 +397,7 @@ function messageEl(m, where, opts = {}) {
       h(
         'button',
         { class: 'reply-btn', title: 'Reply in thread', onclick: () => openThread(m.channel, m.ts) },
-        '💬',
+        'Reply',
       ),
     );
   }
