@@ -44,7 +44,10 @@ export interface ApprovalServiceOptions {
   clock: Clock;
   policy: ApprovalPolicy;
   directory: GroupDirectory;
-  /** Starts an approved request (the assignment engine). Called after the approval is stored. */
+  /**
+   * Starts an approved request (the assignment engine). Called, and awaited, after the
+   * approval is stored: it should schedule the work and return, not run a whole bulk.
+   */
   onApproved: (requestId: string) => Promise<void>;
   logger?: Logger;
 }

@@ -355,7 +355,8 @@ function suggest(lookup: Lookup, text: string): TerritoryCandidate[] {
   return [...result];
 }
 
-const QUOTES = new Set(['"', "'", '“', '”', '‘', '’']);
+// Quotes, and Slack's code/bold marks people wrap names in.
+const QUOTES = new Set(['"', "'", '“', '”', '‘', '’', '`', '*']);
 
 /** Quotes around a typed name; a loop because `["…]+$` is quadratic on long runs. */
 function stripQuotes(s: string): string {

@@ -32,7 +32,16 @@ describe('resolveTerritory', () => {
   });
 
   it('resolves names case- and spacing-insensitively', () => {
-    for (const input of ['US West', 'us west', '  US   WEST ', '"US West"', 'ｕｓ ｗｅｓｔ']) {
+    for (const input of [
+      'US West',
+      'us west',
+      '  US   WEST ',
+      '"US West"',
+      '“US West”',
+      '`US West`',
+      '*US West*',
+      'ｕｓ ｗｅｓｔ',
+    ]) {
       expect(resolved(input).territory).toBe(t.usWest);
     }
     expect(resolved('us west').matchedBy).toBe('name');
