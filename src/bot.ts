@@ -141,6 +141,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     policy,
     directory,
     monitor,
+    notifier,
   };
   registerListeners(app, services);
 

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
 import type { MonitorScheduler } from '../core/monitor/index.js';
+import type { RequestNotifier } from '../core/notify.js';
 import type { Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi } from '../core/zoho/types.js';
@@ -25,4 +26,6 @@ export interface BotServices {
   /** Slack user groups (approvers, requesters), cached. */
   directory: GroupDirectory;
   monitor: MonitorScheduler;
+  /** Posts a bulk request's parent message once it is submitted (single records go through the engine). */
+  notifier: RequestNotifier;
 }

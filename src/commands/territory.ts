@@ -3,8 +3,10 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { buildErrorMessage } from '../views/errors.js';
 import { buildHelpMessage } from '../views/help.js';
 import { parseCommandText } from './args.js';
+import { bulkCommand } from './bulk.js';
 import { changeCommand } from './change.js';
 import type { BotServices } from './context.js';
+import { requestsCommand } from './requests.js';
 import { showCommand } from './show.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -21,6 +23,12 @@ export function territoryCommand(services: BotServices) {
         case 'remove':
         case 'move':
           await changeCommand(services, args, parsed);
+          return;
+        case 'bulk':
+          await bulkCommand(services, args);
+          return;
+        case 'requests':
+          await requestsCommand(services, args);
           return;
         case 'show':
           await showCommand(services, args, parsed.record);

@@ -5,6 +5,11 @@
  * renders it again).
  */
 import type { WebClient } from '@slack/web-api';
+import {
+  approvalPolicyFromConfig,
+  CachedGroupDirectory,
+  type GroupDirectory,
+} from '../core/approvals/index.js';
 import type { Clock } from '../core/clock.js';
 import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
@@ -23,6 +28,9 @@ import {
   buildRecordFailedReply,
   buildRecordUnconfirmedReply,
 } from '../views/thread-replies.js';
+import { AlertMessenger } from './alert-messenger.js';
+import { ApprovalMessenger } from './approval-messenger.js';
+import { SlackGroupDirectory } from './slack-directory.js';
 import { SlackPoster, UpdateThrottle } from './slack-poster.js';
 
 export interface SlackNotifierOptions {
@@ -36,6 +44,8 @@ export interface SlackNotifierOptions {
   zoho: Pick<ZohoApi, 'getRecords'>;
   /** Minimum time between two edits of one message (Slack: ~1 message/s per channel). */
   updateIntervalMs?: number;
+  /** Approver user group lookups (default: Slack's usergroups.users.list, cached). */
+  directory?: GroupDirectory;
 }
 
 const parentKey = (requestId: string) => `request:${requestId}:parent`;
@@ -47,6 +57,8 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   protected readonly logger: Logger;
   private readonly throttle: UpdateThrottle;
   private readonly linker: RecordLinker;
+  private readonly approvals: ApprovalMessenger;
+  private readonly alerts: AlertMessenger;
 
   constructor(protected readonly options: SlackNotifierOptions) {
     this.logger = options.logger.child({ component: 'notifier' });
@@ -58,6 +70,25 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
     );
     const dc = options.config.zoho.dc;
     this.linker = (module, id) => recordWebUrl(dc, module, id);
+    this.approvals = new ApprovalMessenger({
+      client: options.client,
+      store: options.store,
+      logger: this.logger,
+      policy: approvalPolicyFromConfig(options.config),
+      approvalsChannel: options.config.channels.approvals,
+      directory:
+        options.directory ??
+        new CachedGroupDirectory({ source: new SlackGroupDirectory(options.client), clock: options.clock }),
+      names: () => this.names(),
+    });
+    this.alerts = new AlertMessenger({
+      client: options.client,
+      store: options.store,
+      clock: options.clock,
+      logger: this.logger,
+      opsChannel: options.config.channels.ops,
+      names: () => this.names(),
+    });
   }
 
   stop(): void {
@@ -96,17 +127,18 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   }
 
   async approvalRequested(requestId: string): Promise<void> {
-    await this.requestUpdated(requestId);
+    await this.guard('approvalRequested', requestId, () => this.approvals.approvalRequested(requestId));
   }
 
   async approvalDecided(requestId: string): Promise<void> {
-    await this.requestUpdated(requestId);
+    await this.guard('approvalDecided', requestId, () => this.approvals.approvalDecided(requestId));
   }
 
   // --- alerts -----------------------------------------------------------------------------
 
-  async alert(_event: AlertEvent): Promise<MessageRef | null> {
-    return null;
+  /** Throws when Slack refuses: the monitor keeps the alert's state and retries next run. */
+  async alert(event: AlertEvent): Promise<MessageRef | null> {
+    return this.alerts.alert(event);
   }
 
   // --- rendering --------------------------------------------------------------------------
@@ -194,7 +226,7 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
             lineNo: i.lineNo,
             module: i.module,
             recordId: i.recordId,
-            recordName: null,
+            recordName: recordName(request, i),
             state: i.state as 'failed' | 'unconfirmed',
             reason: i.message,
           })),

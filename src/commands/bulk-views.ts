@@ -1,0 +1,64 @@
+/** Renders the stored draft as the bulk preview modal (first render and the pager). */
+import type { ModalView } from '@slack/types';
+import { recordWebUrl } from '../core/records/index.js';
+import type { RequestRecord } from '../core/store/types.js';
+import { loadBulkSummary, loadPreviewPage } from '../notify/approval-messenger.js';
+import { context, section } from '../views/blocks.js';
+import { buildBulkPreviewModal } from '../views/bulk-preview.js';
+import type { RecordLinker } from '../views/labels.js';
+import type { BotServices } from './context.js';
+
+export async function territoryNames(services: BotServices): Promise<Map<string, string>> {
+  const index = services.catalog.peek() ?? (await services.catalog.get().catch(() => null));
+  return new Map((index?.list ?? []).map((t) => [t.id, t.name]));
+}
+
+export function recordLinker(services: BotServices): RecordLinker {
+  const dc = services.config.zoho.dc;
+  return (module, id) => recordWebUrl(dc, module, id);
+}
+
+/** Items the preview left to send (the others are already failed/skipped with their reason). */
+export async function sendableCount(services: BotServices, requestId: string): Promise<number> {
+  const counts = await services.store.countItemsByState(requestId);
+  return counts.pending ?? 0;
+}
+
+export async function renderBulkPreview(
+  services: BotServices,
+  request: RequestRecord,
+  page: number,
+): Promise<ModalView> {
+  const [summary, rows, names, sendable] = await Promise.all([
+    loadBulkSummary(services.store, request),
+    loadPreviewPage(services.store, request, page),
+    territoryNames(services),
+    sendableCount(services, request.id),
+  ]);
+  const view = buildBulkPreviewModal({
+    requestId: request.id,
+    summary,
+    rows: rows.rows,
+    page: rows.page,
+    needsApproval: services.approvals.needsApproval(request.itemCount),
+    reason: request.reason,
+    names,
+    recordUrl: recordLinker(services),
+  });
+  const notes = Array.isArray(request.summary.notes)
+    ? request.summary.notes.filter((n): n is string => typeof n === 'string')
+    : [];
+  const extra = [];
+  if (notes.length > 0) extra.push(context(notes.slice(0, 3).join(' ').slice(0, 2900)));
+  if (sendable === 0) {
+    // Nothing left to send: no submit button, and say why.
+    extra.push(
+      section(
+        ':information_source: Zoho would refuse every record in this list, or nothing needs to change, so there is nothing to submit. See the reasons per row.',
+      ),
+    );
+    const { submit: _submit, ...rest } = view;
+    return { ...rest, blocks: [...extra, ...view.blocks].slice(0, 100) };
+  }
+  return { ...view, blocks: [...extra, ...view.blocks].slice(0, 100) };
+}

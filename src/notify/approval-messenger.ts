@@ -1,0 +1,172 @@
+/**
+ * The approval side of a request in Slack (DESIGN.md §3 "Bulk with approval"): posts the
+ * approval card to APPROVALS_CHANNEL, or to each approver's DM when it is unset or the bot
+ * cannot post there; remembers every copy (`request:<id>:approval:<where>`); updates every copy
+ * in place once decided, expired or cancelled; and tells the requester in the parent's thread.
+ * Also the store → view data shared by the preview, the card and the review modal.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { ApprovalPolicy, GroupDirectory } from '../core/approvals/index.js';
+import type { Logger } from '../core/log.js';
+import type { RequestItemRecord, RequestRecord, Store } from '../core/store/types.js';
+import { buildApprovalCard } from '../views/approval-card.js';
+import { buildDecisionReply } from '../views/approval-outcome.js';
+import { PREVIEW_PAGE_SIZE } from '../views/preview-rows.js';
+import { type BulkSummary, type PreviewItem, summarizeItems } from '../views/summary.js';
+import { SlackPoster, slackErrorCode } from './slack-poster.js';
+
+export interface ApprovalMessengerOptions {
+  client: WebClient;
+  store: Store;
+  logger: Logger;
+  policy: Pick<ApprovalPolicy, 'approverUserIds' | 'approverUsergroup'>;
+  /** APPROVALS_CHANNEL; null: DM each approver. */
+  approvalsChannel: string | null;
+  directory: GroupDirectory;
+  names: () => Promise<Map<string, string>>;
+}
+
+export const approvalKeyPrefix = (requestId: string) => `request:${requestId}:approval:`;
+const parentKey = (requestId: string) => `request:${requestId}:parent`;
+
+export class ApprovalMessenger {
+  private readonly poster: SlackPoster;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ApprovalMessengerOptions) {
+    this.logger = options.logger.child({ component: 'approval-messenger' });
+    this.poster = new SlackPoster(options.client, options.store, this.logger);
+  }
+
+  /** Posts the card (or, when copies already exist after a retry or restart, updates them). */
+  async approvalRequested(requestId: string): Promise<void> {
+    const { store } = this.options;
+    const request = await store.getRequest(requestId);
+    if (!request) return;
+    const message = await this.card(request);
+    const existing = await store.listMessageRefs(approvalKeyPrefix(requestId));
+    if (existing.length > 0) {
+      for (const ref of existing) await this.poster.update(ref, message);
+      return;
+    }
+    const channel = this.options.approvalsChannel;
+    if (channel) {
+      try {
+        const ref = await this.poster.post(channel, message);
+        await store.saveMessageRef(`${approvalKeyPrefix(requestId)}channel`, ref);
+        return;
+      } catch (err) {
+        this.logger.warn(
+          { requestId, channel, code: slackErrorCode(err) },
+          'cannot post the approval card in APPROVALS_CHANNEL; sending it to approvers directly',
+        );
+      }
+    }
+    const approvers = await this.approvers(request.requesterId);
+    if (approvers.length === 0) {
+      this.logger.error({ requestId }, 'no approver to send the approval card to');
+      return;
+    }
+    for (const userId of approvers) {
+      try {
+        const ref = await this.poster.post(await this.poster.dmChannel(userId), message);
+        await store.saveMessageRef(`${approvalKeyPrefix(requestId)}${userId}`, ref);
+      } catch (err) {
+        this.logger.warn({ err, requestId, userId }, 'sending the approval card to an approver failed');
+      }
+    }
+  }
+
+  /** Updates every copy of the card to its decided form and tells the requester. */
+  async approvalDecided(requestId: string): Promise<void> {
+    const { store } = this.options;
+    const request = await store.getRequest(requestId);
+    if (!request) return;
+    const message = await this.card(request);
+    for (const ref of await store.listMessageRefs(approvalKeyPrefix(requestId))) {
+      try {
+        await this.poster.update(ref, message);
+      } catch (err) {
+        this.logger.warn({ err, requestId, key: ref.key }, 'updating an approval card failed');
+      }
+    }
+    const reply = buildDecisionReply(request);
+    if (!reply) return;
+    const parent = await store.getMessageRef(parentKey(requestId));
+    if (parent) await this.poster.reply(parent, reply);
+    else await this.poster.post(await this.poster.dmChannel(request.requesterId), reply);
+  }
+
+  private async card(request: RequestRecord) {
+    return buildApprovalCard({
+      request,
+      summary: await loadBulkSummary(this.options.store, request),
+      names: await this.options.names(),
+    });
+  }
+
+  /** Configured approvers (ids and user group), never the requester. */
+  private async approvers(requesterId: string): Promise<string[]> {
+    const ids = new Set(this.options.policy.approverUserIds);
+    const group = this.options.policy.approverUsergroup;
+    if (group) {
+      try {
+        for (const id of await this.options.directory.members(group)) ids.add(id);
+      } catch (err) {
+        this.logger.warn({ err, group }, 'reading the approver user group failed');
+      }
+    }
+    ids.delete(requesterId);
+    return [...ids];
+  }
+}
+
+// ---- store → view data -------------------------------------------------------------------
+
+function stringMap(value: unknown): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/** A stored item as a preview row, with the record name and the preview's warning. */
+export function previewItem(request: RequestRecord, item: RequestItemRecord): PreviewItem {
+  const names = stringMap(request.summary.recordNames);
+  const warnings = stringMap(request.summary.itemWarnings);
+  return {
+    seq: item.seq,
+    lineNo: item.lineNo,
+    module: item.module,
+    recordId: item.recordId,
+    action: item.action,
+    territoryIds: item.territoryIds,
+    removeTerritoryIds: item.removeTerritoryIds,
+    before: item.before,
+    state: item.state,
+    message: item.state === 'skipped' ? null : item.message,
+    recordName: names[item.recordId] ?? null,
+    warning: warnings[String(item.seq)] ?? null,
+  };
+}
+
+/** Counts per module/territory and grouped warnings over all items. */
+export async function loadBulkSummary(store: Store, request: RequestRecord): Promise<BulkSummary> {
+  const items = await store.listItems(request.id);
+  return summarizeItems(items.map((i) => previewItem(request, i)));
+}
+
+/** The rows of one preview page, read from the store (only that page). */
+export async function loadPreviewPage(
+  store: Store,
+  request: RequestRecord,
+  page: number,
+): Promise<{ rows: PreviewItem[]; page: number }> {
+  const pages = Math.max(1, Math.ceil(request.itemCount / PREVIEW_PAGE_SIZE));
+  const p = Math.min(Math.max(0, Math.floor(page)), pages - 1);
+  const items = await store.listItems(request.id, {
+    afterSeq: p * PREVIEW_PAGE_SIZE - 1,
+    limit: PREVIEW_PAGE_SIZE,
+  });
+  return { rows: items.map((i) => previewItem(request, i)), page: p };
+}
