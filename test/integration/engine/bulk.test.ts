@@ -206,4 +206,40 @@ describe('engine against the Zoho simulator', () => {
     });
     expect(sim.record('Deals', deal)!.territories.map((t) => t.territoryId)).toEqual([newT]);
   });
+
+  it('a deleted territory fails its item clearly; a record busy with a rule job is retried after it', async () => {
+    const { sim, store, clock, engine, tracker } = await setup(5);
+    const [gone, live] = sim
+      .territories()
+      .slice(-2)
+      .map((t) => t.id);
+    const [r0, r1, r2] = sim.records('Accounts').map((r) => r.id);
+    sim.deleteTerritory(gone!);
+    sim.scheduleRuleJob('Accounts', r1!);
+    const id = await seedBulk(store, [
+      { module: 'Accounts', recordId: r0!, territoryId: live! },
+      { module: 'Accounts', recordId: r1!, territoryId: live! },
+      { module: 'Accounts', recordId: r2!, territoryId: gone! },
+    ]);
+    await engine.run(id);
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'scheduled' });
+    expect(await store.getItem(id, 1)).toMatchObject({ state: 'retry', code: 'ALREADY_SCHEDULED' });
+    expect(await store.getItem(id, 2)).toMatchObject({
+      state: 'failed',
+      code: 'TERRITORY_DELETED',
+      message: `Territory ${gone} was deleted in Zoho`,
+    });
+
+    sim.completeJobsNow(); // the rule job and record 0's job
+    clock.advance(60_000);
+    await engine.advance(id); // retry due: feature-info shows no job, record read, sent again
+    expect(await store.getItem(id, 1)).toMatchObject({ state: 'scheduled', attempts: 2 });
+    sim.completeJobsNow();
+    clock.advance(60_000);
+    await tracker.pollOnce();
+    await engine.idle();
+    expect(await store.countItemsByState(id)).toEqual({ done: 2, failed: 1 });
+    expect((await store.getRequest(id))!.state).toBe('done');
+    expect(sim.record('Accounts', r1!)!.territories.map((t) => t.territoryId)).toContain(live);
+  });
 });
