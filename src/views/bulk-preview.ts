@@ -70,7 +70,8 @@ export function buildBulkPreviewModal(input: BulkPreviewInput): ModalView {
     callbackId: CALLBACK.bulkPreview,
     title: 'Bulk preview',
     ...(nothingToSend ? {} : { submit: input.needsApproval ? 'Submit for approval' : 'Run now' }),
-    close: 'Back',
+    // The preview replaces the bulk form in place (response_action: update): closing ends it.
+    close: 'Cancel',
     privateMetadata: encodePagedRequest({ requestId: input.requestId, page }),
     blocks,
   });

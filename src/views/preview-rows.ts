@@ -83,7 +83,10 @@ export function pagedRowBlocks(input: PagedRowsInput): KnownBlock[] {
   const first = page * PREVIEW_PAGE_SIZE + 1;
   const last = page * PREVIEW_PAGE_SIZE + rows.length;
   const blocks: KnownBlock[] = [...packed.blocks];
-  if (rows.length === 0) blocks.push(context('_No rows._'));
+  if (rows.length === 0) {
+    blocks.push(context('_No rows._'));
+    return blocks;
+  }
   blocks.push(
     context(
       `Page ${formatCount(page + 1)} of ${formatCount(pages)} · rows ${formatCount(first)}–${formatCount(last)} of ${formatCount(input.totalRows)}`,

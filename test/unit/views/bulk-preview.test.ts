@@ -104,6 +104,24 @@ describe('bulk preview modal', () => {
     expect(view.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
+  it('reads well with no rows at all', () => {
+    const view = buildBulkPreviewModal({
+      requestId: 'r',
+      summary: summarizeItems([]),
+      rows: [],
+      page: 0,
+      needsApproval: false,
+      reason: null,
+      names,
+      sendable: 0,
+    });
+    assertBlockKitLimits(view);
+    const json = JSON.stringify(view.blocks);
+    expect(json).toContain('_No rows._');
+    expect(json).not.toContain('Page 1 of');
+    expect(view.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
   it('shows validation notes, how many will be sent, and no submit when nothing can be sent', () => {
     const few = items.slice(0, 3);
     const base = {
