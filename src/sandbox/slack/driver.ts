@@ -30,7 +30,15 @@ import {
   stateValue,
   type ValueContext,
 } from './payloads.js';
-import type { Block, EmuEphemeral, EmuMessage, EmuView, ViewStateValue, ViewStateValues } from './types.js';
+import type {
+  Block,
+  EmuChannel,
+  EmuEphemeral,
+  EmuMessage,
+  EmuView,
+  ViewStateValue,
+  ViewStateValues,
+} from './types.js';
 import { fileObject, messageObject } from './web-api.js';
 
 type Obj = Record<string, unknown>;
@@ -120,8 +128,7 @@ export class SlackDriver {
   /** A slash command typed by `user` in `channel`, with a fresh trigger_id and response_url. */
   async command(input: CommandInput): Promise<CommandResult> {
     this.userObj(input.user);
-    const channel = this.emu.channel(input.channel);
-    if (!channel) throw new DriverInputError(`unknown channel ${input.channel}`);
+    const channel = this.channelOf(input.channel);
     const trigger = this.emu.mintTrigger(input.user);
     const responseUrl = this.emu.mintResponseUrl({ user: input.user, channel: channel.id });
     const user = this.emu.user(input.user)!;
@@ -205,8 +212,7 @@ export class SlackDriver {
       return { located: found, blocks: view.blocks, container: { type: 'view', viewId: view.id }, view };
     }
 
-    const channel = this.emu.channel(target.channel);
-    if (!channel) throw new DriverInputError(`unknown channel ${target.channel}`);
+    const channel = this.channelOf(target.channel);
     type Candidate = { ts: string; blocks: Block[]; message?: EmuMessage; ephemeral?: EmuEphemeral };
     const candidates: Candidate[] = [];
     const msgs = this.emu.messages(channel.id);
@@ -241,6 +247,15 @@ export class SlackDriver {
       ...(hit.message ? { message: hit.message } : {}),
       ...(hit.ephemeral ? { ephemeral: hit.ephemeral } : {}),
     };
+  }
+
+  /** A channel by id or name; a user id means that user's DM with the bot. */
+  private channelOf(idOrUser: string): EmuChannel {
+    const channel =
+      this.emu.channel(idOrUser) ??
+      (this.emu.user(idOrUser) ? this.emu.channel(this.emu.dmChannel(idOrUser)) : undefined);
+    if (!channel) throw new DriverInputError(`unknown channel ${idOrUser}`);
+    return channel;
   }
 
   private valueContext(): ValueContext {

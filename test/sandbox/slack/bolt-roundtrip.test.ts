@@ -233,6 +233,27 @@ describe('Bolt app through the emulator and the driver', () => {
       .toEqual(['approved']);
   });
 
+  it('clicks a card in a DM, naming the DM by the user id', async () => {
+    const posted = await h.client.chat.postMessage({
+      channel: DEMO_IDS.manager,
+      text: 'R-DM',
+      blocks: approvalBlocks('R-DM'),
+    });
+    expect(posted.channel).toMatch(/^D/);
+    const click = await h.driver.clickButton({
+      user: DEMO_IDS.manager,
+      channel: DEMO_IDS.manager,
+      actionId: 'approve',
+      value: 'R-DM',
+    });
+    expect(click.container).toMatchObject({ type: 'message', channel: posted.channel, ts: posted.ts });
+    expect(seen.actions.length).toBeGreaterThan(0);
+    await expect
+      .poll(() => h.emulator.message(posted.channel!, posted.ts!)?.text)
+      .toBe(`Approved by <@${DEMO_IDS.manager}>`);
+    expect(seen.actions.at(-1)).toMatchObject({ channel: { id: posted.channel, name: 'directmessage' } });
+  });
+
   it('sends the selected value of overflow, users_select and checkboxes in messages', async () => {
     const posted = await h.client.chat.postMessage({
       channel: DEMO_IDS.general,
