@@ -114,7 +114,7 @@ export function parseRecordList(text: string, options: RecordListOptions): Recor
  */
 export function parseRecordCsv(content: string | Buffer, options: RecordListOptions): RecordListResult {
   // One line ending everywhere so csv-parse's line counter matches the lines people see.
-  const text = (typeof content === 'string' ? content : content.toString('utf8'))
+  const text = (typeof content === 'string' ? content : decodeFile(content))
     .replace(/^\uFEFF/, '')
     .replace(/\r\n?/g, '\n');
   const delimiter = detectDelimiter(text);
@@ -352,6 +352,20 @@ function unionTerritories(existing: string[], more: string[]): string[] {
 
 function unwrapSlackLinks(text: string): string {
   return text.replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/gi, '$1');
+}
+
+/**
+ * Spreadsheet exports come as UTF-8 (with or without BOM), UTF-16 ("Unicode text" in Excel)
+ * or Windows-1252 (Excel's plain "CSV" on Windows): decode each so accented names survive.
+ */
+function decodeFile(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
 }
 
 function detectDelimiter(text: string): string {

@@ -261,6 +261,27 @@ describe('parseRecordCsv', () => {
     expect(withDefault.entries[0]!.ref).toEqual({ module: 'Leads', id: B });
   });
 
+  it('decodes UTF-8, UTF-16 and Windows-1252 files', () => {
+    const csv = `record,territory\nLeads/${A},São Paulo\n`;
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]);
+    const cp1252 = Buffer.from(csv, 'latin1');
+    for (const file of [Buffer.from(csv, 'utf8'), Buffer.from(`\uFEFF${csv}`, 'utf8'), utf16, cp1252]) {
+      const r = parseRecordCsv(file, opts);
+      expect(r.errors).toEqual([]);
+      expect(r.entries[0]!.territories).toEqual(['São Paulo']);
+    }
+  });
+
+  it('reads a tab-separated UTF-16 export', () => {
+    const tsv = `module\tid\tterritory\r\nDeals\t${A}\tZürich\r\n`;
+    const r = parseRecordCsv(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]), opts);
+    expect(r.entries[0]).toMatchObject({
+      lineNo: 2,
+      ref: { module: 'Deals', id: A },
+      territories: ['Zürich'],
+    });
+  });
+
   it('keeps 19-digit ids exact from a Buffer', () => {
     const r = parseRecordCsv(Buffer.from(`Leads,9223372036854775807\n`), opts);
     expect(r.entries[0]!.ref.id).toBe('9223372036854775807');
