@@ -49,7 +49,12 @@ export function buildBulkPreviewModal(input: BulkPreviewInput): ModalView {
           ? `*${count}* will be sent to a manager for approval. Nothing changes in Zoho until it is approved.`
           : `*${count}* will be changed in Zoho when you click *Run now*.`,
     ),
-    ...summaryBlocks(input.summary, input.names, { maxBlocks: 5, maxChars: 6000 }),
+    ...summaryBlocks(input.summary, input.names, {
+      maxBlocks: 5,
+      maxChars: 6000,
+      maxTerritories: 15,
+      maxWarnings: 10,
+    }),
   ];
   if (input.reason) blocks.push(context(`Reason: ${escapeTruncate(oneLine(input.reason), 500)}`));
   blocks.push(

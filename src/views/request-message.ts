@@ -65,7 +65,14 @@ export function buildRequestMessage(input: RequestMessageInput): SlackMessage {
       );
     }
     if (input.summary)
-      blocks.push(...summaryBlocks(input.summary, input.names, { maxBlocks: 4, maxChars: 4000 }));
+      blocks.push(
+        ...summaryBlocks(input.summary, input.names, {
+          maxBlocks: 4,
+          maxChars: 4000,
+          maxTerritories: 5,
+          maxWarnings: 3,
+        }),
+      );
   }
   if (request.reason) blocks.push(context(`Reason: ${escapeTruncate(oneLine(request.reason), 500)}`));
 

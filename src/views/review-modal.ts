@@ -49,7 +49,12 @@ export function buildReviewModal(input: ReviewModalInput): ModalView {
       `${mention(request.requesterId)} asks to change the territories of *${plural(request.itemCount, 'record')}*.\n` +
         `*Reason:* ${request.reason ? escapeTruncate(oneLine(request.reason), 800) : '_none given_'}`,
     ),
-    ...summaryBlocks(input.summary, input.names, { maxBlocks: 5, maxChars: 6000 }),
+    ...summaryBlocks(input.summary, input.names, {
+      maxBlocks: 5,
+      maxChars: 6000,
+      maxTerritories: 15,
+      maxWarnings: 10,
+    }),
   ];
   if (pending && request.expiresAt !== null) blocks.push(context(`Expires ${slackDate(request.expiresAt)}.`));
   blocks.push(

@@ -72,6 +72,10 @@ export interface SummaryBlockOptions {
   maxBlocks: number;
   /** Characters the summary may use in all. */
   maxChars: number;
+  /** Territories listed by name before "…and N more" (default 10: a summary, not a report). */
+  maxTerritories?: number;
+  /** Warning kinds listed before "…and N more" (default 5). */
+  maxWarnings?: number;
 }
 
 /** Counts per module (fields), per territory and warnings, within a block/char budget. */
@@ -93,7 +97,7 @@ export function summaryBlocks(
   let budget = Math.max(options.maxBlocks - 1, 0);
   let chars = Math.max(options.maxChars - 600, 0);
   const territoryLines = summary.byTerritory
-    .slice(0, renderLimit(chars, 20))
+    .slice(0, Math.min(options.maxTerritories ?? 10, renderLimit(chars, 20)))
     .map((t) => `• ${territoryName(t.territoryId, names)}: ${plural(t.count, 'record')}`);
   if (territoryLines.length > 0 && budget > 0) {
     const packed = packLines(
@@ -111,7 +115,7 @@ export function summaryBlocks(
   }
   if (summary.warnings.length > 0 && budget > 0) {
     const warningLines = summary.warnings
-      .slice(0, renderLimit(chars, 20))
+      .slice(0, Math.min(options.maxWarnings ?? 5, renderLimit(chars, 20)))
       .map((w) => `• ${escapeTruncate(oneLine(w.text), 200)}: ${plural(w.count, 'record')}`);
     const packed = packLines([':warning: *Warnings*', ...warningLines], {
       maxBlocks: Math.min(2, budget),
