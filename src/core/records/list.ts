@@ -112,7 +112,7 @@ export function parseRecordList(text: string, options: RecordListOptions): Recor
  * without a header. Quoted fields may span lines in a well-formed file; when the file has a
  * broken line, it is read line by line instead so the other lines survive.
  */
-export function parseRecordCsv(content: string | Buffer, options: RecordListOptions): RecordListResult {
+export function parseRecordCsv(content: string | Uint8Array, options: RecordListOptions): RecordListResult {
   // One line ending everywhere so csv-parse's line counter matches the lines people see.
   const text = (typeof content === 'string' ? content : decodeFile(content))
     .replace(/^\uFEFF/, '')
