@@ -3,7 +3,6 @@ import type { ModalView } from '@slack/types';
 import { recordWebUrl } from '../core/records/index.js';
 import type { RequestRecord } from '../core/store/types.js';
 import { loadBulkSummary, loadPreviewPage } from '../notify/approval-messenger.js';
-import { context, section } from '../views/blocks.js';
 import { buildBulkPreviewModal } from '../views/bulk-preview.js';
 import type { RecordLinker } from '../views/labels.js';
 import type { BotServices } from './context.js';
@@ -35,7 +34,10 @@ export async function renderBulkPreview(
     territoryNames(services),
     sendableCount(services, request.id),
   ]);
-  const view = buildBulkPreviewModal({
+  const notes = Array.isArray(request.summary.notes)
+    ? request.summary.notes.filter((n): n is string => typeof n === 'string')
+    : [];
+  return buildBulkPreviewModal({
     requestId: request.id,
     summary,
     rows: rows.rows,
@@ -44,21 +46,7 @@ export async function renderBulkPreview(
     reason: request.reason,
     names,
     recordUrl: recordLinker(services),
+    notes,
+    sendable,
   });
-  const notes = Array.isArray(request.summary.notes)
-    ? request.summary.notes.filter((n): n is string => typeof n === 'string')
-    : [];
-  const extra = [];
-  if (notes.length > 0) extra.push(context(notes.slice(0, 3).join(' ').slice(0, 2900)));
-  if (sendable === 0) {
-    // Nothing left to send: no submit button, and say why.
-    extra.push(
-      section(
-        ':information_source: Zoho would refuse every record in this list, or nothing needs to change, so there is nothing to submit. See the reasons per row.',
-      ),
-    );
-    const { submit: _submit, ...rest } = view;
-    return { ...rest, blocks: [...extra, ...view.blocks].slice(0, 100) };
-  }
-  return { ...view, blocks: [...extra, ...view.blocks].slice(0, 100) };
 }
