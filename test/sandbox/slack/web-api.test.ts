@@ -112,6 +112,19 @@ describe('Slack emulator Web API', () => {
     expect(emulator.messages(dm.channel!).map((m) => m.text)).toEqual(['hello in DM']);
     const info = await client.conversations.info({ channel: dm.channel! });
     expect(info.channel).toMatchObject({ is_im: true, user: DEMO_IDS.rep });
+
+    const group = await client.conversations.open({
+      users: `${DEMO_IDS.manager},${DEMO_IDS.ops}`,
+      return_im: true,
+    });
+    expect(group.channel).toMatchObject({ is_mpim: true, is_private: true, is_member: true });
+    expect((await client.conversations.members({ channel: group.channel!.id! })).members).toEqual([
+      DEMO_IDS.manager,
+      DEMO_IDS.ops,
+      emulator.bot.userId,
+    ]);
+    expect((await slackError(client.conversations.open({ users: 'U0NOBODY' }))).error).toBe('user_not_found');
+    expect((await slackError(client.conversations.open({}))).error).toBe('users_list_not_supplied');
   });
 
   it("answers Slack's errors for posting", async () => {
