@@ -57,7 +57,13 @@ export function packLines(lines: readonly string[], options: PackOptions): Packe
       ? fill(lines, blocksForLines, options.maxChars - closingMax - 1, sectionChars)
       : { texts: [], shown: 0 };
   const omitted = total - partial.shown;
-  const texts = [...partial.texts, more(omitted)];
+  const closing = more(omitted);
+  const last = partial.texts.at(-1);
+  // The closing line joins the last section when it fits there, saving a block.
+  const texts =
+    last !== undefined && last.length + 1 + closing.length <= sectionChars
+      ? [...partial.texts.slice(0, -1), `${last}\n${closing}`]
+      : [...partial.texts, closing];
   return { blocks: texts.map((t) => section(t)), shown: partial.shown, omitted };
 }
 

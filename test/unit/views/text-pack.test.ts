@@ -57,8 +57,16 @@ describe('packLines', () => {
     const texts = p.blocks.map((b) => b.text?.text ?? '');
     for (const t of texts) expect(t.length).toBeLessThanOrEqual(3000);
     expect(texts.join('').length).toBeLessThanOrEqual(11_000);
-    expect(texts.at(-1)).toBe(`…and ${p.omitted} more`);
+    expect(texts.at(-1)?.endsWith(`\n…and ${p.omitted} more`)).toBe(true);
     expect(texts[0]?.startsWith('Line 0:')).toBe(true);
+  });
+
+  it('puts the closing line in its own block when the last section is full', () => {
+    const lines = Array.from({ length: 10 }, () => 'z'.repeat(2990));
+    const p = packLines(lines, { maxBlocks: 3, maxChars: 100_000 });
+    expect(p.blocks).toHaveLength(3);
+    expect(p.shown).toBe(2);
+    expect(p.blocks[2]?.text?.text).toBe('_…and 8 more_');
   });
 
   it('cuts a single oversized line instead of failing', () => {
