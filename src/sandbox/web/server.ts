@@ -255,7 +255,12 @@ export async function startSandboxWeb(opts: SandboxWebOptions): Promise<SandboxW
       case 'dm':
         return sendJson(res, 200, { channel: emulator.dmChannel(str(body, 'user')!) });
       case 'zoho/action':
-        panel.apply(parsePanelAction(body));
+        try {
+          panel.apply(parsePanelAction(body));
+        } catch (err) {
+          // Unknown actions and what the simulator refuses (e.g. deleting the root) are the caller's to fix.
+          throw new HttpError(400, err instanceof Error ? err.message : String(err));
+        }
         return sendJson(res, 200, panel.state());
       case 'monitor/run': {
         const run = await opts.runMonitor();

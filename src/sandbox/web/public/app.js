@@ -744,7 +744,7 @@ async function start() {
     runMonitor: async () => {
       const r = await api('monitor/run', {});
       return {
-        message: `${r.ok ? 'Checked' : 'Could not check everything'}: ${r.outcome}; ${r.firing} alert(s) firing`,
+        message: `Monitor ${r.ok ? 'ran' : 'could not check everything'}: ${r.outcome}`,
       };
     },
     insert: (text) => {
