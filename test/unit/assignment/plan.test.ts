@@ -580,3 +580,37 @@ describe('readRecords and planList', () => {
     ]);
   });
 });
+
+describe('a 10,000-record bulk end to end', () => {
+  it('parses, reads once per module, plans and summarises', async () => {
+    const lines = ['record,territory'];
+    const modules: ZohoModule[] = ['Leads', 'Accounts', 'Contacts', 'Deals'];
+    for (let i = 0; i < 10_000; i++) {
+      const id = String(3652397000002000000n + BigInt(i));
+      const territory = i % 100 === 0 ? 'Regoin 7' : `Region ${1 + (i % 5)}`;
+      lines.push(`${modules[i % 4]}/${id}, ${territory}`);
+    }
+    const parsed = parseRecordList(lines.join('\n'), { maxRecords: 10_000 });
+    expect(parsed.ok).toBe(true);
+
+    const calls: string[] = [];
+    const api = {
+      getRecords: async (module: ZohoModule, ids: readonly string[]) => {
+        calls.push(`${module}:${ids.length}`);
+        return ids.map((id) => ({ module, id, name: null, territories: [] as RecordTerritory[] }));
+      },
+    };
+    const records = await readRecords(
+      api,
+      parsed.entries.map((e) => e.ref),
+    );
+    expect(calls).toEqual(['Leads:2500', 'Accounts:2500', 'Contacts:2500', 'Deals:2500']);
+
+    const { items, summary } = planList({ action: 'assign', entries: parsed.entries, records, catalog });
+    expect(items).toHaveLength(10_000);
+    expect(summary).toMatchObject({ total: 10_000, ready: 9_900, blocked: 100, noop: 0 });
+    expect(summary.warnings).toEqual(['100 records name a territory that does not exist']);
+    expect(items[0]!.plan.errors[0]).toMatch(/No territory is called "Regoin 7"\. Did you mean Region 7/);
+    expect(summary.byModule).toEqual(modules.map((module) => ({ module, count: 2_500 })));
+  });
+});
