@@ -1,0 +1,353 @@
+/**
+ * `npm run bench`: one JSON object per line per figure (DESIGN.md §9), measured against the
+ * Zoho simulator with injected latency, side by side with the naive way (one call per record
+ * and a catalog re-read per record, as the forum answer's sample does).
+ *
+ *   BENCH_LATENCY_MS (default 50)   latency the simulator adds to every Zoho call
+ *   BENCH_SIZES (default 250,2000)  bulk sizes for the call-count and wall-time figures
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { createAssignmentService } from '../src/core/assignment/engine-service.js';
+import { systemClock } from '../src/core/clock.js';
+import { createLogger } from '../src/core/log.js';
+import { silentNotifier } from '../src/core/notify.js';
+import { openStore } from '../src/core/store/index.js';
+import type { NewRequestItem, Store } from '../src/core/store/types.js';
+import { ZohoClient } from '../src/core/zoho/index.js';
+import { DEMO_IDS } from '../src/sandbox/slack/index.js';
+import { bigSeed, startZohoSimulator, type ZohoSimulator } from '../src/sandbox/zoho/index.js';
+import { startStack } from '../test/e2e/harness.js';
+
+const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const SIZES = (process.env.BENCH_SIZES ?? '250,2000').split(',').map(Number);
+const CONCURRENCY = 5;
+const logger = createLogger('silent');
+
+function emit(figure: Record<string, unknown> & { name: string; value: number; unit: string }): void {
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
+}
+
+function client(sim: ZohoSimulator): ZohoClient {
+  return new ZohoClient({
+    accountsUrl: sim.accountsUrl,
+    ...sim.credentials,
+    apiDomain: sim.apiDomain,
+    maxConcurrency: CONCURRENCY,
+    logger,
+  });
+}
+
+async function bulkRequest(
+  store: Store,
+  sim: ZohoSimulator,
+  n: number,
+  territoryId: string,
+): Promise<string> {
+  const ids = sim
+    .records('Accounts')
+    .slice(0, n)
+    .map((r) => r.id);
+  const items: NewRequestItem[] = ids.map((recordId, seq) => ({
+    seq,
+    lineNo: seq + 1,
+    module: 'Accounts',
+    recordId,
+    action: 'assign',
+    territoryIds: [territoryId],
+    removeTerritoryIds: [],
+    before: [],
+  }));
+  const id = `bench-${n}-${Date.now()}`;
+  await store.createRequest(
+    {
+      id,
+      kind: 'bulk',
+      state: 'approved',
+      requesterId: 'U_BENCH',
+      originChannelId: null,
+      reason: 'bench',
+      itemCount: n,
+      summary: {},
+      createdAt: Date.now(),
+      expiresAt: null,
+    },
+    items,
+  );
+  return id;
+}
+
+/** Our engine: batched assign calls, then job confirmation until every item is final. */
+async function optimisedBulk(n: number) {
+  const sim = await startZohoSimulator({
+    seed: bigSeed({ territories: 200, records: n }),
+    latencyMs: LATENCY,
+    jobDelayMs: 200,
+  });
+  const store = await openStore('sqlite::memory:');
+  const api = client(sim);
+  const service = createAssignmentService({
+    api,
+    store,
+    notifier: silentNotifier,
+    clock: systemClock,
+    logger,
+    concurrency: CONCURRENCY,
+    schedule: { firstDelayMs: 250, maxDelayMs: 1_000, recheckDelayMs: 250, timeoutMs: 120_000 },
+  });
+  service.tracker.start();
+  const territory = sim.territories().at(-1)!.id;
+  const id = await bulkRequest(store, sim, n, territory);
+  await api.checkAuth();
+  sim.resetCalls();
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const t0 = performance.now();
+  await service.engine.run(id);
+  const sendMs = performance.now() - t0;
+  const assignCalls = sim.callCount('assignTerritories');
+  for (;;) {
+    const request = await store.getRequest(id);
+    if (request?.state === 'done' || request?.state === 'failed') break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const totalMs = performance.now() - t0;
+  clearInterval(sampler);
+  const result = {
+    assignCalls,
+    featureInfoCalls: sim.callCount('getFeatureSpecificInfo'),
+    recordReads: sim.callCount('getRecords'),
+    catalogReads: sim.callCount('getTerritories'),
+    sendMs,
+    totalMs,
+    peakRssMb: peakRss / 1024 / 1024,
+    counts: await store.countItemsByState(id),
+  };
+  await service.stop();
+  await api.close();
+  await store.close();
+  await sim.close();
+  return result;
+}
+
+/** The forum sample's way: per record, re-read the territory list, then assign that one record. */
+async function naiveBulk(n: number) {
+  const sim = await startZohoSimulator({
+    seed: bigSeed({ territories: 200, records: n }),
+    latencyMs: LATENCY,
+  });
+  const api = client(sim);
+  const territory = sim.territories().at(-1)!.id;
+  await api.checkAuth();
+  sim.resetCalls();
+  const t0 = performance.now();
+  for (const record of sim.records('Accounts').slice(0, n)) {
+    await api.listTerritories();
+    await api.assignTerritories('Accounts', [{ recordId: record.id, territoryIds: [territory] }]);
+  }
+  const ms = performance.now() - t0;
+  const calls = sim.callCount('getTerritories') + sim.callCount('assignTerritories');
+  await api.close();
+  await sim.close();
+  return { calls, ms };
+}
+
+async function bulkFigures(): Promise<void> {
+  for (const n of SIZES) {
+    const ours = await optimisedBulk(n);
+    const batches = Math.ceil(n / 100);
+    const bound = (batches / CONCURRENCY) * LATENCY;
+    emit({
+      name: `bulk_${n}_assign_calls`,
+      value: ours.assignCalls,
+      unit: 'calls',
+      bound: batches,
+      naive: n,
+    });
+    emit({
+      name: `bulk_${n}_confirmation_calls`,
+      value: ours.featureInfoCalls + ours.recordReads,
+      unit: 'calls',
+      featureInfo: ours.featureInfoCalls,
+      recordReads: ours.recordReads,
+      boundPerRound: 2 * batches,
+    });
+    emit({ name: `bulk_${n}_catalog_reads`, value: ours.catalogReads, unit: 'calls', naive: n });
+    emit({
+      name: `bulk_${n}_send_wall_time`,
+      value: Math.round(ours.sendMs),
+      unit: 'ms',
+      bound: Math.round(bound),
+      ratio: Number((ours.sendMs / bound).toFixed(2)),
+      target_ratio: 1.25,
+      latency_ms: LATENCY,
+      concurrency: CONCURRENCY,
+    });
+    emit({
+      name: `bulk_${n}_total_wall_time`,
+      value: Math.round(ours.totalMs),
+      unit: 'ms',
+      items: ours.counts,
+    });
+  }
+  // The naive way is measured for the smallest size only: at 2 calls per record it takes minutes beyond.
+  const n = Math.min(...SIZES);
+  const naive = await naiveBulk(n);
+  emit({ name: `naive_bulk_${n}_zoho_calls`, value: naive.calls, unit: 'calls' });
+  emit({ name: `naive_bulk_${n}_wall_time`, value: Math.round(naive.ms), unit: 'ms', latency_ms: LATENCY });
+}
+
+/** RSS of the app while a 10,000-record bulk runs; the simulator runs in a child process. */
+async function memoryFigure(): Promise<void> {
+  const n = 10_000;
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/sim-process.ts', '--records', String(n), '--latency-ms', String(LATENCY)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  const remote = JSON.parse(line) as {
+    accountsUrl: string;
+    apiDomain: string;
+    credentials: { clientId: string; clientSecret: string; refreshToken: string };
+    territoryId: string;
+    accountIds: string[];
+  };
+  const store = await openStore('sqlite::memory:');
+  const api = new ZohoClient({
+    accountsUrl: remote.accountsUrl,
+    ...remote.credentials,
+    apiDomain: remote.apiDomain,
+    maxConcurrency: CONCURRENCY,
+    logger,
+  });
+  const service = createAssignmentService({
+    api,
+    store,
+    notifier: silentNotifier,
+    clock: systemClock,
+    logger,
+    concurrency: CONCURRENCY,
+    schedule: { firstDelayMs: 250, maxDelayMs: 1_000, recheckDelayMs: 250, timeoutMs: 300_000 },
+  });
+  service.tracker.start();
+  const id = `bench-mem-${Date.now()}`;
+  await store.createRequest(
+    {
+      id,
+      kind: 'bulk',
+      state: 'approved',
+      requesterId: 'U_BENCH',
+      originChannelId: null,
+      reason: 'bench',
+      itemCount: n,
+      summary: {},
+      createdAt: Date.now(),
+      expiresAt: null,
+    },
+    remote.accountIds.slice(0, n).map((recordId, seq) => ({
+      seq,
+      lineNo: seq + 1,
+      module: 'Accounts' as const,
+      recordId,
+      action: 'assign' as const,
+      territoryIds: [remote.territoryId],
+      removeTerritoryIds: [],
+      before: [],
+    })),
+  );
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 25);
+  const t0 = performance.now();
+  await service.engine.run(id);
+  for (;;) {
+    const request = await store.getRequest(id);
+    if (request?.state === 'done' || request?.state === 'failed') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  clearInterval(sampler);
+  emit({
+    name: 'bulk_10000_peak_rss',
+    value: Math.round(peak / 1024 / 1024),
+    unit: 'MB',
+    target: 200,
+    baseline_mb: Math.round(baseline / 1024 / 1024),
+    peak_heap_used_mb: Math.round(peakHeap / 1024 / 1024),
+    wall_ms: Math.round(performance.now() - t0),
+    items: await store.countItemsByState(id),
+    note: 'the app process (engine, tracker, store, client); the Zoho simulator runs in a child process',
+  });
+  await service.stop();
+  await api.close();
+  await store.close();
+  child.kill('SIGTERM');
+}
+
+async function tokenFigure(): Promise<void> {
+  const sim = await startZohoSimulator({ latencyMs: LATENCY });
+  const api = client(sim);
+  await api.checkAuth();
+  sim.faults.expireAccessTokens();
+  const before = sim.tokensIssued();
+  // Expired on Zoho's side: every call gets 401 INVALID_TOKEN and must share one refresh.
+  await Promise.all(Array.from({ length: 100 }, () => api.getCurrentUser()));
+  emit({
+    name: 'token_refreshes_for_100_concurrent_calls_on_expired_token',
+    value: sim.tokensIssued() - before,
+    unit: 'refreshes',
+    target: 1,
+  });
+  await api.close();
+  await sim.close();
+}
+
+async function ackFigure(): Promise<void> {
+  const stack = await startStack({ zoho: { latencyMs: LATENCY } });
+  try {
+    const leads = stack.zoho.records('Leads').filter((r) => r.territories.length === 0 && !r.locked);
+    const texts = Array.from({ length: 200 }, (_, i) => {
+      const lead = leads[i % leads.length]!;
+      return i % 2 === 0 ? 'help' : `show Leads/${lead.id}`;
+    });
+    const times: number[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < texts.length) {
+        const text = texts[next++]!;
+        const res = await stack.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text });
+        if (res.status !== 200) throw new Error(`ack failed with ${res.status}`);
+        times.push(res.ms);
+      }
+    };
+    await Promise.all(Array.from({ length: 50 }, worker));
+    times.sort((a, b) => a - b);
+    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))]!;
+    emit({ name: 'slash_command_ack_p50', value: Number(pct(50).toFixed(1)), unit: 'ms', in_flight: 50 });
+    emit({
+      name: 'slash_command_ack_p99',
+      value: Number(pct(99).toFixed(1)),
+      unit: 'ms',
+      in_flight: 50,
+      target: 100,
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
+// Memory first, while this process is still small; then the rest.
+await memoryFigure();
+await tokenFigure();
+await bulkFigures();
+await ackFigure();
