@@ -8,14 +8,19 @@ import type { AlertRecord } from '../core/store/types.js';
 import { actions, button, context, header, LIMITS, type SlackMessage, section } from './blocks.js';
 import { ACTION, type SnoozeDuration, snoozeValue } from './ids.js';
 import { NAME_MAX, type TerritoryNames, territoryName } from './labels.js';
-import { packLines } from './pack.js';
+import { packLines, renderLimit } from './pack.js';
 import { escapeTruncate, formatCount, formatDuration, mention, oneLine, slackDate } from './text.js';
 
 /** What an alert shows, read leniently from `AlertRecord.details` (written by the monitor). */
 export interface AlertContent {
   cause: string | null;
   fixSteps: string[];
-  territories: Array<{ id: string; name: string | null }>;
+  /** `id` is null for a routing entry that names no territory Zoho has. */
+  territories: Array<{ id: string | null; name: string | null; modules?: string[] }>;
+  /** Alerts this one holds back (inhibits), as the monitor lists them in `details.heldBack`. */
+  heldBack: Array<{ title: string; kind?: string }>;
+  /** How it was resolved (set by the monitor on recovery). */
+  resolution: string | null;
 }
 
 function strings(v: unknown): string[] {
@@ -24,31 +29,44 @@ function strings(v: unknown): string[] {
   return [];
 }
 
+function territoryEntry(t: unknown): AlertContent['territories'] {
+  if (typeof t === 'string') return [{ id: t, name: null }];
+  if (!t || typeof t !== 'object') return [];
+  const { id, name, modules } = t as { id?: unknown; name?: unknown; modules?: unknown };
+  const okId = typeof id === 'string' ? id : null;
+  const okName = typeof name === 'string' && name.trim() !== '' ? name : null;
+  if (okId === null && okName === null) return [];
+  const mods = strings(modules);
+  return [{ id: okId, name: okName, ...(mods.length > 0 ? { modules: mods } : {}) }];
+}
+
 /**
- * Accepts `cause`/`reason`, `fix`/`fixSteps`/`steps` (string or string[]) and `territories`
- * (ids, or `{id, name}` objects) — the monitor's details are free-form JSON.
+ * Accepts `cause`/`reason`, `fix`/`fixSteps`/`steps` (string or string[]), `territories` (ids, or
+ * `{id, name}` objects) or the monitor's `affected` (`{id|null, name, modules}`), and `heldBack`
+ * (`{title}`) — the details are free-form JSON.
  */
 export function alertContent(alert: AlertRecord): AlertContent {
   const d = alert.details;
   const cause = strings(d.cause)[0] ?? strings(d.reason)[0] ?? null;
   const fixSteps = [...strings(d.fixSteps), ...strings(d.fix), ...strings(d.steps)];
-  const raw = Array.isArray(d.territories) ? d.territories : [];
-  const territories = raw.flatMap((t): Array<{ id: string; name: string | null }> => {
-    if (typeof t === 'string') return [{ id: t, name: null }];
-    if (t && typeof t === 'object' && typeof (t as { id?: unknown }).id === 'string') {
-      const name = (t as { name?: unknown }).name;
-      return [{ id: (t as { id: string }).id, name: typeof name === 'string' ? name : null }];
-    }
-    return [];
-  });
+  const raw = [
+    ...(Array.isArray(d.territories) ? d.territories : []),
+    ...(Array.isArray(d.affected) ? d.affected : []),
+  ];
+  const territories = raw.flatMap(territoryEntry);
   if (territories.length === 0 && alert.territoryId) territories.push({ id: alert.territoryId, name: null });
-  return { cause, fixSteps, territories };
+  const heldBack = (Array.isArray(d.heldBack) ? d.heldBack : []).flatMap((h: unknown) => {
+    const title = (h as { title?: unknown } | null)?.title;
+    return typeof title === 'string' ? [{ title }] : [];
+  });
+  const resolution = strings(d.resolution)[0] ?? null;
+  return { cause, fixSteps, territories, heldBack, resolution };
 }
 
 export interface AlertMessageInput {
   alert: AlertRecord;
-  /** Alerts held back (inhibited) by this one, shown inside it. */
-  heldBack?: readonly AlertRecord[];
+  /** Alerts held back (inhibited) by this one, shown inside it; default: `details.heldBack`. */
+  heldBack?: ReadonlyArray<{ title: string; kind?: string }>;
   names?: TerritoryNames;
   now: number;
 }
@@ -59,9 +77,12 @@ const SNOOZES: ReadonlyArray<[SnoozeDuration, string, string]> = [
   ['1w', 'Snooze 1 week', ACTION.alertSnooze1w],
 ];
 
-function territoryText(t: { id: string; name: string | null }, names?: TerritoryNames): string {
-  if (t.name) return `*${escapeTruncate(oneLine(t.name), NAME_MAX)}* \`${escapeTruncate(t.id, 30)}\``;
-  return names ? territoryName(t.id, names) : `\`${escapeTruncate(t.id, 30)}\``;
+function territoryText(t: AlertContent['territories'][number], names?: TerritoryNames): string {
+  const modules = t.modules?.length ? ` (${escapeTruncate(t.modules.join(', '), 60)})` : '';
+  if (t.id === null) return `*${escapeTruncate(oneLine(t.name ?? ''), NAME_MAX)}*${modules}`;
+  if (t.name)
+    return `*${escapeTruncate(oneLine(t.name), NAME_MAX)}* \`${escapeTruncate(t.id, 30)}\`${modules}`;
+  return (names ? territoryName(t.id, names) : `\`${escapeTruncate(t.id, 30)}\``) + modules;
 }
 
 function icon(alert: AlertRecord): string {
@@ -83,6 +104,7 @@ export function buildAlertMessage(input: AlertMessageInput): SlackMessage {
         `Resolved ${slackDate(resolvedAt)} after ${formatDuration(resolvedAt - alert.startsAt)} (firing since ${slackDate(alert.startsAt)}).`,
       ),
     );
+    if (content.resolution) blocks.push(section(escapeTruncate(oneLine(content.resolution), 1000)));
     if (content.territories.length > 0) {
       blocks.push(...territoryBlocks(content.territories, input.names, 'Territories', 2));
     }
@@ -100,15 +122,18 @@ export function buildAlertMessage(input: AlertMessageInput): SlackMessage {
   if (content.territories.length > 0) {
     blocks.push(...territoryBlocks(content.territories, input.names, 'Affected territories', 2));
   }
-  const heldBack = input.heldBack ?? [];
+  const heldBack = input.heldBack ?? content.heldBack;
   if (heldBack.length > 0) {
-    const lines = heldBack.map((h) => `• ${escapeTruncate(oneLine(h.title) || h.kind, 150)}`);
+    const lines = heldBack
+      .slice(0, renderLimit(3000, 8))
+      .map((h) => `• ${escapeTruncate(oneLine(h.title) || h.kind || 'alert', 150)}`);
     blocks.push(
       ...packLines(
         [`*Also affected, held back while this alert fires (${formatCount(heldBack.length)}):*`, ...lines],
         {
           maxBlocks: 3,
           maxChars: 3000,
+          totalLines: heldBack.length + 1,
           more: (n) => `_…and ${formatCount(n)} more_`,
         },
       ).blocks,
@@ -139,7 +164,7 @@ export function buildAlertMessage(input: AlertMessageInput): SlackMessage {
 }
 
 function territoryBlocks(
-  territories: ReadonlyArray<{ id: string; name: string | null }>,
+  territories: AlertContent['territories'],
   names: TerritoryNames | undefined,
   title: string,
   maxBlocks: number,

@@ -3,6 +3,7 @@
  * completed, and the alerts still open.
  */
 import type { KnownBlock } from '@slack/types';
+import type { MonitorRunResult } from '../core/monitor/index.js';
 import type { AlertRecord, MonitorRun } from '../core/store/types.js';
 import { context, header, type SlackMessage, section } from './blocks.js';
 import { packLines, renderLimit } from './pack.js';
@@ -19,8 +20,10 @@ export interface HealthCheckView {
 
 export interface HealthInput {
   checks: readonly HealthCheckView[];
-  /** The last completed scheduled run, if any. */
+  /** The last completed run (scheduled or on demand), if any. */
   lastRun: MonitorRun | null;
+  /** A line under the checks, e.g. "another replica runs the monitor". */
+  note?: string | null;
   /** Alerts still firing. */
   openAlerts: readonly AlertRecord[];
   now: number;
@@ -61,10 +64,11 @@ export function buildHealthMessage(input: HealthInput): SlackMessage {
   blocks.push(
     context(
       run
-        ? `Last scheduled run ${slackDate(run.finishedAt)} (${formatDuration(input.now - run.finishedAt)} ago): ${run.ok ? 'ok' : 'problems'} — ${escapeTruncate(oneLine(run.outcome), 200)}`
-        : 'The scheduled monitor has not completed a run yet.',
+        ? `Last completed run ${slackDate(run.finishedAt)} (${formatDuration(input.now - run.finishedAt)} ago): ${run.ok ? 'ok' : 'problems'} — ${escapeTruncate(oneLine(run.outcome), 200)}`
+        : 'The monitor has not completed a run yet.',
     ),
   );
+  if (input.note) blocks.push(context(escapeTruncate(oneLine(input.note), 500)));
 
   if (input.openAlerts.length > 0) {
     const alertLines = input.openAlerts
@@ -89,4 +93,111 @@ export function buildHealthMessage(input: HealthInput): SlackMessage {
     text: `Territory health: ${verdict.toLowerCase()}${failing > 0 ? ` (${plural(failing, 'check')} not ok)` : ''}; ${plural(input.openAlerts.length, 'open alert')}`,
     blocks,
   };
+}
+
+/** Kinds shown by the fixed checks below; any other condition gets a line of its own. */
+const COVERED = new Set([
+  'oauth_revoked',
+  'oauth_scope_missing',
+  'oauth_invalid_client',
+  'territory_management_off',
+  'territory_settings_forbidden',
+  'api_user_inactive',
+  'api_user_outside_hierarchy',
+  'api_user_not_member',
+  'api_user_read_only',
+  'territory_deleted',
+  'territory_unreadable',
+]);
+/** Up to this many watched territories get a line each; more are summed up (failures always listed). */
+const WATCHED_LINES = 15;
+
+/**
+ * One monitor run (`runNow`) as check lines: the OAuth token, territory management, the API
+ * user, each watched territory (can the API user assign to it, and why not), then any other
+ * condition (renames, routing file). A step the run could not reach shows ⚠️ "not checked".
+ */
+export function healthChecks(run: Pick<MonitorRunResult, 'check' | 'outcome'>): HealthCheckView[] {
+  const check = run.check;
+  if (!check) return [{ name: 'Monitor run', status: 'fail', detail: run.outcome }];
+  const out: HealthCheckView[] = [];
+  const judged = new Set<string>(check.evaluatedKinds);
+  const cond = (...kinds: string[]) => check.conditions.find((c) => kinds.includes(c.kind));
+  const notChecked = (name: string): HealthCheckView => ({
+    name,
+    status: 'warn',
+    detail: 'not checked: an earlier step failed or the run was inconclusive',
+  });
+  const line = (
+    name: string,
+    kinds: string[],
+    okDetail: () => string,
+    judgedKind: string = kinds[0]!,
+  ): void => {
+    const c = cond(...kinds);
+    if (c)
+      out.push({
+        name,
+        status: c.severity === 'critical' ? 'fail' : 'warn',
+        detail: `${c.title}. ${c.cause}`,
+      });
+    else if (judged.has(judgedKind)) out.push({ name, status: 'ok', detail: okDetail() });
+    else out.push(notChecked(name));
+  };
+
+  if (check.status === 'inconclusive') {
+    out.push({ name: 'Monitor run', status: 'warn', detail: check.inconclusiveReason ?? 'inconclusive' });
+  }
+  line(
+    'Zoho OAuth token',
+    ['oauth_revoked', 'oauth_scope_missing', 'oauth_invalid_client'],
+    () => 'the refresh token works',
+  );
+  line(
+    'Territory management',
+    ['territory_management_off', 'territory_settings_forbidden'],
+    () => `on; ${plural(check.territoryCount ?? 0, 'territory', 'territories')} listed`,
+  );
+  line(
+    'API user',
+    ['api_user_inactive', 'api_user_outside_hierarchy'],
+    () =>
+      check.apiUser
+        ? `${check.apiUser.name}${check.apiUser.email ? ` (${check.apiUser.email})` : ''}, ${check.apiUser.status}, in the territory hierarchy`
+        : 'in the territory hierarchy',
+    'api_user_outside_hierarchy',
+  );
+
+  if (!judged.has('api_user_not_member')) {
+    out.push(notChecked('Watched territories'));
+  } else {
+    const bad = check.watched.filter((w) => !w.usable);
+    const good = check.watched.filter((w) => w.usable);
+    for (const w of bad) {
+      out.push({ name: `Territory ${w.name}`, status: 'fail', detail: w.reason ?? w.code });
+    }
+    if (check.watched.length <= WATCHED_LINES) {
+      for (const w of good) {
+        out.push({
+          name: `Territory ${w.name}`,
+          status: 'ok',
+          detail: w.viaName && w.viaId !== w.id ? `usable through ${w.viaName}` : 'usable',
+        });
+      }
+    } else if (good.length > 0) {
+      out.push({
+        name: 'Watched territories',
+        status: 'ok',
+        detail: `${formatCount(good.length)} of ${formatCount(check.watched.length)} usable by the API user`,
+      });
+    }
+    if (check.watched.length === 0) {
+      out.push({ name: 'Watched territories', status: 'warn', detail: 'no territory is watched' });
+    }
+  }
+  for (const c of check.conditions) {
+    if (COVERED.has(c.kind)) continue;
+    out.push({ name: c.title, status: c.severity === 'critical' ? 'fail' : 'warn', detail: c.cause });
+  }
+  return out;
 }

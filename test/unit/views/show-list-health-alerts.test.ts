@@ -188,7 +188,7 @@ describe('health', () => {
     const text = m.blocks.map((b) => (b.type === 'section' ? b.text?.text : '')).join('\n');
     expect(text.indexOf('❌ *Territory EMEA*')).toBeLessThan(text.indexOf('⚠️ *API user membership*'));
     expect(text.indexOf('⚠️')).toBeLessThan(text.indexOf('✅ *OAuth token*'));
-    expect(JSON.stringify(m.blocks)).toContain('Last scheduled run <!date^');
+    expect(JSON.stringify(m.blocks)).toContain('Last completed run <!date^');
     expect(JSON.stringify(m.blocks)).toContain('Open alerts (1)');
     expect(m.text).toBe('Territory health: some checks failed (2 checks not ok); 1 open alert');
   });
@@ -324,6 +324,8 @@ describe('alerts', () => {
           { id: 'a', name: null },
           { id: 'b', name: 'B' },
         ],
+        heldBack: [],
+        resolution: null,
       },
     );
     expect(alertContent(alert({ details: {} })).territories).toEqual([{ id: territoryId(7), name: null }]);
