@@ -12,10 +12,10 @@ import { type RunningBot, startBot } from '../bot.js';
 import type { AppConfig } from '../core/config/index.js';
 import type { PollSchedule } from '../core/jobs/backoff.js';
 import type { Logger } from '../core/log.js';
-import { DEMO_IDS, SlackDriver, type SlackEmulator, startSlackEmulator } from './slack/index.js';
+import { DEMO_IDS, SlackDriver, type SlackEmulator } from './slack/index.js';
 import { ensureDemoRoutingFile } from './web/routing-file.js';
 import { type SandboxWeb, startSandboxWeb } from './web/server.js';
-import { loadWorkspaceSeed, persistWorkspace } from './web/workspace-file.js';
+import { startSandboxSlack } from './web/workspace-file.js';
 import { ZohoPanel } from './web/zoho-panel.js';
 import { startZohoSimulator, type ZohoSimulator, type ZohoSimulatorOptions } from './zoho/index.js';
 
@@ -54,9 +54,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   mkdirSync(dataDir, { recursive: true });
 
   const zoho = await startZohoSimulator({ ...options.zoho, stateFile: path.join(dataDir, 'zoho-org.json') });
-  const workspaceFile = path.join(dataDir, 'slack-workspace.json');
-  const slack = await startSlackEmulator({ seed: loadWorkspaceSeed(workspaceFile, logger) });
-  const persistence = persistWorkspace(slack, workspaceFile, logger);
+  const slack = await startSandboxSlack(path.join(dataDir, 'slack-workspace.json'), logger);
   const signingSecret = randomBytes(16).toString('hex');
   const config = sandboxConfig(options.config, { zoho, slack, signingSecret, dataDir });
   let bot: RunningBot;
@@ -69,7 +67,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       ...(options.pollSchedule ? { pollSchedule: options.pollSchedule } : {}),
     });
   } catch (err) {
-    persistence.stop();
     await slack.close();
     await zoho.close();
     throw err;
@@ -90,7 +87,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     });
   } catch (err) {
     await bot.stop();
-    persistence.stop();
     await slack.close();
     await zoho.close();
     const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
@@ -131,7 +127,6 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       stopping ??= (async () => {
         await web.close();
         await bot.stop();
-        persistence.stop();
         await slack.close();
         await zoho.close();
       })();

@@ -2,7 +2,7 @@
  * The sandbox launcher and the page's server without a browser: routing file, the JSON API the
  * page uses, the change stream, and what survives a restart (or not, with reset).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,7 @@ describe('sandbox launcher and page server', () => {
   it('keeps the org and the workspace across a restart; reset starts over', async () => {
     await post(s, 'zoho/action', { action: 'territory-management', enabled: false });
     s.slack.addChannel({ id: 'C0KEEPME01', name: 'keep-me', members: [DEMO_IDS.rep], botMember: true });
+    const said = await post(s, 'post', { user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'still here?' });
     await s.stop();
     expect(existsSync(path.join(dataDir, 'slack-workspace.json'))).toBe(true);
 
@@ -150,10 +151,21 @@ describe('sandbox launcher and page server', () => {
     expect(s.zoho.snapshot().territoryManagement).toBe(false);
     expect(s.slack.channel('C0KEEPME01')?.name).toBe('keep-me');
     expect(s.slack.channel(DEMO_IDS.opsAlerts)?.name).toBe('territory-ops');
+    // Messages keep their ts, so the app's stored parent messages can still be updated.
+    expect(s.slack.message(DEMO_IDS.sales, String(said.body.ts))?.text).toBe('still here?');
     await s.stop();
 
     s = await start(dataDir, true);
     expect(s.zoho.snapshot().territoryManagement).toBe(true);
     expect(s.slack.channel('C0KEEPME01')).toBeUndefined();
+    expect(s.slack.messages(DEMO_IDS.sales)).toEqual([]);
+  });
+
+  it('moves an unreadable saved workspace aside and starts fresh', async () => {
+    await s.stop();
+    writeFileSync(path.join(dataDir, 'slack-workspace.json'), '{"version": 99}');
+    s = await start(dataDir);
+    expect(s.slack.channel(DEMO_IDS.sales)?.name).toBe('sales');
+    expect(readdirSync(dataDir).some((f) => f.startsWith('slack-workspace.json.unreadable-'))).toBe(true);
   });
 });
