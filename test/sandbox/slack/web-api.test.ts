@@ -124,7 +124,9 @@ describe('Slack emulator Web API', () => {
       emulator.bot.userId,
     ]);
     expect((await slackError(client.conversations.open({ users: 'U0NOBODY' }))).error).toBe('user_not_found');
-    expect((await slackError(client.conversations.open({ users: '' }))).error).toBe('users_list_not_supplied');
+    expect((await slackError(client.conversations.open({ users: '' }))).error).toBe(
+      'users_list_not_supplied',
+    );
   });
 
   it("answers Slack's errors for posting", async () => {
