@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { ZohoApi, ZohoModule } from '../../src/core/zoho/types.js';
@@ -18,6 +19,39 @@ if (!available) {
       '(they live outside the repo, in ../shared/reference/zoho-oas). Nothing was validated.',
   );
 }
+
+/** TEAM.md's decision for `get_feature_specific_info` (Zoho documents only `job_id` and `source`). */
+const FEATURE_INFO_SHAPE = {
+  type: 'object',
+  required: ['data'],
+  properties: {
+    data: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['id', 'territory_scheduled_jobs'],
+        properties: {
+          id: { type: 'string', pattern: '^\\d{15,19}$' },
+          territory_scheduled_jobs: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              required: ['job_id', 'source'],
+              properties: {
+                job_id: { type: 'string' },
+                source: {
+                  enum: ['creation', 'update', 'manual_territory_assignment', 'manual_territory_removal'],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
 
 const inertTimers = { setTimeout: () => 0, clearTimeout: () => {} };
 
@@ -207,6 +241,15 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
           }
         }
       }
+    }
+    // The feature-info endpoint is in no OAS file: its answers are held to TEAM.md's wire shape.
+    const featureInfo = apiCalls(sim).filter(
+      (c) => c.operation === 'getFeatureSpecificInfo' && c.status === 200,
+    );
+    expect(featureInfo.length).toBeGreaterThan(0);
+    const checkFeatureInfo = new Ajv({ strict: false, allErrors: true }).compile(FEATURE_INFO_SHAPE);
+    for (const c of featureInfo) {
+      if (!checkFeatureInfo(c.responseBody)) invalid.push({ call: c.path, errors: checkFeatureInfo.errors });
     }
     expect(invalid).toEqual([]);
     expect(valid).toBeGreaterThanOrEqual(35);
