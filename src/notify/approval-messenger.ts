@@ -130,11 +130,14 @@ function stringMap(value: unknown): Record<string, string> {
   return out;
 }
 
-/** A stored item as a preview row, with the record name and the preview's warning. */
-export function previewItem(request: RequestRecord, item: RequestItemRecord): PreviewItem {
+/**
+ * Stored items as preview rows, with the record names and the preview's warnings kept in the
+ * request's summary (read once per request: the maps hold one entry per record).
+ */
+export function previewItems(request: RequestRecord, items: readonly RequestItemRecord[]): PreviewItem[] {
   const names = stringMap(request.summary.recordNames);
   const warnings = stringMap(request.summary.itemWarnings);
-  return {
+  return items.map((item) => ({
     seq: item.seq,
     lineNo: item.lineNo,
     module: item.module,
@@ -147,13 +150,13 @@ export function previewItem(request: RequestRecord, item: RequestItemRecord): Pr
     message: item.state === 'skipped' ? null : item.message,
     recordName: names[item.recordId] ?? null,
     warning: warnings[String(item.seq)] ?? null,
-  };
+  }));
 }
 
 /** Counts per module/territory and grouped warnings over all items. */
 export async function loadBulkSummary(store: Store, request: RequestRecord): Promise<BulkSummary> {
   const items = await store.listItems(request.id);
-  return summarizeItems(items.map((i) => previewItem(request, i)));
+  return summarizeItems(previewItems(request, items));
 }
 
 /** The rows of one preview page, read from the store (only that page). */
@@ -168,5 +171,5 @@ export async function loadPreviewPage(
     afterSeq: p * PREVIEW_PAGE_SIZE - 1,
     limit: PREVIEW_PAGE_SIZE,
   });
-  return { rows: items.map((i) => previewItem(request, i)), page: p };
+  return { rows: previewItems(request, items), page: p };
 }

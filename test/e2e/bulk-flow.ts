@@ -80,10 +80,15 @@ export async function submitPreview(stack: Stack, user: string = DEMO_IDS.rep) {
 }
 
 /** The approval card of a request in the approvals channel. */
-export async function approvalCard(stack: Stack, requestId: string, channel: string = DEMO_IDS.approvals) {
+export async function approvalCard(
+  stack: Stack,
+  requestId: string,
+  channel: string = DEMO_IDS.approvals,
+  timeoutMs = 10_000,
+) {
   return eventually(
     () => stack.slack.messages(channel).find((m) => content(m).includes(requestId)),
-    10_000,
+    timeoutMs,
     `approval card of ${requestId}`,
   );
 }
