@@ -33,6 +33,8 @@ export interface PanelState {
   apiUser: { id: string; name: string; status: string };
   territoryManagement: boolean;
   latencyMs: number;
+  /** What the page's "slow Zoho down" button sets. */
+  slowLatencyMs: number;
   territories: PanelTerritory[];
   pendingJobs: Array<{ jobId: string; module: string; recordId: string; source: string; dueAt: number }>;
   /** A few records per module to try commands with. */
@@ -88,6 +90,7 @@ export class ZohoPanel {
       },
       territoryManagement: snap.territoryManagement,
       latencyMs: this.latencyMs,
+      slowLatencyMs: SLOW_ZOHO_MS,
       territories: live.map((t) => ({
         id: t.id,
         name: t.name,

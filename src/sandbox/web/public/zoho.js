@@ -216,7 +216,7 @@ export function renderZohoPanel(root, { api, runMonitor, insert }) {
                   class: 'btn btn-danger btn-small',
                   id: 'z-slow',
                   disabled: busy,
-                  onclick: () => action('Slow Zoho down', { action: 'latency', ms: 2500 }),
+                  onclick: () => action('Slow Zoho down', { action: 'latency', ms: data.slowLatencyMs }),
                 },
                 'Slow Zoho down',
               ),
