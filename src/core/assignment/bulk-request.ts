@@ -196,6 +196,8 @@ export async function prepareBulkRequest(
   const items: NewRequestItem[] = [];
   const recordNames: Record<string, string> = {};
   const itemWarnings: Record<string, string> = {};
+  /** The main issue code per item (errors first), for grouped counts on the card and preview. */
+  const itemIssues: Record<string, string> = {};
   entries.forEach((e, seq) => {
     const record = records.get(recordKey(e.entry.ref)) ?? null;
     if (record?.name) recordNames[record.id] = record.name;
@@ -207,6 +209,8 @@ export async function prepareBulkRequest(
       ref: e.entry.ref,
     });
     plans.push(plan);
+    const main = plan.issues.find((i) => i.severity === 'error') ?? plan.issues[0];
+    if (main) itemIssues[String(seq)] = main.code;
     const base = {
       seq,
       lineNo: e.entry.lineNo,
@@ -243,6 +247,7 @@ export async function prepareBulkRequest(
       notes: meta.notes.slice(0, 20),
       recordNames,
       itemWarnings,
+      itemIssues,
       plan: {
         total: summary.total,
         ready: summary.ready,

@@ -3,6 +3,7 @@
  * let the engine send what comes next and finish requests. main.ts builds one of these.
  */
 import type { PollSchedule } from '../jobs/backoff.js';
+import { globalTimers } from '../jobs/timers.js';
 import { JobTracker } from '../jobs/tracker.js';
 import { AssignmentEngine, type AssignmentEngineDeps } from './engine.js';
 
@@ -11,6 +12,8 @@ export interface AssignmentServiceOptions extends AssignmentEngineDeps {
   schedule?: Partial<PollSchedule>;
   /** Due jobs taken per tracker round. */
   roundLimit?: number;
+  /** How often every running request is moved on as a safety net (default 60 s; 0: never). */
+  sweepMs?: number;
 }
 
 export interface AssignmentService {
@@ -34,17 +37,35 @@ export function createAssignmentService(options: AssignmentServiceOptions): Assi
     schedule,
     timers: options.timers,
     roundLimit: options.roundLimit,
+    instanceId: options.instanceId,
     onItemsSettled: (requestId) => engine.advance(requestId),
   });
   engine.setJobsCreatedListener(() => tracker.nudge());
+  const timers = options.timers ?? globalTimers;
+  const sweepMs = options.sweepMs ?? 60_000;
+  let sweepTimer: unknown = null;
+  let running = false;
+  const scheduleSweep = () => {
+    if (!running || sweepMs <= 0) return;
+    sweepTimer = timers.setTimeout(() => {
+      engine
+        .sweep()
+        .catch((err: unknown) => options.logger.error({ err }, 'assignment sweep failed'))
+        .finally(scheduleSweep);
+    }, sweepMs);
+  };
   return {
     engine,
     tracker,
     async start() {
+      running = true;
       tracker.start();
       await engine.resume();
+      scheduleSweep();
     },
     async stop() {
+      running = false;
+      if (sweepTimer !== null) timers.clearTimeout(sweepTimer);
       await engine.stop();
       await tracker.stop();
     },

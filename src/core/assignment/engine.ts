@@ -7,6 +7,7 @@
  * has an unknown fate is checked against Zoho first (see engine-verify.ts).
  */
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../jobs/backoff.js';
 import { finishIfComplete } from '../jobs/finish.js';
@@ -52,6 +53,13 @@ export interface AssignmentEngineDeps {
   /** Called whenever job rows were stored (wire to JobTracker.nudge). */
   onJobsCreated?: () => void;
   newRequestId?: () => string;
+  /**
+   * Who holds a request's lease while sending (several replicas share one PostgreSQL store).
+   * Default: the host name, so a process restarted on the same host resumes at once.
+   */
+  instanceId?: string;
+  /** Lease time; renewed after every batch. A replica that dies frees its requests after this. */
+  leaseTtlMs?: number;
 }
 
 export interface RunResult {
@@ -77,6 +85,8 @@ export class AssignmentEngine {
   private readonly pumps = new Map<string, { again: boolean; done: Promise<void> }>();
   private readonly wakeups = new Map<string, unknown>();
   private stopped = false;
+  private readonly instanceId: string;
+  private readonly leaseTtlMs: number;
 
   constructor(deps: AssignmentEngineDeps) {
     const retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
@@ -84,6 +94,8 @@ export class AssignmentEngine {
     this.onJobsCreated = deps.onJobsCreated ?? (() => {});
     this.timers = deps.timers ?? globalTimers;
     this.newRequestId = deps.newRequestId ?? randomUUID;
+    this.instanceId = deps.instanceId ?? hostname();
+    this.leaseTtlMs = deps.leaseTtlMs ?? 2 * 60_000;
     this.ctx = {
       api: deps.api,
       store: deps.store,
@@ -176,6 +188,19 @@ export class AssignmentEngine {
   }
 
   /**
+   * Safety net run periodically by the service: moves every running request on (a retry whose
+   * timer was lost with a replica, an item another replica's tracker settled) and starts
+   * approved requests nobody started.
+   */
+  async sweep(): Promise<void> {
+    if (this.stopped) return;
+    const approved = await this.ctx.store.listRequestsByState(['approved'], 1_000);
+    const running = await this.ctx.store.listRequestsByState(['running'], 1_000);
+    for (const r of approved) await this.run(r.id);
+    for (const r of running) await this.advance(r.id);
+  }
+
+  /**
    * Sends whatever of a running request can go now and finishes it when every item is final.
    * Calls for the same request are serialised: a call during a pump makes it go round again.
    */
@@ -227,7 +252,26 @@ export class AssignmentEngine {
     };
   }
 
+  /**
+   * One replica at a time sends a request's items: the lease keeps a second replica (whose
+   * tracker may settle this request's jobs) from sending the same pending items again.
+   */
   private async pump(requestId: string): Promise<void> {
+    const lease = `assignment:request:${requestId}`;
+    const renew = () =>
+      this.ctx.store.acquireLease(lease, this.instanceId, this.leaseTtlMs, this.ctx.clock.now());
+    if (!(await renew())) {
+      this.ctx.logger.debug({ requestId }, 'another replica is sending this request');
+      return;
+    }
+    try {
+      await this.pumpRounds(requestId, renew);
+    } finally {
+      await this.ctx.store.releaseLease(lease, this.instanceId);
+    }
+  }
+
+  private async pumpRounds(requestId: string, renew: () => Promise<boolean>): Promise<void> {
     const { store } = this.ctx;
     const request = await store.getRequest(requestId);
     if (request?.state !== 'running') return;
@@ -248,9 +292,21 @@ export class AssignmentEngine {
         verify.length > 0 ? await verifyBeforeResend(this.ctx, requestId, verify, jobRows, lane) : [];
       if (verify.length > checked.length) await safeNotify(this.ctx, requestId);
       const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
+      let held = true;
       await Promise.all(
-        batches.map((b) => this.ctx.limiter.run(() => sendBatch(this.ctx, requestId, b), lane)),
+        batches.map((b) =>
+          this.ctx.limiter.run(async () => {
+            // Lease lost (this process stalled past its TTL): another replica owns the request now.
+            if (!held) return;
+            await sendBatch(this.ctx, requestId, b);
+            held = await renew();
+          }, lane),
+        ),
       );
+      if (!held) {
+        this.ctx.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
+        return;
+      }
     }
     await finishIfComplete(this.ctx, requestId);
   }

@@ -7,6 +7,7 @@
  * re-check; past the deadline: unconfirmed. All state lives in the store, so after a restart
  * the tracker simply continues.
  */
+import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
@@ -38,7 +39,14 @@ export interface JobTrackerDeps {
   roundLimit?: number;
   /** Longest sleep between rounds when nothing is due (default 60 s). */
   idleMs?: number;
+  /**
+   * Holder of the tracker lease: with several replicas on one store only one polls. Default:
+   * the host name, so a restarted process takes its lease back at once.
+   */
+  instanceId?: string;
 }
+
+const LEASE = 'jobs:tracker';
 
 export interface PollRoundResult {
   jobs: number;
@@ -65,6 +73,7 @@ export class JobTracker {
   private readonly logger: Logger;
   private readonly roundLimit: number;
   private readonly idleMs: number;
+  private readonly instanceId: string;
   /** Jobs seen finished-but-not-visible once; a restart just grants them one more look. */
   private readonly rechecked = new Set<number>();
   private timer: unknown = null;
@@ -79,6 +88,7 @@ export class JobTracker {
     this.logger = deps.logger.child({ component: 'jobs' });
     this.roundLimit = deps.roundLimit ?? 2_000;
     this.idleMs = deps.idleMs ?? 60_000;
+    this.instanceId = deps.instanceId ?? hostname();
   }
 
   /** Starts the timer-driven loop (first round at once). */
@@ -94,6 +104,12 @@ export class JobTracker {
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
     await this.inRound;
+    await this.deps.store.releaseLease(LEASE, this.instanceId).catch(() => {});
+  }
+
+  /** Resolves when no round is in progress (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inRound) await this.inRound;
   }
 
   /** New jobs were stored: re-plan the next wake-up instead of sleeping through their first poll. */
@@ -261,7 +277,13 @@ export class JobTracker {
   private async tick(): Promise<void> {
     let delay = this.idleMs;
     try {
+      // Three idle periods: a live holder always renews in time; a dead one frees it soon.
+      const ttl = 3 * this.idleMs;
       do {
+        if (!(await this.deps.store.acquireLease(LEASE, this.instanceId, ttl, this.deps.clock.now()))) {
+          this.sleep(delay);
+          return;
+        }
         this.again = false;
         const r = await this.pollOnce();
         // A full round means more may be due right away.

@@ -243,3 +243,65 @@ describe('timer-driven tracker (vitest fake timers)', () => {
     expect(zoho.callsOf('pending')).toHaveLength(2);
   });
 });
+
+describe('several replicas on one store', () => {
+  it('a request leased by another replica is not sent until that lease expires', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    zoho.addRecord('Accounts', recordId(0));
+    const store = await openStore('sqlite::memory:');
+    stores.push(store);
+    const notifier = new RecordingNotifier();
+    const { engine } = createAssignmentService({
+      api: zoho,
+      store,
+      notifier,
+      clock: time.clock,
+      logger: silentLogger,
+      timers: time,
+      instanceId: 'replica-b',
+    });
+    const id = await seedRequest(store, bulk(1));
+    expect(await store.acquireLease(`assignment:request:${id}`, 'replica-a', 120_000, time.clock.now())).toBe(
+      true,
+    );
+    expect(await engine.run(id)).toMatchObject({ started: true, state: 'running', counts: { pending: 1 } });
+    expect(zoho.calls).toHaveLength(0);
+    time.clock.advance(120_000);
+    await engine.sweep();
+    expect(zoho.callsOf('assign')).toHaveLength(1);
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'scheduled' });
+  });
+
+  it('only the replica holding the tracker lease polls jobs', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    zoho.addRecord('Accounts', recordId(0));
+    const store = await openStore('sqlite::memory:');
+    stores.push(store);
+    const service = createAssignmentService({
+      api: zoho,
+      store,
+      notifier: new RecordingNotifier(),
+      clock: time.clock,
+      logger: silentLogger,
+      timers: time,
+      instanceId: 'replica-b',
+    });
+    const id = await seedRequest(store, bulk(1));
+    await store.acquireLease('jobs:tracker', 'replica-a', 180_000, time.clock.now());
+    const settle = async () => {
+      await service.tracker.idle();
+      await service.engine.idle();
+    };
+    await service.start(); // runs the approved request
+    await settle();
+    expect(zoho.callsOf('assign')).toHaveLength(1);
+    await time.advance(60_000, settle);
+    expect(zoho.callsOf('pending')).toHaveLength(0); // replica-a polls, not us
+    await time.advance(180_000, settle); // replica-a is gone: its lease ran out
+    expect(zoho.callsOf('pending').length).toBeGreaterThan(0);
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'done' });
+    await service.stop();
+  });
+});
