@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../../core/clock.js';
 import { demoWorkspace } from './demo.js';
 import { SlackApiError } from './errors.js';
 import type { SlackEmulator, SlackEmulatorOptions, SlackFaults, ViewAckOutcome } from './options.js';
+import { TierLimiter } from './rate-limits.js';
 import type { RecordedCall, RecordedResponse } from './types.js';
 import { METHODS } from './web-api.js';
 import { Workspace, type WorkspaceState } from './workspace.js';
@@ -163,6 +164,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     : new Workspace(options.seed ?? demoWorkspace(), clock, wsOpts);
   const persist = options.stateFile ? statePersister(options.stateFile, ws) : undefined;
   const faults = new Faults();
+  const limiter = options.tierLimits ? new TierLimiter(clock) : undefined;
   if (options.latencyMs) faults.setLatency(options.latencyMs);
   const maxCalls = options.maxRecordedCalls ?? 10_000;
   let calls: RecordedCall[] = [];
@@ -215,6 +217,14 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     }
     const injected = faults.takeFailure(method);
     if (injected) return answer(200, { ok: false, error: injected });
+    if (limiter) {
+      const channel =
+        typeof args.channel === 'string' ? (ws.getChannel(args.channel)?.id ?? args.channel) : '';
+      const wait = limiter.take(method, { ...args, channel });
+      // Slack names message-posting limits `rate_limited`, the others `ratelimited`.
+      const error = method === 'chat.postMessage' ? 'rate_limited' : 'ratelimited';
+      if (wait > 0) return answer(429, { ok: false, error }, { 'retry-after': String(wait) });
+    }
 
     const handler = METHODS[method];
     if (!handler) return answer(200, { ok: false, error: 'unknown_method', req_method: method });

@@ -37,6 +37,11 @@ export interface SlackEmulatorOptions {
   clock?: Clock;
   /** Grant `chat:write.public`: post to public channels the bot is not a member of. Default false. */
   chatWritePublic?: boolean;
+  /**
+   * Enforce Slack's rate-limit tiers (chat.postMessage ~1/s per channel with a burst of 3; Tier 2/3/4
+   * methods 20/50/100 per minute) with 429 + Retry-After, measured on `clock`. Default off.
+   */
+  tierLimits?: boolean;
   /** Added before every Web API answer (benchmarks), ms. Default 0. Uses real timers. */
   latencyMs?: number;
   /**

@@ -318,6 +318,46 @@ describe('Slack emulator Web API', () => {
     expect(emulator.messages(DEMO_IDS.sales).map((m) => m.text)).toEqual(['c']);
   });
 
+  it("enforces Slack's rate-limit tiers when asked, on the injected clock", async () => {
+    const limited = await startSlackEmulator({ clock, tierLimits: true });
+    try {
+      const c = webClient(limited, { rejectRateLimitedCalls: true });
+      for (let i = 0; i < 3; i++) await c.chat.postMessage({ channel: DEMO_IDS.sales, text: `burst ${i}` });
+      const err = (await c.chat
+        .postMessage({ channel: DEMO_IDS.sales, text: 'one too many' })
+        .catch((e) => e)) as WebAPIRateLimitedError;
+      expect(err.code).toBe(ErrorCode.RateLimitedError);
+      expect(err.retryAfter).toBe(1);
+      expect(limited.calls('chat.postMessage').at(-1)?.response).toEqual({
+        ok: false,
+        error: 'rate_limited',
+      });
+      // Another channel has its own budget; a second later this one has room again.
+      await expect(
+        c.chat.postMessage({ channel: DEMO_IDS.general, text: 'elsewhere' }),
+      ).resolves.toMatchObject({ ok: true });
+      clock.advance(1_000);
+      await expect(c.chat.postMessage({ channel: DEMO_IDS.sales, text: 'later' })).resolves.toMatchObject({
+        ok: true,
+      });
+
+      // Tier 2: 20 per minute.
+      for (let i = 0; i < 20; i++) await c.usergroups.users.list({ usergroup: DEMO_IDS.approvers });
+      const tier2 = (await c.usergroups.users
+        .list({ usergroup: DEMO_IDS.approvers })
+        .catch((e) => e)) as WebAPIRateLimitedError;
+      expect(tier2.retryAfter).toBe(3);
+      expect(limited.messages(DEMO_IDS.sales).map((m) => m.text)).toEqual([
+        'burst 0',
+        'burst 1',
+        'burst 2',
+        'later',
+      ]);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('injects arbitrary platform errors', async () => {
     emulator.faults.failNext('users.info', 'fatal_error');
     expect((await slackError(client.users.info({ user: DEMO_IDS.rep }))).error).toBe('fatal_error');
