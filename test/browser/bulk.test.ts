@@ -33,9 +33,7 @@ describe.skipIf(!run)('sandbox page: bulk list with manager approval', () => {
     await b?.close();
   });
 
-  // The bulk modal and the approval flow are being built (src/commands/bulk*.ts): turn this into
-  // `it(` once `/territory bulk` is committed.
-  it.todo('bulk paste → preview → manager approves in the review modal → thread result', async () => {
+  it('bulk paste → preview → manager approves in the review modal → thread result', async () => {
     const { page, sandbox } = b;
     const leads = sandbox.zoho
       .records('Leads')
@@ -122,7 +120,7 @@ describe.skipIf(!run)('sandbox page: bulk list with manager approval', () => {
     expect(territoriesOf(leads[2]!.id)).toContain(usWest.id);
   }, 90_000);
 
-  it.todo('bulk CSV attached through the file input: a bad line is shown inline on the file input', async () => {
+  it('bulk CSV attached through the file input: a bad line is shown inline on the file input', async () => {
     const { page, sandbox } = b;
     const lead = sandbox.zoho.records('Leads').find((r) => r.territories.length === 0 && !r.locked)!;
     const csv = path.join(sandbox.dataDir, 'list.csv');

@@ -29,9 +29,7 @@ describe.skipIf(!run)('sandbox page: territory health alert', () => {
     await b.shot('ops-healthy');
   });
 
-  // The monitor's Slack side (SlackNotifier.alert) is being built: turn this into `it(` once
-  // alerts are posted to the ops channel.
-  it.todo('break the org → alert in #territory-ops → repair → resolved in its thread', async () => {
+  it('break the org → alert in #territory-ops → repair → resolved in its thread', async () => {
     const { page, sandbox } = b;
     const emea = sandbox.zoho.territoryByName('EMEA')!;
     const bot = page
