@@ -123,6 +123,22 @@ export class ApprovalMessenger {
 
 // ---- store → view data -------------------------------------------------------------------
 
+/** Short labels for the preview's issues, counted on the card and in the preview summary. */
+const ISSUE_LABELS: Readonly<Record<string, string>> = {
+  record_not_found: 'Record not found in Zoho',
+  unknown_territory: 'Territory does not exist',
+  ambiguous_territory: 'Territory name matches several',
+  no_territories: 'No territory given',
+  deal_has_territory: 'Deal already has a territory',
+  deal_single_territory: 'More than one territory for a Deal',
+  too_many_territories: 'Record would exceed 10 territories',
+  not_on_record: 'Territory not on the record',
+  rule_assigned: 'Rule-assigned territory cannot be removed',
+  rule_assigned_kept: 'Rule-assigned territory stays',
+  already_assigned: 'Territory already on the record',
+  nothing_to_do: 'Nothing to change',
+};
+
 function stringMap(value: unknown): Record<string, string> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
   const out: Record<string, string> = {};
@@ -134,9 +150,21 @@ function stringMap(value: unknown): Record<string, string> {
  * Stored items as preview rows, with the record names and the preview's warnings kept in the
  * request's summary (read once per request: the maps hold one entry per record).
  */
-export function previewItems(request: RequestRecord, items: readonly RequestItemRecord[]): PreviewItem[] {
+export function previewItems(
+  request: RequestRecord,
+  items: readonly RequestItemRecord[],
+  /** sentence: the record's own words (rows); label: a short label per issue (grouped counts). */
+  warningAs: 'sentence' | 'label' = 'sentence',
+): PreviewItem[] {
   const names = stringMap(request.summary.recordNames);
-  const warnings = stringMap(request.summary.itemWarnings);
+  const sentences = stringMap(request.summary.itemWarnings);
+  const issues = stringMap(request.summary.itemIssues);
+  const warningOf = (seq: number): string | null => {
+    const key = String(seq);
+    if (warningAs === 'sentence') return sentences[key] ?? null;
+    const code = issues[key];
+    return code ? (ISSUE_LABELS[code] ?? sentences[key] ?? null) : (sentences[key] ?? null);
+  };
   return items.map((item) => ({
     seq: item.seq,
     lineNo: item.lineNo,
@@ -149,14 +177,14 @@ export function previewItems(request: RequestRecord, items: readonly RequestItem
     state: item.state,
     message: item.state === 'skipped' ? null : item.message,
     recordName: names[item.recordId] ?? null,
-    warning: warnings[String(item.seq)] ?? null,
+    warning: warningOf(item.seq),
   }));
 }
 
 /** Counts per module/territory and grouped warnings over all items. */
 export async function loadBulkSummary(store: Store, request: RequestRecord): Promise<BulkSummary> {
   const items = await store.listItems(request.id);
-  return summarizeItems(previewItems(request, items));
+  return summarizeItems(previewItems(request, items, 'label'));
 }
 
 /** The rows of one preview page, read from the store (only that page). */

@@ -155,4 +155,43 @@ describe('big bulks', () => {
     const actions = (await s.bot.services.store.listAudit({ requestId })).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['request.expired', 'request.refused']));
   });
+
+  it('without APPROVALS_CHANNEL the card goes to each approver by DM, and every copy shows the decision', async () => {
+    const s = (stack = await startStack({
+      zoho: { seed: bigSeed({ territories: 10, records: 20 }) },
+      config: (c) => ({
+        ...c,
+        channels: { ...c.channels, approvals: null },
+        roles: { ...c.roles, approverUserIds: [DEMO_IDS.manager, DEMO_IDS.ops], approverUsergroup: null },
+      }),
+    }));
+    const territory = s.zoho.territories().at(-1)!.id;
+    const ids = s.zoho
+      .records('Leads')
+      .slice(0, 3)
+      .map((r) => r.id);
+    const { requestId } = await previewList(s, {
+      paste: ids.map((id) => `Leads/${id}`).join('\n'),
+      defaultTerritoryId: territory,
+    });
+    await submitPreview(s);
+    const managerDm = s.slack.dmChannel(DEMO_IDS.manager);
+    const opsDm = s.slack.dmChannel(DEMO_IDS.ops);
+    const card = await approvalCard(s, requestId, managerDm);
+    const opsCard = await approvalCard(s, requestId, opsDm);
+    // Never to the requester.
+    expect(
+      s.slack.messages(s.slack.dmChannel(DEMO_IDS.rep)).some((m) => content(m).includes('approval_review')),
+    ).toBe(false);
+    await openReview(s, DEMO_IDS.ops, opsCard, opsDm);
+    await decide(s, DEMO_IDS.ops, 'approve');
+    for (const [channel, ts] of [
+      [managerDm, card.ts],
+      [opsDm, opsCard.ts],
+    ] as const) {
+      await eventually(() => /Approved/.test(s.slack.message(channel, ts)!.text), 5_000, 'copy approved');
+      expect(content(s.slack.message(channel, ts)!)).toContain(`<@${DEMO_IDS.ops}>`);
+    }
+    await finalReply(s, await parentMessage(s, requestId));
+  });
 });

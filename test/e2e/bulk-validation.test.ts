@@ -85,6 +85,8 @@ describe('bulk list validation and preview (demo org)', () => {
     const text = content(view);
     expect(text).toContain('Line 1');
     expect(text).toMatch(/Deal holds one territory/);
+    // Grouped on the summary, per record on the rows.
+    expect(text).toMatch(/Deal already has a territory: 1 record/);
     expect(view.submit?.text).toBe('Run now');
     const items = await stack.bot.services.store.listItems(requestId);
     expect(items).toHaveLength(2);
