@@ -98,6 +98,8 @@ describe('bulk list validation and preview (demo org)', () => {
     const reply = await finalReply(stack, parent, 20_000);
     expect(content(reply)).toContain(`<@${DEMO_IDS.rep}>`);
     expect(content(reply)).toContain(deal.id);
+    // Failed records are named as Zoho names them (kept from the preview's read).
+    expect(content(reply)).toContain(String(deal.fields.Deal_Name));
     expect(content(reply)).toMatch(/Deal holds one territory/);
     expect(stack.zoho.callCount('assignTerritories')).toBe(assigns + 1);
     expect(stack.zoho.record('Leads', a!.id)!.territories.map((t) => t.territoryId)).toContain(usWest.id);
