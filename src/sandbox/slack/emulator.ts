@@ -176,7 +176,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     const call: RecordedCall = { method, args: safeArgs, status, response, at: clock.now() };
     calls.push(call);
     if (calls.length > maxCalls) calls = calls.slice(-Math.floor(maxCalls / 2));
-    ws.events.emit('call', structuredClone(call));
+    if (ws.events.listenerCount('call') > 0) ws.events.emit('call', structuredClone(call));
   };
 
   const recordResponse = (r: RecordedResponse) => {
@@ -232,7 +232,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       answer(200, { ok: true, ...handler(args, ws) });
     } catch (err) {
       if (err instanceof SlackApiError) return answer(200, { ok: false, error: err.error, ...err.extra });
-      answer(200, { ok: false, error: 'internal_error' });
+      // An emulator bug, not a Slack answer: say what broke so the test log shows it.
+      answer(200, {
+        ok: false,
+        error: 'internal_error',
+        emulator_error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 
@@ -266,10 +271,10 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     res.end(f.content);
   }
 
+  // The SSE stream listens only while someone is connected, so an idle emulator never copies changes.
   const onChange = (change: unknown) => {
     for (const r of sse) r.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
   };
-  ws.events.on('change', onChange);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
@@ -292,8 +297,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
         connection: 'keep-alive',
       });
       res.write(': connected\n\n');
+      if (sse.size === 0) ws.events.on('change', onChange);
       sse.add(res);
-      req.on('close', () => sse.delete(res));
+      req.on('close', () => {
+        sse.delete(res);
+        if (sse.size === 0) ws.events.off('change', onChange);
+      });
     } else {
       sendText(res, 404, 'not_found');
     }
