@@ -191,10 +191,34 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
 
 async function health(services: BotServices | null): Promise<{ status: number; body: unknown }> {
   if (!services) return { status: 503, body: { ok: false, starting: true } };
-  const pendingJobs = await services.store.nextJobPollAt();
+  const [pendingJobs, monitor] = await Promise.all([
+    services.store.nextJobPollAt(),
+    services.monitor.health(),
+  ]);
+  const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+  const run = monitor.lastRun;
+  // Unhealthy once two monitor periods pass without a completed run (DESIGN.md §5).
   return {
-    status: 200,
-    body: { ok: true, store: services.store.dialect, jobsPending: pendingJobs !== null },
+    status: monitor.ok ? 200 : 503,
+    body: {
+      ok: monitor.ok,
+      store: services.store.dialect,
+      jobsPending: pendingJobs !== null,
+      monitor: {
+        ok: monitor.ok,
+        reason: monitor.reason,
+        lastRun: run
+          ? {
+              startedAt: iso(run.startedAt),
+              finishedAt: iso(run.finishedAt),
+              ok: run.ok,
+              outcome: run.outcome,
+            }
+          : null,
+        missedPeriods: monitor.missedPeriods,
+        nextRunAt: iso(monitor.nextRunAt),
+      },
+    },
   };
 }
 

@@ -2,7 +2,14 @@
  * The table of contents of the app: every Slack entry point and the listener that serves it.
  */
 import type { App } from '@slack/bolt';
-import { ACTION, BULK_PREVIEW_PAGE_ACTION, CALLBACK, REVIEW_PAGE_ACTION } from '../views/ids.js';
+import {
+  ACTION,
+  ALERT_SNOOZE_ACTION,
+  BULK_PREVIEW_PAGE_ACTION,
+  CALLBACK,
+  REVIEW_PAGE_ACTION,
+} from '../views/ids.js';
+import { alertSnooze } from './alert-snooze.js';
 import { assignModalSubmit } from './assign-modal.js';
 import { bulkModalSubmit } from './bulk.js';
 import { bulkPreviewPage, bulkPreviewSubmit } from './bulk-preview.js';
@@ -23,4 +30,5 @@ export function registerListeners(app: App, services: BotServices): void {
   app.action(REVIEW_PAGE_ACTION, reviewPage(services));
   app.view(CALLBACK.reviewModal, reviewSubmit(services));
   app.action(ACTION.requestCancel, requestCancel(services));
+  app.action(ALERT_SNOOZE_ACTION, alertSnooze(services));
 }

@@ -6,6 +6,8 @@ import { parseCommandText } from './args.js';
 import { bulkCommand } from './bulk.js';
 import { changeCommand } from './change.js';
 import type { BotServices } from './context.js';
+import { healthCommand } from './health.js';
+import { listCommand } from './list.js';
 import { requestsCommand } from './requests.js';
 import { showCommand } from './show.js';
 
@@ -33,6 +35,12 @@ export function territoryCommand(services: BotServices) {
         case 'show':
           await showCommand(services, args, parsed.record);
           return;
+        case 'health':
+          await healthCommand(services, args);
+          return;
+        case 'list':
+          await listCommand(services, args, parsed.filter);
+          return;
         case 'unknown': {
           const msg = buildErrorMessage({
             problem: `"${parsed.word}" is not a /territory command.`,
@@ -41,11 +49,6 @@ export function territoryCommand(services: BotServices) {
           await args.ack({ response_type: 'ephemeral', ...msg });
           return;
         }
-        default:
-          await args.ack({
-            response_type: 'ephemeral',
-            text: `\`/territory ${parsed.sub}\` is coming shortly.`,
-          });
       }
     } catch (err) {
       services.logger.error({ err, sub: parsed.sub }, '/territory failed');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { type RunningBot, startBot } from '../../src/bot.js';
+import type { Clock } from '../../src/core/clock.js';
 import { type AppConfig, loadConfig } from '../../src/core/config/index.js';
 import { createLogger } from '../../src/core/log.js';
 import { sandboxConfig } from '../../src/sandbox/index.js';
@@ -41,6 +42,10 @@ export interface Stack {
 export interface StackOptions {
   zoho?: ZohoSimulatorOptions;
   config?: (c: AppConfig) => AppConfig;
+  /** The app's clock (e.g. a ManualClock to reach reminder or health deadlines). */
+  clock?: Clock;
+  /** Run the monitor on its cron schedule (default true); false: tests call runNow. */
+  monitorSchedule?: boolean;
 }
 
 const SIGNING_SECRET = 'e2e-signing-secret';
@@ -62,7 +67,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const logger = createLogger('info', sink);
   const pollSchedule = { firstDelayMs: 30, maxDelayMs: 200, recheckDelayMs: 50, timeoutMs: 5_000 };
-  const launch = () => startBot({ config, logger, host: '127.0.0.1', pollSchedule });
+  const launch = () =>
+    startBot({
+      config,
+      logger,
+      host: '127.0.0.1',
+      pollSchedule,
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.monitorSchedule !== undefined ? { monitorSchedule: options.monitorSchedule } : {}),
+    });
   let bot = await launch();
   const driverFor = (b: RunningBot) =>
     new SlackDriver({
