@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../core/clock.js';
-import { assignIds, blockProblems } from './blocks.js';
+import { assignIds, blockProblems, elementsOf } from './blocks.js';
 import { SlackApiError, withMessages } from './errors.js';
 import type { MintedTrigger, SlackEmulatorEventMap } from './options.js';
 import type {
@@ -708,6 +708,19 @@ export class Workspace {
       const clash = [...this.views.values()].find((v) => v.external_id === externalId && v.id !== id);
       if (clash) throw new SlackApiError('duplicate_external_id');
     }
+    const blocks = assignIds(clone(input.blocks as Block[]), () => this.nextSeq().toLowerCase());
+    // Slack keeps what the user entered across views.update where block and action ids are unchanged.
+    const kept: EmuView['state']['values'] = {};
+    if (prior) {
+      for (const { block, element } of elementsOf(blocks)) {
+        const v = prior.state.values[String(block.block_id)]?.[String(element.action_id)];
+        if (v)
+          kept[String(block.block_id)] = {
+            ...kept[String(block.block_id)],
+            [String(element.action_id)]: clone(v),
+          };
+      }
+    }
     return {
       id,
       team_id: this.team.id,
@@ -716,12 +729,11 @@ export class Workspace {
       title: plain(input.title)!,
       submit: plain(input.submit) ?? null,
       close: plain(input.close) ?? null,
-      blocks: assignIds(clone(input.blocks as Block[]), () => this.nextSeq().toLowerCase()),
+      blocks,
       private_metadata: typeof input.private_metadata === 'string' ? input.private_metadata : '',
       callback_id: typeof input.callback_id === 'string' ? input.callback_id : '',
       external_id: externalId,
-      // Slack keeps what the user typed across views.update when block and action ids are unchanged.
-      state: { values: prior ? clone(prior.state.values) : {} },
+      state: { values: kept },
       hash: `${Math.floor(this.clock.now() / 1000)}.${this.nextSeq().toLowerCase()}`,
       clear_on_close: input.clear_on_close === true,
       notify_on_close: input.notify_on_close === true,
