@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import {
+  PREVIEW_CODES,
+  prepareBulkRequest,
+  type ValidatedEntry,
+  validateBulkList,
+} from '../../../src/core/assignment/bulk-request.js';
+import { TerritoryIndex } from '../../../src/core/territories/index.js';
+import type { Territory, ZohoModule, ZohoRecord } from '../../../src/core/zoho/types.js';
+import { demoTerritories, territory } from '../territories/fixtures.js';
+
+const T = demoTerritories();
+const LEAD_A = '3652397000001000001';
+const LEAD_B = '3652397000001000002';
+const LEAD_C = '3652397000001000003';
+const DEAL = '3652397000002000001';
+
+function catalogOf(list: Territory[], later: Territory[] = list) {
+  let refreshes = 0;
+  let current = new TerritoryIndex(list);
+  return {
+    get: async () => current,
+    refresh: async () => {
+      refreshes += 1;
+      current = new TerritoryIndex(later);
+      return current;
+    },
+    refreshes: () => refreshes,
+  };
+}
+
+function zohoOf(records: ZohoRecord[]) {
+  const calls: Array<{ module: ZohoModule; ids: string[] }> = [];
+  return {
+    calls,
+    getRecords: async (module: ZohoModule, ids: readonly string[]) => {
+      calls.push({ module, ids: [...ids] });
+      return records.filter((r) => r.module === module && ids.includes(r.id));
+    },
+  };
+}
+
+const meta = {
+  requesterId: 'U1',
+  originChannelId: 'C1',
+  reason: 'test',
+  source: 'paste' as const,
+  notes: [],
+};
+
+describe('validateBulkList', () => {
+  it('keeps good lines, reports each bad one with its number, merges duplicates', async () => {
+    const catalog = catalogOf(T.all);
+    const bad = await validateBulkList(
+      { catalog },
+      {
+        text: `Leads/${LEAD_A}, US West\nnonsense\nLeads/${LEAD_B}, Nowhere Land\nLeads/${LEAD_A}, US East`,
+        maxRecords: 100,
+      },
+    );
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.lineErrors.map((e) => e.lineNo)).toEqual([2, 3]);
+    // An unknown name makes one fresh catalog read (a territory created minutes ago).
+    expect(catalog.refreshes()).toBe(1);
+
+    const good = await validateBulkList(
+      { catalog },
+      {
+        text: `Leads/${LEAD_A}, US West\nLeads/${LEAD_A}, US East\n${LEAD_B}`,
+        maxRecords: 100,
+        defaultModule: 'Leads',
+        defaultTerritoryId: T.dach.id,
+      },
+    );
+    expect(good.ok).toBe(true);
+    if (!good.ok) return;
+    expect(good.entries.map((e) => [e.entry.ref.id, e.territoryIds])).toEqual([
+      [LEAD_A, [T.usWest.id, T.usEast.id]],
+      [LEAD_B, [T.dach.id]],
+    ]);
+    expect(good.notes.join(' ')).toMatch(/merged/);
+  });
+
+  it('finds a territory created after the catalog was cached', async () => {
+    const fresh = territory('Nordics', T.emea.id, { id: '3652397000000199999' });
+    const catalog = catalogOf(T.all, [...T.all, fresh]);
+    const res = await validateBulkList({ catalog }, { text: `Leads/${LEAD_A}, Nordics`, maxRecords: 10 });
+    expect(res.ok).toBe(true);
+  });
+
+  it('refuses an oversized list, both paste and file, and lines without any territory', async () => {
+    const catalog = catalogOf(T.all);
+    const big = await validateBulkList(
+      { catalog },
+      { text: [LEAD_A, LEAD_B, LEAD_C].join('\n'), defaultModule: 'Leads', maxRecords: 2 },
+    );
+    expect(big).toMatchObject({ ok: false, listError: expect.stringMatching(/3 records.*at most 2/) });
+    const both = await validateBulkList(
+      { catalog },
+      { text: `Leads/${LEAD_A}`, csv: `Leads/${LEAD_B}`, maxRecords: 2 },
+    );
+    expect(both).toMatchObject({ ok: false, listError: expect.stringMatching(/not both/) });
+    const none = await validateBulkList({ catalog }, { text: `Leads/${LEAD_A}`, maxRecords: 2 });
+    expect(none).toMatchObject({
+      ok: false,
+      lineErrors: [{ lineNo: 1, message: expect.stringMatching(/default territory/) }],
+    });
+  });
+});
+
+describe('prepareBulkRequest', () => {
+  const entry = (module: ZohoModule, id: string, territoryIds: string[], lineNo: number): ValidatedEntry => ({
+    entry: { lineNo, lineNos: [lineNo], ref: { module, id }, territories: [] },
+    territoryIds,
+  });
+
+  it('sends only what Zoho would accept, exactly the missing territories; marks the rest with the reason', async () => {
+    const zoho = zohoOf([
+      // Already has US West: only US East is sent (Zoho answers DUPLICATE_DATA for US West).
+      {
+        module: 'Leads',
+        id: LEAD_A,
+        name: 'Ada',
+        territories: [{ id: T.usWest.id, name: 'US West', assigned: 'manually' }],
+      },
+      // Already has both: nothing to send.
+      {
+        module: 'Leads',
+        id: LEAD_B,
+        name: 'Bob',
+        territories: [
+          { id: T.usWest.id, name: 'US West', assigned: 'manually' },
+          { id: T.usEast.id, name: 'US East', assigned: 'manually' },
+        ],
+      },
+      {
+        module: 'Deals',
+        id: DEAL,
+        name: 'Big deal',
+        territories: [{ id: T.dach.id, name: 'DACH', assigned: 'manually' }],
+      },
+    ]);
+    const prepared = await prepareBulkRequest(
+      { zoho, catalog: catalogOf(T.all), now: 1_000 },
+      [
+        entry('Leads', LEAD_A, [T.usWest.id, T.usEast.id], 1),
+        entry('Leads', LEAD_B, [T.usWest.id, T.usEast.id], 2),
+        entry('Leads', LEAD_C, [T.usWest.id], 3),
+        entry('Deals', DEAL, [T.usWest.id], 4),
+      ],
+      meta,
+      'req-1',
+    );
+    expect(zoho.calls).toEqual([
+      { module: 'Leads', ids: [LEAD_A, LEAD_B, LEAD_C] },
+      { module: 'Deals', ids: [DEAL] },
+    ]);
+    const [a, b, c, d] = prepared.items;
+    expect(a).toMatchObject({ territoryIds: [T.usEast.id], before: [T.usWest.id] });
+    expect(a?.state).toBeUndefined();
+    expect(b).toMatchObject({ state: 'skipped', code: PREVIEW_CODES.nothingToDo, territoryIds: [] });
+    expect(c).toMatchObject({
+      state: 'failed',
+      code: PREVIEW_CODES.blocked,
+      message: expect.stringMatching(/not found/),
+      before: null,
+    });
+    expect(d).toMatchObject({ state: 'failed', message: expect.stringMatching(/Deal holds one territory/) });
+    expect(prepared.request).toMatchObject({
+      id: 'req-1',
+      kind: 'bulk',
+      state: 'draft',
+      itemCount: 4,
+      reason: 'test',
+    });
+    expect(prepared.request.summary.recordNames).toEqual({
+      [LEAD_A]: 'Ada',
+      [LEAD_B]: 'Bob',
+      [DEAL]: 'Big deal',
+    });
+    expect(prepared.request.summary.itemIssues).toMatchObject({
+      '0': 'already_assigned',
+      '2': 'record_not_found',
+      '3': 'deal_has_territory',
+    });
+    expect(prepared.summary).toMatchObject({ total: 4, ready: 1, noop: 1, blocked: 2 });
+  });
+});
