@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../jobs/backoff.js';
-import { finishIfComplete } from '../jobs/finish.js';
+import { finishIfComplete, resendMissedFinishes } from '../jobs/finish.js';
 import { globalTimers, type Timers } from '../jobs/timers.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
@@ -183,6 +183,9 @@ export class AssignmentEngine {
     const approved = await this.ctx.store.listRequestsByState(['approved'], 10_000);
     const running = await this.ctx.store.listRequestsByState(['running'], 10_000);
     this.ctx.logger.info({ approved: approved.length, running: running.length }, 'resuming requests');
+    const missed = await resendMissedFinishes(this.ctx);
+    if (missed.length > 0)
+      this.ctx.logger.info({ requests: missed }, 'posted final replies a stop had cut off');
     await Promise.all([...approved.map((r) => this.run(r.id)), ...running.map((r) => this.advance(r.id))]);
     return [...approved, ...running].map((r) => r.id);
   }

@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
-import { FINAL_ITEM_STATES, type ItemState, type Store } from '../store/types.js';
+import { FINAL_ITEM_STATES, type ItemState, type RequestRecord, type Store } from '../store/types.js';
 
 export interface FinishDeps {
   store: Store;
@@ -50,10 +50,37 @@ export async function finishIfComplete(deps: FinishDeps, requestId: string): Pro
     data: outcome,
   });
   deps.logger.info({ requestId, state: to, ...outcome }, 'request finished');
-  try {
-    await deps.notifier.requestFinished(requestId);
-  } catch (err) {
-    deps.logger.error({ err, requestId }, 'notifier.requestFinished failed');
-  }
+  await notifyFinished(deps, won);
   return true;
+}
+
+/**
+ * Posts the final reply, then records that it went out (`summary.finishedNotifiedAt`). A process
+ * stopped between the transition and the post leaves the mark missing, and the next start
+ * posts it (see resendMissedFinishes), so the requester always hears the result.
+ */
+async function notifyFinished(deps: FinishDeps, request: RequestRecord): Promise<void> {
+  try {
+    await deps.notifier.requestFinished(request.id);
+  } catch (err) {
+    deps.logger.error({ err, requestId: request.id }, 'notifier.requestFinished failed');
+    return;
+  }
+  await deps.store.updateRequestSummary(
+    request.id,
+    { ...request.summary, finishedNotifiedAt: deps.clock.now() },
+    deps.clock.now(),
+  );
+}
+
+/** At start-up: requests the engine finished in the last day whose final reply never went out. */
+export async function resendMissedFinishes(deps: FinishDeps, withinMs = 24 * 3_600_000): Promise<string[]> {
+  const since = deps.clock.now() - withinMs;
+  const finished = await deps.store.listRequestsByState(['done', 'failed'], 500);
+  const missed = finished.filter(
+    (r) =>
+      r.updatedAt >= since && r.summary.outcome !== undefined && r.summary.finishedNotifiedAt === undefined,
+  );
+  for (const r of missed) await notifyFinished(deps, r);
+  return missed.map((r) => r.id);
 }

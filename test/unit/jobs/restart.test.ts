@@ -208,6 +208,31 @@ describe('finishing', () => {
   });
 });
 
+describe('final reply after a stop', () => {
+  it('a request finished but not announced is announced once at the next start', async () => {
+    const time = new ManualTime();
+    const zoho = new FakeZoho([T1]);
+    zoho.addRecord('Accounts', recordId(0));
+    const first = await boot(zoho, time);
+    const id = await seedRequest(first.store, bulk(1));
+    await first.engine.run(id);
+    time.clock.advance(2_000);
+    await first.tracker.pollOnce();
+    await first.engine.idle();
+    const finished = (await first.store.getRequest(id))!;
+    expect(finished.summary).toMatchObject({ outcome: { done: 1 }, finishedNotifiedAt: time.clock.now() });
+    // The process stopped right after the transition: no mark.
+    const { finishedNotifiedAt: _, ...summary } = finished.summary;
+    await first.store.updateRequestSummary(id, summary);
+
+    const second = await boot(zoho, time);
+    await second.engine.resume();
+    expect(second.notifier.count('finished', id)).toBe(1);
+    await second.engine.resume();
+    expect(second.notifier.count('finished', id)).toBe(1);
+  });
+});
+
 describe('timer-driven tracker (vitest fake timers)', () => {
   afterEach(() => {
     vi.useRealTimers();
