@@ -452,6 +452,41 @@ describe('Slack emulator Web API', () => {
       );
     });
 
+    it('applies view_submission ack bodies as Slack would, and names what Slack refuses', async () => {
+      const open = await client.views.open({
+        trigger_id: emulator.mintTrigger(DEMO_IDS.rep).triggerId,
+        view: modal('Root'),
+      });
+      const id = open.view!.id!;
+      expect(
+        emulator.applyViewAck(id, { response_action: 'errors', errors: { record: 'bad', nope: 'x' } }),
+      ).toEqual({
+        action: 'errors',
+        problems: ['errors key "nope" is not the block_id of an input block'],
+      });
+      expect(emulator.view(id)?.errors).toEqual({ record: 'bad', nope: 'x' });
+      expect(
+        emulator.applyViewAck(id, { response_action: 'update', view: modal('A'.repeat(30)) }),
+      ).toMatchObject({
+        action: 'invalid',
+        problems: ['invalid_arguments', expect.stringContaining('/view/title/text')],
+      });
+      expect(emulator.applyViewAck(id, { response_action: 'push', view: modal('Two') }).action).toBe('push');
+      const top = emulator.viewStack(DEMO_IDS.rep).at(-1)!.id;
+      expect(emulator.applyViewAck(top, { response_action: 'push', view: modal('Three') }).action).toBe(
+        'push',
+      );
+      const third = emulator.viewStack(DEMO_IDS.rep).at(-1)!.id;
+      expect(emulator.applyViewAck(third, { response_action: 'push', view: modal('Four') })).toEqual({
+        action: 'invalid',
+        problems: ['push_limit_reached'],
+      });
+      // An empty ack closes the submitted (top) view only.
+      expect(emulator.applyViewAck(third, '')).toEqual({ action: 'close', problems: [] });
+      expect(emulator.viewStack(DEMO_IDS.rep).map((v) => v.title.text)).toEqual(['Root', 'Two']);
+      expect(emulator.view(id)?.errors).toBeUndefined();
+    });
+
     it('pushes at most two views on top of the root', async () => {
       await client.views.open({
         trigger_id: emulator.mintTrigger(DEMO_IDS.manager).triggerId,
