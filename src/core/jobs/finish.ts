@@ -66,9 +66,11 @@ async function notifyFinished(deps: FinishDeps, request: RequestRecord): Promise
     deps.logger.error({ err, requestId: request.id }, 'notifier.requestFinished failed');
     return;
   }
+  // Re-read: the notifier may have kept something in the summary meanwhile.
+  const fresh = (await deps.store.getRequest(request.id)) ?? request;
   await deps.store.updateRequestSummary(
     request.id,
-    { ...request.summary, finishedNotifiedAt: deps.clock.now() },
+    { ...fresh.summary, finishedNotifiedAt: deps.clock.now() },
     deps.clock.now(),
   );
 }
