@@ -22,12 +22,14 @@ import {
 } from '../core/assignment/bulk-request.js';
 import { isZohoModule } from '../core/records/index.js';
 import { explainZohoError } from '../core/zoho/explain.js';
+import { section } from '../views/blocks.js';
 import { buildBulkModal } from '../views/bulk-modal.js';
 import { ACTION, BULK_BLOCK, decodeModalOrigin } from '../views/ids.js';
 import { buildInlineErrors, summarizeLineErrors } from '../views/inline-errors.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
+import { escapeMrkdwn } from '../views/text.js';
 import { attachedFileId, CsvDownloadError, downloadCsv } from './bulk-file.js';
-import { renderBulkPreview } from './bulk-views.js';
+import { renderBulkPreview, territoryNames } from './bulk-views.js';
 import type { BotServices } from './context.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
@@ -112,15 +114,29 @@ export function bulkModalSubmit(services: BotServices) {
 
     const viewId = view.id;
     if (checked.kind === 'invalid') {
-      await update(
-        client,
-        viewId,
-        buildErrorModal({
-          title: TITLE,
-          problem: `The list has problems: ${checked.summary}`,
-          action: 'Fix these lines and run `/territory bulk` again.',
-        }),
+      // Inline errors are only possible in the ack: show the form again, filled in, with the problems on top.
+      const territory = defaultTerritoryId
+        ? (await territoryNames(services)).get(defaultTerritoryId)
+        : undefined;
+      const again = buildBulkModal({
+        channelId: origin.channelId,
+        maxRecords: services.config.policy.maxRecordsPerRequest,
+        approvalThreshold: services.policy.approvalThreshold,
+        initial: {
+          paste,
+          reason,
+          module: moduleValue && isZohoModule(moduleValue) ? moduleValue : null,
+          defaultTerritory:
+            defaultTerritoryId && territory ? { id: defaultTerritoryId, name: territory } : null,
+        },
+      });
+      const problems = section(
+        `:warning: *The list has problems; nothing was stored.* ${escapeMrkdwn(checked.summary)}`.slice(
+          0,
+          2900,
+        ),
       );
+      await update(client, viewId, { ...again, blocks: [problems, ...again.blocks].slice(0, 100) });
       return;
     }
     if (checked.kind === 'error') {

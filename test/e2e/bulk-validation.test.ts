@@ -58,6 +58,30 @@ describe('bulk list validation and preview (demo org)', () => {
     );
   });
 
+  it('when Slack is slow to hand over the CSV, problems come back in the form with the inputs kept', async () => {
+    const [a] = freeLeads(1, 10);
+    stack.slack.faults.setLatency(2_500, 'files.info');
+    try {
+      const res = await submitList(stack, {
+        csv: `record,territory\nLeads/${a!.id},US West\nLeads/123,US West\n`,
+        reason: 'slow file',
+      });
+      // Past the inline-error window the modal turns into "checking…", then back into the form.
+      expect(res.outcome?.action).toBe('update');
+      const form = await eventually(
+        () => {
+          const v = topView(stack, DEMO_IDS.rep);
+          return v?.callback_id === 'bulk_modal' && content(v).includes('Line 3') ? v : undefined;
+        },
+        10_000,
+        'form with problems',
+      );
+      expect(content(form)).toContain('slow file');
+    } finally {
+      stack.slack.faults.setLatency(0, 'files.info');
+    }
+  });
+
   it('refuses a list over MAX_RECORDS_PER_REQUEST with a clear message', async () => {
     const leads = stack.zoho.records('Leads').slice(0, 51);
     const res = await submitList(stack, {
