@@ -73,7 +73,7 @@ describe.skipIf(!run)('sandbox page: assign one record', () => {
       usWest.id,
     );
     await b.shot('zoho-record');
-  });
+  }, 60_000);
 
   it('runs the assign modal: inline error, territory type-ahead, submit, threaded result', async () => {
     const { page } = b;
@@ -110,5 +110,5 @@ describe.skipIf(!run)('sandbox page: assign one record', () => {
     await b.shot('modal-thread-done');
     const dach = b.sandbox.zoho.territoryByName('DACH')!;
     expect(b.sandbox.zoho.record('Leads', lead.id)!.territories.map((t) => t.territoryId)).toContain(dach.id);
-  });
+  }, 60_000);
 });

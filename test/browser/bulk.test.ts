@@ -141,5 +141,5 @@ describe.skipIf(!run)('sandbox page: bulk list with manager approval', () => {
     await b.shot('bulk-csv-inline-error');
     await page.click('#modal-close');
     await modal.waitFor({ state: 'detached' });
-  });
+  }, 60_000);
 });

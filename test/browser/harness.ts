@@ -78,6 +78,8 @@ export async function openBrowserSandbox(prefix: string): Promise<BrowserSandbox
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Below the tests' own timeouts, so a failure names the element it waited for.
+  page.setDefaultTimeout(15_000);
   page.on('pageerror', (err) => logs.push(`pageerror: ${err.message}`));
   mkdirSync(ARTIFACTS, { recursive: true });
   let n = 0;
