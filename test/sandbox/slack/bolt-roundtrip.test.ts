@@ -6,7 +6,7 @@ import type { BlockAction, BlockButtonAction } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { DEMO_IDS, DriverInputError, RESPONSE_URL_TTL_MS } from '../../../src/sandbox/slack/index.js';
-import { type Harness, startHarness } from './harness.js';
+import { eventually, type Harness, startHarness } from './harness.js';
 
 const approvalBlocks = (requestId: string) => [
   { type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: `Request ${requestId}: 3 records` } },
@@ -173,7 +173,7 @@ describe('Bolt app through the emulator and the driver', () => {
     expect(res.body).toBe('');
     expect(res.triggerId).toEqual(expect.any(String));
     expect(res.responseUrl.startsWith(`${h.emulator.url}/response/`)).toBe(true);
-    await expect.poll(() => h.emulator.messages(DEMO_IDS.sales).length).toBe(1);
+    await eventually(() => h.emulator.messages(DEMO_IDS.sales).length).toBe(1);
     const [msg] = h.emulator.messages(DEMO_IDS.sales);
     expect(msg).toMatchObject({ text: 'R-1', user: h.emulator.bot.userId, source: 'api' });
     expect(msg!.blocks?.map((b) => b.block_id)).toEqual(['summary', 'decide']);
@@ -182,7 +182,7 @@ describe('Bolt app through the emulator and the driver', () => {
 
   it('replies in a thread under the parent message', async () => {
     await h.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.general, text: 'thread' });
-    await expect.poll(() => h.emulator.calls('chat.postMessage').length).toBe(2);
+    await eventually(() => h.emulator.calls('chat.postMessage').length).toBe(2);
     const [parent] = h.emulator.messages(DEMO_IDS.general);
     expect(parent).toMatchObject({ text: 'parent', reply_count: 1 });
     expect(h.emulator.thread(DEMO_IDS.general, parent!.ts)).toMatchObject([
@@ -192,7 +192,7 @@ describe('Bolt app through the emulator and the driver', () => {
 
   it('clicks a button found in the real blocks; the app updates the message in place and threads a reply', async () => {
     await h.driver.command({ user: DEMO_IDS.manager, channel: DEMO_IDS.approvals, text: 'post R-2' });
-    await expect.poll(() => h.emulator.messages(DEMO_IDS.approvals).length).toBe(1);
+    await eventually(() => h.emulator.messages(DEMO_IDS.approvals).length).toBe(1);
     const card = h.emulator.messages(DEMO_IDS.approvals)[0]!;
     const click = await h.driver.clickButton({
       user: DEMO_IDS.manager,
@@ -206,7 +206,7 @@ describe('Bolt app through the emulator and the driver', () => {
       ts: card.ts,
       isEphemeral: false,
     });
-    await expect.poll(() => h.emulator.message(DEMO_IDS.approvals, card.ts)?.editCount).toBe(1);
+    await eventually(() => h.emulator.message(DEMO_IDS.approvals, card.ts)?.editCount).toBe(1);
 
     const body = seen.actions.at(-1)!;
     expect(body).toMatchObject({
@@ -298,7 +298,7 @@ describe('Bolt app through the emulator and the driver', () => {
     await h.driver.selectOption({ ...at, actionId: 'more', value: 'snooze-7d' });
     await h.driver.selectOption({ ...at, actionId: 'assignee', value: DEMO_IDS.manager });
     await h.driver.selectOption({ ...at, actionId: 'flags', value: ['urgent'] });
-    await expect.poll(() => seen.actions.length).toBe(n + 3);
+    await eventually(() => seen.actions.length).toBe(n + 3);
     const [overflow, assignee, flags] = seen.actions.slice(n).map((b) => b.actions[0]);
     expect(overflow).toMatchObject({
       type: 'overflow',
@@ -327,7 +327,7 @@ describe('Bolt app through the emulator and the driver', () => {
 
   it('refuses to click what the message does not contain', async () => {
     await h.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'post R-3' });
-    await expect.poll(() => h.emulator.messages(DEMO_IDS.sales).some((m) => m.text === 'R-3')).toBe(true);
+    await eventually(() => h.emulator.messages(DEMO_IDS.sales).some((m) => m.text === 'R-3')).toBe(true);
     const card = h.emulator.messages(DEMO_IDS.sales).find((m) => m.text === 'R-3')!;
     await expect(
       h.driver.clickButton({
@@ -371,7 +371,7 @@ describe('Bolt app through the emulator and the driver', () => {
 
   it('posts through the response_url sink: ephemeral by default, in_channel on request', async () => {
     await h.driver.command({ user: DEMO_IDS.ops, channel: DEMO_IDS.opsAlerts, text: 'respond' });
-    await expect.poll(() => h.emulator.responses().length).toBe(2);
+    await eventually(() => h.emulator.responses().length).toBe(2);
     expect(h.emulator.responses().map((r) => [r.status, r.result])).toEqual([
       [200, 'ephemeral'],
       [200, 'in_channel'],
@@ -392,7 +392,7 @@ describe('Bolt app through the emulator and the driver', () => {
       text: 'respond-replace',
     });
     expect(res.body).toEqual({ text: 'working…' });
-    await expect.poll(() => h.emulator.responses().map((r) => r.result)).toEqual(['replaced']);
+    await eventually(() => h.emulator.responses().map((r) => r.result)).toEqual(['replaced']);
     expect(h.emulator.ephemerals(DEMO_IDS.rep2, DEMO_IDS.sales).map((e) => e.text)).toEqual([
       'done: 3 records',
     ]);
@@ -410,10 +410,10 @@ describe('Bolt app through the emulator and the driver', () => {
   it('lets a response_url be used 5 times, then answers 404 used_url (Bolt respond() throws)', async () => {
     const before = seen.respondErrors.length;
     await h.driver.command({ user: DEMO_IDS.ops, channel: DEMO_IDS.opsAlerts, text: 'respond-many' });
-    await expect.poll(() => h.emulator.responses().length).toBe(6);
+    await eventually(() => h.emulator.responses().length).toBe(6);
     expect(h.emulator.responses().map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 404]);
     expect(h.emulator.responses().at(-1)!.result).toBe('used_url');
-    await expect.poll(() => seen.respondErrors.length).toBe(before + 1);
+    await eventually(() => seen.respondErrors.length).toBe(before + 1);
     expect((seen.respondErrors.at(-1) as { statusCode?: number }).statusCode).toBe(404);
   });
 
@@ -435,7 +435,7 @@ describe('Bolt app through the emulator and the driver', () => {
 
   it('replaces and deletes the original message through response_url', async () => {
     await h.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'post R-4' });
-    await expect.poll(() => h.emulator.messages(DEMO_IDS.sales).some((m) => m.text === 'R-4')).toBe(true);
+    await eventually(() => h.emulator.messages(DEMO_IDS.sales).some((m) => m.text === 'R-4')).toBe(true);
     const card = h.emulator.messages(DEMO_IDS.sales).find((m) => m.text === 'R-4')!;
     await h.driver.clickButton({
       user: DEMO_IDS.manager,
@@ -443,7 +443,7 @@ describe('Bolt app through the emulator and the driver', () => {
       ts: card.ts,
       actionId: 'reject',
     });
-    await expect.poll(() => h.emulator.message(DEMO_IDS.sales, card.ts)?.text).toBe('Rejected');
+    await eventually(() => h.emulator.message(DEMO_IDS.sales, card.ts)?.text).toBe('Rejected');
     expect(h.emulator.message(DEMO_IDS.sales, card.ts)?.blocks).toBeUndefined();
 
     // An ephemeral card with a Dismiss button, deleted through its response_url.
@@ -471,9 +471,9 @@ describe('Bolt app through the emulator and the driver', () => {
 
   it('answers not_in_channel where the bot is not a member, so the app can fall back to a DM', async () => {
     await h.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.random, text: 'dm-fallback' });
-    await expect.poll(() => seen.dmFallback).toEqual(['not_in_channel']);
+    await eventually(() => seen.dmFallback).toEqual(['not_in_channel']);
     const dm = h.emulator.dmChannel(DEMO_IDS.rep);
-    await expect.poll(() => h.emulator.messages(dm).map((m) => m.text)).toEqual(['parent in your DM']);
+    await eventually(() => h.emulator.messages(dm).map((m) => m.text)).toEqual(['parent in your DM']);
     expect(h.emulator.messages(DEMO_IDS.random)).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import type { View } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { DEMO_IDS, TRIGGER_TTL_MS } from '../../../src/sandbox/slack/index.js';
-import { gate, type Harness, startHarness } from './harness.js';
+import { eventually, gate, type Harness, startHarness } from './harness.js';
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const option = (text: string, value: string) => ({ text: plain(text), value });
@@ -194,7 +194,7 @@ describe('modals through Bolt and the driver', () => {
 
   it('opens a modal from a slash command with the fresh trigger_id', async () => {
     const res = await h.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'modal' });
-    await expect.poll(() => h.emulator.viewStack(DEMO_IDS.rep).length).toBe(1);
+    await eventually(() => h.emulator.viewStack(DEMO_IDS.rep).length).toBe(1);
     const [view] = h.emulator.viewStack(DEMO_IDS.rep);
     expect(view).toMatchObject({
       callback_id: 'assign',
@@ -209,18 +209,18 @@ describe('modals through Bolt and the driver', () => {
     await h.driver.command({ user: DEMO_IDS.rep2, channel: DEMO_IDS.sales, text: 'slow' });
     clock.advance(TRIGGER_TTL_MS + 1);
     slowGate.current.open();
-    await expect.poll(() => seen.openErrors).toContain('expired_trigger_id');
+    await eventually(() => seen.openErrors).toContain('expired_trigger_id');
     expect(h.emulator.calls('views.open')[0]!.response).toEqual({ ok: false, error: 'expired_trigger_id' });
     expect(h.emulator.viewStack(DEMO_IDS.rep2)).toEqual([]);
 
     await h.driver.command({ user: DEMO_IDS.rep2, channel: DEMO_IDS.sales, text: 'twice' });
-    await expect.poll(() => seen.openErrors).toContain('exchanged_trigger_id');
+    await eventually(() => seen.openErrors).toContain('exchanged_trigger_id');
     expect(h.emulator.viewStack(DEMO_IDS.rep2).map((v) => v.title.text)).toEqual(['Assign territory']);
   });
 
   it('records response_action errors on the view, then closes it on a valid submission', async () => {
     await h.driver.command({ user: DEMO_IDS.manager, channel: DEMO_IDS.sales, text: 'modal' });
-    await expect.poll(() => h.emulator.viewStack(DEMO_IDS.manager).length).toBe(1);
+    await eventually(() => h.emulator.viewStack(DEMO_IDS.manager).length).toBe(1);
 
     const bad = await h.driver.submitView({ user: DEMO_IDS.manager, values: { record: 'not a record' } });
     expect(bad).toMatchObject({ status: 200, sent: true, outcome: { action: 'errors', problems: [] } });
@@ -249,7 +249,7 @@ describe('modals through Bolt and the driver', () => {
 
   it('refuses client-side what Slack refuses before sending (required, max_length)', async () => {
     await h.driver.command({ user: DEMO_IDS.ops, channel: DEMO_IDS.general, text: 'modal' });
-    await expect.poll(() => h.emulator.viewStack(DEMO_IDS.ops).length).toBe(1);
+    await eventually(() => h.emulator.viewStack(DEMO_IDS.ops).length).toBe(1);
     const empty = await h.driver.submitView({ user: DEMO_IDS.ops });
     expect(empty).toMatchObject({
       sent: false,
@@ -270,12 +270,12 @@ describe('modals through Bolt and the driver', () => {
     expect(await h.driver.closeView({ user: DEMO_IDS.rep })).toBeNull();
     expect(h.emulator.viewStack(DEMO_IDS.rep)).toEqual([]);
     await h.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'modal' });
-    await expect.poll(() => h.emulator.viewStack(DEMO_IDS.rep)[0]?.title.text).toBe('Assign territory');
+    await eventually(() => h.emulator.viewStack(DEMO_IDS.rep)[0]?.title.text).toBe('Assign territory');
     const before = h.emulator.viewStack(DEMO_IDS.rep)[0]!;
     const res = await h.driver.selectOption({ user: DEMO_IDS.rep, actionId: 'module_pick', value: 'Deals' });
     expect(res.container).toEqual({ type: 'view', viewId: before.id });
     expect(res.responseUrl).toBeUndefined();
-    await expect.poll(() => h.emulator.view(before.id)?.title.text).toBe('Assign Deals');
+    await eventually(() => h.emulator.view(before.id)?.title.text).toBe('Assign Deals');
     const update = h.emulator.calls('views.update')[0]!;
     expect(update.args).toMatchObject({ view_id: before.id, hash: before.hash });
     expect(h.emulator.view(before.id)!.hash).not.toBe(before.hash);
@@ -288,7 +288,7 @@ describe('modals through Bolt and the driver', () => {
 
   it("builds Slack's exact state.values for every input element, external options included", async () => {
     await h.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'all' });
-    await expect.poll(() => h.emulator.viewStack(DEMO_IDS.rep)[0]?.callback_id).toBe('all');
+    await eventually(() => h.emulator.viewStack(DEMO_IDS.rep)[0]?.callback_id).toBe('all');
     const suggestion = await h.driver.suggest({
       user: DEMO_IDS.rep,
       actionId: 'territory_pick',
@@ -373,7 +373,7 @@ describe('modals through Bolt and the driver', () => {
 
   it('rejects values the view cannot hold', async () => {
     await h.driver.command({ user: DEMO_IDS.rep2, channel: DEMO_IDS.sales, text: 'all' });
-    await expect.poll(() => h.emulator.viewStack(DEMO_IDS.rep2)[0]?.callback_id).toBe('all');
+    await eventually(() => h.emulator.viewStack(DEMO_IDS.rep2)[0]?.callback_id).toBe('all');
     await expect(h.driver.submitView({ user: DEMO_IDS.rep2, values: { static: 't-north' } })).rejects.toThrow(
       /no option "t-north"/,
     );
@@ -395,7 +395,7 @@ describe('modals through Bolt and the driver', () => {
 
   it('applies update, push and clear response actions', async () => {
     await h.driver.command({ user: DEMO_IDS.ops, channel: DEMO_IDS.general, text: 'wizard' });
-    await expect.poll(() => h.emulator.viewStack(DEMO_IDS.ops).at(-1)?.callback_id).toBe('wizard1');
+    await eventually(() => h.emulator.viewStack(DEMO_IDS.ops).at(-1)?.callback_id).toBe('wizard1');
     const root = h.emulator.viewStack(DEMO_IDS.ops).at(-1)!;
 
     const step1 = await h.driver.submitView({ user: DEMO_IDS.ops });

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger, LogLevel } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { expect } from 'vitest';
 import type { Clock } from '../../../src/core/clock.js';
 import { SlackDriver, type SlackEmulator, startSlackEmulator } from '../../../src/sandbox/slack/index.js';
 
@@ -94,6 +95,14 @@ export async function startHarness(
       await emulator.close();
     },
   };
+}
+
+/**
+ * Waits for an asynchronous effect of the app (it keeps working after ack). Generous, because a
+ * loaded 2-core CI machine can be slow; this is a wait, not a timing assertion.
+ */
+export function eventually<T>(probe: () => T | Promise<T>) {
+  return expect.poll(probe, { timeout: 10_000, interval: 20 });
 }
 
 /** A promise plus its resolver, to let a test decide when a listener proceeds. */
