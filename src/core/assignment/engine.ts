@@ -70,7 +70,6 @@ export interface RunResult {
   counts: Partial<Record<ItemState, number>>;
 }
 
-const FINAL = new Set<ItemState>(FINAL_ITEM_STATES);
 const OPEN_STATES: ItemState[] = ['pending', 'sending', 'removing', 'pending_assign', 'scheduled', 'retry'];
 /** States from which `run` starts a request (a request that needs no approval may start from draft). */
 const STARTABLE: RequestState[] = ['approved', 'draft'];
@@ -407,8 +406,4 @@ export class AssignmentEngine {
     }, delay);
     this.wakeups.set(requestId, handle);
   }
-}
-
-export function isFinalItemState(state: ItemState): boolean {
-  return FINAL.has(state);
 }
