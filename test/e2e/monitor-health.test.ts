@@ -3,10 +3,12 @@
  * turns unhealthy once two cron periods pass without one (time from a ManualClock); one run
  * against a 1,000-territory org costs a handful of Zoho calls, however many territories.
  */
+import type { KnownBlock } from '@slack/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import { bigSeed } from '../../src/sandbox/zoho/index.js';
-import { DEMO_IDS, type Stack, startStack } from './harness.js';
+import { assertBlockKitLimits } from '../../src/views/limits.js';
+import { DEMO_IDS, eventually, type Stack, startStack } from './harness.js';
 
 const MINUTE = 60_000;
 
@@ -114,5 +116,18 @@ describe('monitor cost against a 1,000-territory org', () => {
       getUserTerritories: 1,
     });
     expect(stack.slack.messages(DEMO_IDS.opsAlerts)).toHaveLength(0);
+  });
+
+  it('/territory list cuts the 1,000-territory tree within Slack limits and says how to narrow it', async () => {
+    await stack.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'list' });
+    const answer = await eventually(
+      () => stack.slack.responses().find((x) => JSON.stringify(x.body).includes('*Territories*: 1,000')),
+      10_000,
+      'list answer',
+    );
+    const message = { text: String(answer.body.text), blocks: answer.body.blocks as KnownBlock[] };
+    assertBlockKitLimits(message);
+    expect(JSON.stringify(message.blocks)).toMatch(/…and [\d,]+ more territories not shown/);
+    expect(JSON.stringify(message.blocks)).not.toContain(':no_entry:');
   });
 });
