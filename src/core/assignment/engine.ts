@@ -14,14 +14,13 @@ import { finishIfComplete, resendMissedFinishes } from '../jobs/finish.js';
 import { globalTimers, type Timers } from '../jobs/timers.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
-import {
-  FINAL_ITEM_STATES,
-  type ItemState,
-  type JobRecord,
-  type RequestItemRecord,
-  type RequestRecord,
-  type RequestState,
-  type Store,
+import type {
+  ItemState,
+  JobRecord,
+  RequestItemRecord,
+  RequestRecord,
+  RequestState,
+  Store,
 } from '../store/types.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { firstPerRecord, MAX_RECORDS_PER_CALL, planBatches, type SendEntry } from './engine-batches.js';
