@@ -352,6 +352,34 @@ describe('territory health monitor: ops alerts through Slack', () => {
     stack.zoho.setPermissionType(emea.id, 'read_write_delete');
   });
 
+  it('a Slack failure is retried by the next run: posted once, resolved once', async () => {
+    const emea = stack.zoho.territoryByName('EMEA')!;
+    const before = ops().length;
+    stack.zoho.setPermissionType(emea.id, 'read_only');
+    stack.slack.faults.failNext('chat.postMessage', 'channel_not_found');
+    const r1 = await run();
+    expect(r1.alerts?.events).toEqual([expect.objectContaining({ type: 'firing', ok: false })]);
+    expect(ops()).toHaveLength(before);
+    await run();
+    expect(ops()).toHaveLength(before + 1);
+    const alert = ops()[before]!;
+
+    // The resolved reply fails once: the next run edits again and replies once.
+    stack.zoho.setPermissionType(emea.id, 'read_write_delete');
+    stack.slack.faults.failNext('chat.postMessage', 'channel_not_found');
+    const r3 = await run();
+    expect(r3.firing).toHaveLength(1);
+    expect(thread(alert)).toHaveLength(0);
+    const r4 = await run();
+    expect(r4.firing).toHaveLength(0);
+    expect(thread(alert)).toHaveLength(1);
+    expect(content(thread(alert)[0]!)).toContain('*Resolved*');
+    expect(content(fresh(alert))).toContain('Resolved');
+    await run();
+    expect(thread(alert)).toHaveLength(1);
+    expect(ops()).toHaveLength(before + 1);
+  });
+
   it('deleted territory: one alert, resolved once the routing file no longer lists it', async () => {
     await breakAndRepair(
       () => stack.zoho.deleteTerritory(indiaId),
