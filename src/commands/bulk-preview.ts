@@ -80,18 +80,26 @@ export function bulkPreviewSubmit(services: BotServices) {
         await refuse(allowed.message, 'Ask an admin to add you to the requester group.');
         return;
       }
-      // The parent message first, so every later update and the final reply find it.
-      if (!(await services.store.getMessageRef(parentKey(request.id)))) {
-        await services.notifier.requestCreated(request.id);
-      }
+      const parentExists = async () => (await services.store.getMessageRef(parentKey(request.id))) !== null;
+      const postParent = async () => {
+        if (!(await parentExists())) await services.notifier.requestCreated(request.id);
+      };
+      // Run now starts the engine at once: the parent message goes first so every progress update
+      // and the final reply find it. A request for approval waits for a person, so its parent is
+      // posted after the submit and shows "waiting for approval" from the start.
+      const runsNow = !services.approvals.needsApproval(request.itemCount);
+      if (runsNow) await postParent();
       const result = await services.approvals.submit(request.id, userId);
       if (!result.ok) {
         const current = await services.store.getRequest(request.id);
-        // A refused draft (e.g. no approvers configured) is withdrawn so its parent message says so.
-        if (current?.state === 'draft') await services.approvals.cancel(request.id, userId);
+        // A refused draft whose parent is already out (run now) is withdrawn so the message says so.
+        if (current?.state === 'draft' && (await parentExists())) {
+          await services.approvals.cancel(request.id, userId);
+        }
         await refuse(result.message);
         return;
       }
+      if (!runsNow) await postParent();
       await show(
         result.request.state === 'pending_approval'
           ? 'Sent to the approvers. Nothing changes in Zoho until a manager approves it; you will be told in the thread of the request message.'
