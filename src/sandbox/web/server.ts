@@ -5,6 +5,7 @@
  * requests Slack would send; what the app does comes back from the emulator's change stream,
  * forwarded to the page as server-sent events.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +23,12 @@ import {
 } from '../slack/index.js';
 import { parsePanelAction, type ZohoPanel } from './zoho-panel.js';
 
-const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** tsc does not copy the page's static files into dist/, so a built app serves them from src/. */
+const PUBLIC_DIR =
+  [path.join(HERE, 'public'), path.resolve(HERE, '../../../src/sandbox/web/public')].find((d) =>
+    existsSync(path.join(d, 'index.html')),
+  ) ?? path.join(HERE, 'public');
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
