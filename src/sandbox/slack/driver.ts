@@ -5,6 +5,7 @@
  * the way Slack applies them (modal errors/update/push/clear, ephemeral command answers).
  */
 import { createHmac } from 'node:crypto';
+import { z } from 'zod';
 import { type Element, elementsOf, findElements, type LocatedElement } from './blocks.js';
 import type {
   ActionResult,
@@ -42,7 +43,6 @@ import type {
 import { fileObject, messageObject } from './web-api.js';
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{raw body}` keyed with the signing secret. */
 export function slackSignature(signingSecret: string, timestampSec: number, rawBody: string): string {
@@ -516,16 +516,34 @@ export class SlackDriver {
       if (where.message) payload.message = messageObject(where.message, this.emu.team, this.emu.bot);
     }
     const res = await this.sendPayload(payload, input);
-    const body = isObj(res.body) ? res.body : {};
-    const options = Array.isArray(body.options) ? (body.options as SuggestResult['options']) : [];
-    const groups = Array.isArray(body.option_groups)
-      ? (body.option_groups as NonNullable<SuggestResult['option_groups']>)
-      : undefined;
-    const all = [...options, ...(groups ?? []).flatMap((g) => g.options)] as Obj[];
-    this.suggested.set(String(element.action_id), all);
-    return { ...res, options, ...(groups ? { option_groups: groups } : {}) };
+    // Slack shows nothing for an answer it cannot read; the problem is returned for the test to see.
+    const parsed = SuggestAnswer.safeParse(res.status === 200 ? res.body : {});
+    if (!parsed.success) return { ...res, options: [], problems: [z.prettifyError(parsed.error)] };
+    const options = parsed.data.options ?? [];
+    const groups = parsed.data.option_groups;
+    const all = [...options, ...(groups ?? []).flatMap((g) => g.options)];
+    this.suggested.set(String(element.action_id), all as Obj[]);
+    return { ...res, options, ...(groups ? { option_groups: groups } : {}), problems: [] };
   }
 }
+
+const SuggestOption = z.looseObject({
+  text: z.looseObject({ type: z.enum(['plain_text', 'mrkdwn']), text: z.string().max(75) }),
+  value: z.string().max(150),
+});
+/** What an app may answer to block_suggestion: `options` (≤ 100) or `option_groups` (≤ 100). */
+const SuggestAnswer = z.object({
+  options: z.array(SuggestOption).max(100).optional(),
+  option_groups: z
+    .array(
+      z.looseObject({
+        label: z.looseObject({ type: z.string(), text: z.string() }),
+        options: z.array(SuggestOption).max(100),
+      }),
+    )
+    .max(100)
+    .optional(),
+});
 
 function putState(values: ViewStateValues, blockId: string, actionId: string, v: ViewStateValue): void {
   const block = values[blockId] ?? {};

@@ -267,5 +267,10 @@ export interface SuggestInput extends SignOptions {
 
 export interface SuggestResult extends DriverResponse {
   options: Array<{ text: { type: string; text: string }; value: string }>;
-  option_groups?: Array<{ label: unknown; options: Array<{ text: unknown; value: string }> }>;
+  option_groups?: Array<{
+    label: { type: string; text: string };
+    options: Array<{ text: { type: string; text: string }; value: string }>;
+  }>;
+  /** Why Slack could not use the app's answer (shape, limits); empty when it could. */
+  problems: string[];
 }

@@ -167,6 +167,11 @@ describe('modals through Bolt and the driver', () => {
           await ack({ response_action: 'clear' });
         });
         app.options('territory_pick', async ({ ack, options }) => {
+          if (options.value === 'broken') {
+            // A text that is not a text object: Slack cannot show it.
+            await ack({ options: [{ text: 'East', value: 't-east' }] } as never);
+            return;
+          }
           const all = [option('East (from app)', 't-east'), option('West (from app)', 't-west')];
           await ack({
             options: all.filter((o) => o.text.text.toLowerCase().includes(options.value.toLowerCase())),
@@ -296,6 +301,14 @@ describe('modals through Bolt and the driver', () => {
     });
     expect(suggestion.status).toBe(200);
     expect(suggestion.options).toEqual([option('East (from app)', 't-east')]);
+    expect(suggestion.problems).toEqual([]);
+    const broken = await h.driver.suggest({
+      user: DEMO_IDS.rep,
+      actionId: 'territory_pick',
+      value: 'broken',
+    });
+    expect(broken.options).toEqual([]);
+    expect(broken.problems[0]).toContain('options');
     const fileId = h.emulator.uploadFile(DEMO_IDS.rep, 'bulk.csv', 'record,territory\nLeads/1,West\n');
     // A select in an input block without dispatch_action sends nothing; its value waits for the submission.
     h.emulator.resetCalls();
