@@ -98,7 +98,14 @@ async function optimisedBulk(n: number) {
   });
   service.tracker.start();
   const territory = sim.territories().at(-1)!.id;
-  const id = await bulkRequest(store, sim, n, territory);
+  const id = await bulkRequest(
+    store,
+    sim
+      .records('Accounts')
+      .slice(0, n)
+      .map((r) => r.id),
+    territory,
+  );
   await api.checkAuth();
   sim.resetCalls();
   let peakRss = process.memoryUsage().rss;
@@ -236,31 +243,7 @@ async function memoryFigure(): Promise<void> {
     schedule: { firstDelayMs: 250, maxDelayMs: 1_000, recheckDelayMs: 250, timeoutMs: 300_000 },
   });
   service.tracker.start();
-  const id = `bench-mem-${Date.now()}`;
-  await store.createRequest(
-    {
-      id,
-      kind: 'bulk',
-      state: 'approved',
-      requesterId: 'U_BENCH',
-      originChannelId: null,
-      reason: 'bench',
-      itemCount: n,
-      summary: {},
-      createdAt: Date.now(),
-      expiresAt: null,
-    },
-    remote.accountIds.slice(0, n).map((recordId, seq) => ({
-      seq,
-      lineNo: seq + 1,
-      module: 'Accounts' as const,
-      recordId,
-      action: 'assign' as const,
-      territoryIds: [remote.territoryId],
-      removeTerritoryIds: [],
-      before: [],
-    })),
-  );
+  const id = await bulkRequest(store, remote.accountIds.slice(0, n), remote.territoryId);
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
   let peakHeap = process.memoryUsage().heapUsed;
