@@ -39,16 +39,9 @@ function client(sim: ZohoSimulator): ZohoClient {
   });
 }
 
-async function bulkRequest(
-  store: Store,
-  sim: ZohoSimulator,
-  n: number,
-  territoryId: string,
-): Promise<string> {
-  const ids = sim
-    .records('Accounts')
-    .slice(0, n)
-    .map((r) => r.id);
+/** An approved bulk request assigning one territory to the given Accounts, as the app stores it. */
+async function bulkRequest(store: Store, ids: readonly string[], territoryId: string): Promise<string> {
+  const n = ids.length;
   const items: NewRequestItem[] = ids.map((recordId, seq) => ({
     seq,
     lineNo: seq + 1,
