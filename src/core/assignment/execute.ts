@@ -4,6 +4,7 @@
  * dies mid-call leaves them recognisable (`sending` / `removing` without a job) and the next
  * start checks Zoho before sending again.
  */
+import { type ItemPatchEntry, patchItems } from '../jobs/bulk-writes.js';
 import type { ItemPatch, ItemState, NewJob, RequestItemRecord } from '../store/types.js';
 import type { Batch, SendEntry } from './engine-batches.js';
 import { type EngineContext, safeNotify } from './engine-context.js';
@@ -122,10 +123,11 @@ export async function storeDecisions(
   // Items without a job (failed, retry) cannot be touched by the tracker meanwhile, and the
   // engine handles one request at a time: equal patches go out as one statement.
   const groups = new Map<string, { patch: ItemPatch; seqs: number[] }>();
+  const scheduled: ItemPatchEntry[] = [];
   for (const d of decided) {
     const patch = patchFor(batchCtx, d, now);
     if (d.verdict.kind === 'scheduled') {
-      if (await ctx.store.updateItem(requestId, d.item.seq, patch, expect(d), now)) changed += 1;
+      scheduled.push({ seq: d.item.seq, patch, expectState: expect(d) });
       continue;
     }
     const key = JSON.stringify(patch);
@@ -133,6 +135,7 @@ export async function storeDecisions(
     if (g) g.seqs.push(d.item.seq);
     else groups.set(key, { patch, seqs: [d.item.seq] });
   }
+  changed += await patchItems(ctx.store, requestId, scheduled, now);
   for (const g of groups.values()) {
     await ctx.store.updateItems(requestId, g.seqs, g.patch, now);
     changed += g.seqs.length;

@@ -15,6 +15,7 @@ import type { ItemPatch, ItemState, JobRecord, Store } from '../store/types.js';
 import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
+import { type ItemPatchEntry, type JobPatch, patchItems, patchJobs } from './bulk-writes.js';
 import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
 import { finishIfComplete } from './finish.js';
 import { globalTimers, type Timers } from './timers.js';
@@ -209,11 +210,11 @@ export class JobTracker {
       string,
       Array<{ job: JobRecord; verdict: Exclude<JobVerdict, { kind: 'wait' }> }>
     >();
+    const waits: Array<{ id: number; patch: JobPatch }> = [];
     for (const { job, verdict } of verdicts) {
-      const polls = job.polls + 1;
       if (verdict.kind === 'wait') {
         if (verdict.recheck) this.rechecked.add(job.id);
-        await store.updateJob(job.id, { polls, nextPollAt: verdict.nextPollAt }, now);
+        waits.push({ id: job.id, patch: { polls: job.polls + 1, nextPollAt: verdict.nextPollAt } });
         result.waiting += 1;
         continue;
       }
@@ -223,26 +224,31 @@ export class JobTracker {
       if (list) list.push({ job, verdict });
       else settled.set(job.requestId, [{ job, verdict }]);
     }
+    await patchJobs(store, waits, now);
     for (const [requestId, list] of settled) {
       const items = await store.listItems(requestId, { states: WAITING_ON_JOB });
       const bySeq = new Map(items.map((it) => [it.seq, it]));
+      const patches: ItemPatchEntry[] = [];
       for (const { job, verdict } of list) {
         const item = bySeq.get(job.seq);
         // Only the item waiting on this very job moves: a late answer never overwrites a newer state.
         if (!item || (item.jobId !== null && item.jobId !== job.jobId)) continue;
         const phaseOne = job.operation === 'remove' && item.action === 'move';
         if (phaseOne && item.state !== 'removing') continue;
-        if (
-          await store.updateItem(requestId, job.seq, itemPatch(job, verdict, phaseOne), [item.state], now)
-        ) {
-          touched.add(requestId);
-        }
+        patches.push({ seq: job.seq, patch: itemPatch(job, verdict, phaseOne), expectState: [item.state] });
       }
+      if ((await patchItems(store, requestId, patches, now)) > 0) touched.add(requestId);
       // Jobs are closed after their items: a process stopped in between leaves the job pending,
       // and the next round confirms it again (the item update then no longer applies) instead
       // of leaving an item waiting on a closed job forever.
-      for (const { job, verdict } of list)
-        await store.updateJob(job.id, { state: verdict.kind, polls: job.polls + 1 }, now);
+      await patchJobs(
+        store,
+        list.map(({ job, verdict }) => ({
+          id: job.id,
+          patch: { state: verdict.kind, polls: job.polls + 1 },
+        })),
+        now,
+      );
     }
   }
 
