@@ -3,6 +3,7 @@
  * page uses, the change stream, and what survives a restart (or not, with reset).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +117,27 @@ describe('sandbox launcher and page server', () => {
     });
     expect(noButton.status).toBe(400);
     expect((await post(s, 'zoho/action', { action: 'explode' })).status).toBe(400);
+    // What another web page could send to loopback: a form post, or a rebound host name.
+    const form = await fetch(`${s.url}/api/command`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'help' }),
+    });
+    expect(form.status).toBe(415);
+    await form.arrayBuffer();
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${s.url}/api/snapshot`);
+      http
+        .get(
+          { host: url.hostname, port: url.port, path: url.pathname, headers: { host: 'evil.example' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        )
+        .on('error', reject);
+    });
+    expect(rebound).toBe(421);
     expect((await post(s, 'zoho/action', { action: 'delete-territory', territoryId: '1' })).body.error).toBe(
       'no territory 1',
     );

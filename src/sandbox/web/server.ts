@@ -125,6 +125,12 @@ function submitValues(raw: unknown): Record<string, SubmitValue> {
   return out;
 }
 
+function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d+$/, '').toLowerCase();
+  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
+}
+
 export async function startSandboxWeb(opts: SandboxWebOptions): Promise<SandboxWeb> {
   const { emulator, panel, logger } = opts;
   const clients = new Set<ServerResponse>();
@@ -190,6 +196,9 @@ export async function startSandboxWeb(opts: SandboxWebOptions): Promise<SandboxW
       throw new HttpError(404, `no GET /api/${route}`);
     }
     if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
+    // Other web pages can post forms to loopback; a JSON content type needs a CORS preflight we never grant.
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
+      throw new HttpError(415, 'send JSON (content-type: application/json)');
     const body = await readJson(req);
     switch (route) {
       case 'command': {
@@ -299,6 +308,11 @@ export async function startSandboxWeb(opts: SandboxWebOptions): Promise<SandboxW
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
+    // DNS rebinding: a foreign name resolving to 127.0.0.1 must not reach the API.
+    if (!isLoopbackHost(req.headers.host)) {
+      sendJson(res, 421, { error: 'open the sandbox at http://127.0.0.1 or http://localhost' });
+      return;
+    }
     const handle = url.pathname.startsWith('/api/')
       ? api(req, res, url.pathname.slice('/api/'.length), url)
       : req.method === 'GET'
