@@ -31,6 +31,11 @@ function callDelta(stack: Stack, since: Map<string, number>): Record<string, num
 }
 
 let stack: Stack | null = null;
+/** Starts this test's stack; afterEach closes it. */
+async function launch(options: Parameters<typeof startStack>[0]): Promise<Stack> {
+  stack = await startStack(options);
+  return stack;
+}
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail' && stack) {
     for (const l of stack.logs) if (/"level":(40|50)/.test(l)) console.log(l.slice(0, 1500));
@@ -41,7 +46,7 @@ afterEach(async (ctx) => {
 
 describe('big bulks', () => {
   it('a 2,000-row CSV: downloaded, previewed, approved, 20 assign calls, all done', async () => {
-    const s = (stack = await startStack({ zoho: { seed: bigSeed({ territories: 40, records: 2_000 }) } }));
+    const s = await launch({ zoho: { seed: bigSeed({ territories: 40, records: 2_000 }) } });
     const territory = s.zoho.territories().at(-1)!;
     const ids = s.zoho
       .records('Leads')
@@ -72,9 +77,9 @@ describe('big bulks', () => {
   }, 180_000);
 
   it('a restart while the jobs of an approved bulk are pending: nothing lost, nothing sent twice', async () => {
-    const s = (stack = await startStack({
+    const s = await launch({
       zoho: { seed: bigSeed({ territories: 40, records: 300 }), jobDelayMs: 2_000 },
-    }));
+    });
     const territory = s.zoho.territories().at(-1)!.id;
     const ids = s.zoho
       .records('Leads')
@@ -114,10 +119,10 @@ describe('big bulks', () => {
 
   it('an undecided request expires: the card says so and the requester is told', async () => {
     // APPROVAL_TTL_HOURS of about a second; the sweep is called by hand once that time has passed.
-    const s = (stack = await startStack({
+    const s = await launch({
       zoho: { seed: bigSeed({ territories: 10, records: 20 }) },
       config: (c) => ({ ...c, policy: { ...c.policy, approvalTtlHours: 1 / 3600 } }),
-    }));
+    });
     const territory = s.zoho.territories().at(-1)!.id;
     const ids = s.zoho
       .records('Leads')
@@ -157,14 +162,14 @@ describe('big bulks', () => {
   });
 
   it('without APPROVALS_CHANNEL the card goes to each approver by DM, and every copy shows the decision', async () => {
-    const s = (stack = await startStack({
+    const s = await launch({
       zoho: { seed: bigSeed({ territories: 10, records: 20 }) },
       config: (c) => ({
         ...c,
         channels: { ...c.channels, approvals: null },
         roles: { ...c.roles, approverUserIds: [DEMO_IDS.manager, DEMO_IDS.ops], approverUsergroup: null },
       }),
-    }));
+    });
     const territory = s.zoho.territories().at(-1)!.id;
     const ids = s.zoho
       .records('Leads')
