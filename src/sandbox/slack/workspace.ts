@@ -444,14 +444,14 @@ export class Workspace {
     if (!msg) throw new SlackApiError('message_not_found');
     if (msg.user !== this.bot.userId) throw new SlackApiError('cant_update_message');
     this.validateContent(args, false);
-    if (args.text !== undefined) msg.text = args.text;
+    const text = args.text ?? msg.text;
     // Slack keeps the previous blocks when `blocks` is omitted; an empty array removes them.
-    if (args.blocks !== undefined) {
-      const blocks = this.prepareBlocks(args.blocks) ?? [];
-      if (blocks.length > 0) msg.blocks = blocks;
-      else delete msg.blocks;
-    }
-    if (msg.text.trim() === '' && !msg.blocks) throw new SlackApiError('no_text');
+    const blocks = args.blocks !== undefined ? this.prepareBlocks(args.blocks) : msg.blocks;
+    const hasBlocks = blocks !== undefined && blocks.length > 0;
+    if (text.trim() === '' && !hasBlocks) throw new SlackApiError('no_text');
+    msg.text = text;
+    if (hasBlocks) msg.blocks = blocks;
+    else delete msg.blocks;
     if (args.metadata !== undefined) msg.metadata = clone(args.metadata);
     msg.editCount += 1;
     msg.edited = { user: this.bot.userId, ts: this.nextTs() };

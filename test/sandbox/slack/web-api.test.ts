@@ -199,6 +199,11 @@ describe('Slack emulator Web API', () => {
     expect(emulator.message(DEMO_IDS.sales, posted.ts!)).toMatchObject({ text: 'done', editCount: 2 });
     expect(emulator.message(DEMO_IDS.sales, posted.ts!)?.blocks).toBeUndefined();
     expect(emulator.messages(DEMO_IDS.sales)).toHaveLength(1);
+    // A refused update leaves the message as it was.
+    expect(
+      (await slackError(client.chat.update({ channel: DEMO_IDS.sales, ts: posted.ts!, text: ' ' }))).error,
+    ).toBe('no_text');
+    expect(emulator.message(DEMO_IDS.sales, posted.ts!)).toMatchObject({ text: 'done', editCount: 2 });
 
     expect(
       (await slackError(client.chat.update({ channel: DEMO_IDS.sales, ts: '1.000001', text: 'x' }))).error,
