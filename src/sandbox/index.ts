@@ -6,13 +6,14 @@
  * Data lives under ./data/sandbox and survives a restart; `--reset` starts over.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type RunningBot, startBot } from '../bot.js';
+import { type RunningBot, StartupError, startBot } from '../bot.js';
 import type { AppConfig } from '../core/config/index.js';
 import type { PollSchedule } from '../core/jobs/backoff.js';
 import type { Logger } from '../core/log.js';
 import { DEMO_IDS, SlackDriver, type SlackEmulator } from './slack/index.js';
+import { clearDataDir, DataDirInUseError, lockDataDir } from './web/data-lock.js';
 import { ensureDemoRoutingFile } from './web/routing-file.js';
 import { type SandboxWeb, startSandboxWeb } from './web/server.js';
 import { startSandboxSlack } from './web/workspace-file.js';
@@ -50,11 +51,26 @@ export interface RunningSandbox {
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const { logger } = options;
   const dataDir = path.resolve(options.dataDir ?? 'data/sandbox');
-  if (options.reset) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
-
-  const zoho = await startZohoSimulator({ ...options.zoho, stateFile: path.join(dataDir, 'zoho-org.json') });
-  const slack = await startSandboxSlack(path.join(dataDir, 'slack-workspace.json'), logger);
+  let unlock: () => void;
+  try {
+    unlock = lockDataDir(dataDir);
+  } catch (err) {
+    throw err instanceof DataDirInUseError ? new StartupError(err.message) : err;
+  }
+  let zoho: ZohoSimulator;
+  let slack: SlackEmulator;
+  try {
+    if (options.reset) clearDataDir(dataDir);
+    zoho = await startZohoSimulator({ ...options.zoho, stateFile: path.join(dataDir, 'zoho-org.json') });
+    slack = await startSandboxSlack(path.join(dataDir, 'slack-workspace.json'), logger).catch(async (err) => {
+      await zoho.close();
+      throw err;
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const signingSecret = randomBytes(16).toString('hex');
   const config = sandboxConfig(options.config, { zoho, slack, signingSecret, dataDir });
   let bot: RunningBot;
@@ -69,6 +85,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   } catch (err) {
     await slack.close();
     await zoho.close();
+    unlock();
     throw err;
   }
   const driver = new SlackDriver({
@@ -89,9 +106,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     await bot.stop();
     await slack.close();
     await zoho.close();
+    unlock();
     const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
     throw inUse
-      ? new Error(
+      ? new StartupError(
           `port ${options.webPort ?? options.config.port} is in use: stop what runs there or set PORT`,
         )
       : err;
@@ -129,6 +147,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         await bot.stop();
         await slack.close();
         await zoho.close();
+        unlock();
       })();
       return stopping;
     },

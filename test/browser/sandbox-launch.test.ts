@@ -183,6 +183,13 @@ describe('sandbox launcher and page server', () => {
     expect(s.slack.messages(DEMO_IDS.sales)).toEqual([]);
   });
 
+  it('refuses a second sandbox on the same data directory, and does not wipe it with reset', async () => {
+    await expect(start(dataDir)).rejects.toThrow(/another sandbox \(pid \d+\) is using/);
+    await expect(start(dataDir, true)).rejects.toThrow(/another sandbox/);
+    expect(existsSync(path.join(dataDir, 'zoho-org.json'))).toBe(true);
+    expect(s.slack.channel(DEMO_IDS.sales)?.name).toBe('sales');
+  });
+
   it('moves an unreadable saved workspace aside and starts fresh', async () => {
     await s.stop();
     writeFileSync(path.join(dataDir, 'slack-workspace.json'), '{"version": 99}');
