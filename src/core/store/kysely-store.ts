@@ -16,13 +16,15 @@ import {
   requestFromRow,
   toJson,
 } from './rows.js';
-import type { Database, DialectName, RequestItemsTable } from './schema.js';
+import type { Database, DialectName, JobsTable, RequestItemsTable } from './schema.js';
 import type {
   AlertRecord,
   AlertState,
   AuditEntry,
   ItemPatch,
+  ItemPatchEntry,
   ItemState,
+  JobPatch,
   JobRecord,
   MessageRef,
   MonitorRun,
@@ -62,6 +64,113 @@ function itemPatchToRow(patch: ItemPatch): Updateable<RequestItemsTable> {
   if (patch.after !== undefined) row.after = patch.after === null ? null : toJson(patch.after);
   if (patch.notBefore !== undefined) row.not_before = patch.notBefore;
   return row;
+}
+
+function jobPatchToRow(patch: JobPatch): Updateable<JobsTable> {
+  const row: Updateable<JobsTable> = {};
+  if (patch.state !== undefined) row.state = patch.state;
+  if (patch.polls !== undefined) row.polls = patch.polls;
+  if (patch.nextPollAt !== undefined) row.next_poll_at = patch.nextPollAt;
+  return row;
+}
+
+/**
+ * Splits entries into runs in which no key repeats. Rows of one run are distinct, so the run's
+ * writes may be regrouped freely; runs apply in order, as row-by-row writes would.
+ */
+function distinctRuns<T>(entries: readonly T[], key: (e: T) => number): T[][] {
+  const runs: T[][] = [];
+  let run: T[] = [];
+  let seen = new Set<number>();
+  for (const e of entries) {
+    const k = key(e);
+    if (seen.has(k)) {
+      runs.push(run);
+      run = [];
+      seen = new Set();
+    }
+    seen.add(k);
+    run.push(e);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+interface SetGroup<S> {
+  set: S;
+  guard: readonly string[] | undefined;
+  keys: number[];
+}
+
+/**
+ * Groups entries with the same SET and guard, so each group is one `UPDATE ... WHERE key IN (...)`:
+ * the fixed per-statement cost (Kysely compile, driver round trip) is what a bulk pays for.
+ */
+function groupBySet<S>(
+  entries: ReadonlyArray<{ key: number; set: S; guard?: readonly string[] }>,
+): Array<SetGroup<S>> {
+  const groups = new Map<string, SetGroup<S>>();
+  for (const e of entries) {
+    const id = JSON.stringify([e.set, e.guard ?? null]);
+    const g = groups.get(id);
+    if (g) g.keys.push(e.key);
+    else groups.set(id, { set: e.set, guard: e.guard, keys: [e.key] });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * One UPDATE per item, for patches no other entry shares (e.g. each item's own job id). Items
+ * whose patches set the same columns under the same guard share one compiled statement: Kysely
+ * compiles it once and only the parameters change (compiling costs about as much as SQLite's
+ * UPDATE itself).
+ */
+async function updateItemRows(
+  trx: Transaction<Database>,
+  requestId: string,
+  groups: ReadonlyArray<SetGroup<Updateable<RequestItemsTable>>>,
+  now: number,
+): Promise<number> {
+  const build = (g: SetGroup<Updateable<RequestItemsTable>>) => {
+    let q = trx
+      .updateTable('request_items')
+      .set({ ...g.set, updated_at: now })
+      .where('request_id', '=', requestId)
+      .where('seq', '=', g.keys[0]!);
+    if (g.guard) q = q.where('state', 'in', [...g.guard]);
+    return q;
+  };
+  // The parameters in the order Kysely binds them: SET values, then the WHERE values.
+  const params = (g: SetGroup<Updateable<RequestItemsTable>>): unknown[] => [
+    ...Object.values(g.set),
+    now,
+    requestId,
+    g.keys[0],
+    ...(g.guard ?? []),
+  ];
+  const shapes = new Map<string, Array<SetGroup<Updateable<RequestItemsTable>>>>();
+  for (const g of groups) {
+    const shape = JSON.stringify([Object.keys(g.set), g.guard ?? null]);
+    const list = shapes.get(shape);
+    if (list) list.push(g);
+    else shapes.set(shape, [g]);
+  }
+  let changed = 0;
+  for (const list of shapes.values()) {
+    const compiled = build(list[0]!).compile();
+    const expected = params(list[0]!);
+    // Reuse only when the binding order is the one assumed above; otherwise build each query.
+    const reusable =
+      compiled.parameters.length === expected.length &&
+      compiled.parameters.every((v, i) => v === expected[i]);
+    for (const g of list) {
+      const res = reusable
+        ? await trx.executeQuery({ ...compiled, parameters: params(g) })
+        : await trx.executeQuery(build(g).compile());
+      changed += Number(res.numAffectedRows ?? 0n);
+    }
+  }
+  return changed;
 }
 
 /** Number of code points, which is what SQL `substr` counts in both dialects. */
@@ -305,6 +414,44 @@ export class KyselyStore implements Store {
     });
   }
 
+  async updateItemsEach(
+    requestId: string,
+    entries: readonly ItemPatchEntry[],
+    now: number = this.clock.now(),
+  ): Promise<number> {
+    // An empty guard never matches (as in updateItem): those entries write nothing.
+    const live = entries.filter((e) => !e.expectState || e.expectState.length > 0);
+    if (live.length === 0) return 0;
+    return this.inTransaction(async (trx) => {
+      let changed = 0;
+      for (const run of distinctRuns(live, (e) => e.seq)) {
+        const groups = groupBySet(
+          run.map((e) => ({ key: e.seq, set: itemPatchToRow(e.patch), guard: e.expectState })),
+        );
+        const singles: Array<SetGroup<Updateable<RequestItemsTable>>> = [];
+        for (const g of groups) {
+          if (g.keys.length === 1) {
+            singles.push(g);
+            continue;
+          }
+          const set = { ...g.set, updated_at: now };
+          const perStatement = MAX_PARAMS - Object.keys(set).length - (g.guard?.length ?? 0) - 1;
+          for (const part of chunk(g.keys, perStatement)) {
+            let q = trx
+              .updateTable('request_items')
+              .set(set)
+              .where('request_id', '=', requestId)
+              .where('seq', 'in', part);
+            if (g.guard) q = q.where('state', 'in', [...g.guard]);
+            changed += Number((await q.executeTakeFirst()).numUpdatedRows);
+          }
+        }
+        changed += await updateItemRows(trx, requestId, singles, now);
+      }
+      return changed;
+    });
+  }
+
   async countItemsByState(requestId: string): Promise<Partial<Record<ItemState, number>>> {
     const rows = await this.db
       .selectFrom('request_items')
@@ -368,16 +515,29 @@ export class KyselyStore implements Store {
     return rows.map(jobFromRow);
   }
 
-  async updateJob(
-    id: number,
-    patch: Partial<Pick<JobRecord, 'state' | 'polls' | 'nextPollAt'>>,
+  async updateJob(id: number, patch: JobPatch, now: number = this.clock.now()): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ ...jobPatchToRow(patch), updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async updateJobsEach(
+    entries: ReadonlyArray<{ id: number; patch: JobPatch }>,
     now: number = this.clock.now(),
   ): Promise<void> {
-    const set: Updateable<Database['jobs']> = { updated_at: now };
-    if (patch.state !== undefined) set.state = patch.state;
-    if (patch.polls !== undefined) set.polls = patch.polls;
-    if (patch.nextPollAt !== undefined) set.next_poll_at = patch.nextPollAt;
-    await this.db.updateTable('jobs').set(set).where('id', '=', id).execute();
+    if (entries.length === 0) return;
+    await this.inTransaction(async (trx) => {
+      for (const run of distinctRuns(entries, (e) => e.id)) {
+        for (const g of groupBySet(run.map((e) => ({ key: e.id, set: jobPatchToRow(e.patch) })))) {
+          const set = { ...g.set, updated_at: now };
+          for (const part of chunk(g.keys, MAX_PARAMS - Object.keys(set).length)) {
+            await trx.updateTable('jobs').set(set).where('id', 'in', part).execute();
+          }
+        }
+      }
+    });
   }
 
   async nextJobPollAt(): Promise<number | null> {

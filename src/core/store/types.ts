@@ -111,6 +111,13 @@ export type ItemPatch = Partial<
   >
 >;
 
+/** One item's patch for `updateItemsEach`; applies only while the item is in one of `expectState`. */
+export interface ItemPatchEntry {
+  seq: number;
+  patch: ItemPatch;
+  expectState?: readonly ItemState[];
+}
+
 export type JobState = 'pending' | 'done' | 'failed' | 'unconfirmed';
 
 /** A Zoho background job for one record, tracked until confirmed by reading the record. */
@@ -135,6 +142,8 @@ export interface JobRecord {
   deadlineAt: number;
   updatedAt: number;
 }
+
+export type JobPatch = Partial<Pick<JobRecord, 'state' | 'polls' | 'nextPollAt'>>;
 
 export type NewJob = Omit<JobRecord, 'id' | 'state' | 'polls' | 'updatedAt'>;
 
@@ -231,6 +240,11 @@ export interface Store {
   ): Promise<boolean>;
   /** Same patch on many items in one transaction. */
   updateItems(requestId: string, seqs: readonly number[], patch: ItemPatch, now?: number): Promise<void>;
+  /**
+   * A patch per item, all in one transaction; each entry keeps its own `expectState` guard,
+   * exactly as `updateItem` (entries apply in order). Returns how many rows changed.
+   */
+  updateItemsEach(requestId: string, entries: readonly ItemPatchEntry[], now?: number): Promise<number>;
   countItemsByState(requestId: string): Promise<Partial<Record<ItemState, number>>>;
   /** The most recently updated item for a record, with its request (the bot's last change to it). */
   latestItemForRecord(
@@ -248,6 +262,8 @@ export interface Store {
     patch: Partial<Pick<JobRecord, 'state' | 'polls' | 'nextPollAt'>>,
     now?: number,
   ): Promise<void>;
+  /** A patch per job, all in one transaction (entries apply in order). */
+  updateJobsEach(entries: ReadonlyArray<{ id: number; patch: JobPatch }>, now?: number): Promise<void>;
   /** Earliest nextPollAt among pending jobs, or null when none is pending. */
   nextJobPollAt(): Promise<number | null>;
 

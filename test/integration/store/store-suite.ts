@@ -316,6 +316,120 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         const item = await s.getItem('req-clock', 0);
         expect(item?.updatedAt).toBe(CLOCK_NOW);
       });
+
+      it('patches many items in one call, each under its own guard, and counts the rows changed', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-e'), newItems(8));
+        await s.updateItem('req-e', 5, { state: 'skipped' }, undefined, T0);
+        const changed = await s.updateItemsEach(
+          'req-e',
+          [
+            // Same patch and guard on three items (one of them no longer pending).
+            { seq: 0, patch: { state: 'done', code: 'OK' }, expectState: ['pending'] },
+            { seq: 1, patch: { state: 'done', code: 'OK' }, expectState: ['pending'] },
+            { seq: 5, patch: { state: 'done', code: 'OK' }, expectState: ['pending'] },
+            // Own patches with JSON fields, and one clearing nullable fields without a guard.
+            {
+              seq: 2,
+              patch: {
+                state: 'scheduled',
+                jobId: recordId(702),
+                before: [territoryId(5)],
+                after: [territoryId(5), territoryId(6)],
+                notBefore: T0 + 60_000,
+                attempts: 2,
+                message: 'Zoho scheduled "it"',
+              },
+              expectState: ['pending', 'retry'],
+            },
+            { seq: 3, patch: { state: 'scheduled', jobId: recordId(703) }, expectState: ['pending'] },
+            { seq: 4, patch: { before: null, after: [] } },
+            // An empty guard never applies; an unknown item changes nothing.
+            { seq: 6, patch: { state: 'failed' }, expectState: [] },
+            { seq: 42, patch: { state: 'failed' } },
+            // The same item twice: entries apply in order, the second sees the first.
+            { seq: 7, patch: { state: 'sending' }, expectState: ['pending'] },
+            { seq: 7, patch: { state: 'scheduled', jobId: recordId(707) }, expectState: ['sending'] },
+            { seq: 7, patch: { state: 'failed' }, expectState: ['pending'] },
+          ],
+          T0 + 10,
+        );
+        expect(changed).toBe(7);
+        const items = await s.listItems('req-e');
+        expect(items.map((i) => [i.seq, i.state, i.jobId, i.code])).toEqual([
+          [0, 'done', null, 'OK'],
+          [1, 'done', null, 'OK'],
+          [2, 'scheduled', recordId(702), null],
+          [3, 'scheduled', recordId(703), null],
+          [4, 'pending', null, null],
+          [5, 'skipped', null, null],
+          [6, 'pending', null, null],
+          [7, 'scheduled', recordId(707), null],
+        ]);
+        expect(items[2]).toMatchObject({
+          before: [territoryId(5)],
+          after: [territoryId(5), territoryId(6)],
+          notBefore: T0 + 60_000,
+          attempts: 2,
+          message: 'Zoho scheduled "it"',
+          updatedAt: T0 + 10,
+        });
+        expect(items[4]).toMatchObject({ before: null, after: [], updatedAt: T0 + 10 });
+        expect(items[5]!.updatedAt).toBe(T0);
+        expect(items[6]!.updatedAt).toBe(T0);
+        expect(await s.updateItemsEach('req-e', [])).toBe(0);
+        expect(await s.updateItemsEach('other', [{ seq: 0, patch: { state: 'failed' } }])).toBe(0);
+        expect(await s.updateItemsEach('req-e', [{ seq: 0, patch: { code: 'X' } }])).toBe(1);
+        expect((await s.getItem('req-e', 0))?.updatedAt).toBe(CLOCK_NOW);
+      });
+
+      it('writes none of a batch of item patches when one fails (one transaction)', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-tx'), newItems(3));
+        await expect(
+          s.updateItemsEach('req-tx', [
+            { seq: 0, patch: { state: 'done' } },
+            { seq: 1, patch: { state: 'scheduled', jobId: recordId(1) } },
+            { seq: 2, patch: { state: null as unknown as 'done' } }, // violates NOT NULL
+          ]),
+        ).rejects.toThrow();
+        expect(await s.countItemsByState('req-tx')).toEqual({ pending: 3 });
+      });
+
+      it('patches 10,000 items in one call', async () => {
+        const s = await fresh();
+        const n = 10_000;
+        await s.createRequest(newRequest('req-big', { itemCount: n }), newItems(n));
+        await s.updateItems('req-big', [10, 11, 12], { state: 'skipped' }, T0);
+        const entries = Array.from({ length: n }, (_, seq) =>
+          seq % 2 === 0
+            ? {
+                seq,
+                patch: {
+                  state: 'scheduled' as const,
+                  jobId: recordId(50_000 + seq),
+                  after: [territoryId(seq)],
+                },
+                expectState: ['pending' as const],
+              }
+            : { seq, patch: { state: 'done' as const, code: 'OK' }, expectState: ['pending' as const] },
+        );
+        expect(await s.updateItemsEach('req-big', entries, T0 + 1)).toBe(n - 3);
+        expect(await s.countItemsByState('req-big')).toEqual({
+          scheduled: n / 2 - 2,
+          done: n / 2 - 1,
+          skipped: 3,
+        });
+        const last = await s.getItem('req-big', n - 2);
+        expect(last).toMatchObject({
+          state: 'scheduled',
+          jobId: recordId(50_000 + n - 2),
+          after: [territoryId(n - 2)],
+          updatedAt: T0 + 1,
+        });
+        // Again: every guard now fails.
+        expect(await s.updateItemsEach('req-big', entries, T0 + 2)).toBe(0);
+      });
     });
 
     describe('jobs', () => {
@@ -375,6 +489,45 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
       it('rejects a job for a request that does not exist (foreign keys on)', async () => {
         const s = await fresh();
         await expect(s.createJobs([newJob('ghost', 0, T0)])).rejects.toThrow();
+      });
+
+      it('patches many jobs in one transaction, entries in order', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-je'), []);
+        await s.createJobs(Array.from({ length: 2_500 }, (_, i) => newJob('req-je', i, T0)));
+        const jobs = await s.listJobs('req-je');
+        await s.updateJobsEach(
+          [
+            ...jobs.map((j, i) =>
+              i % 2 === 0
+                ? { id: j.id, patch: { state: 'done' as const } }
+                : { id: j.id, patch: { polls: i, nextPollAt: T0 + i } },
+            ),
+            { id: jobs[1]!.id, patch: { state: 'unconfirmed' } },
+          ],
+          T0 + 5,
+        );
+        const after = await s.listJobs('req-je');
+        expect(after.filter((j) => j.state === 'done')).toHaveLength(1_250);
+        expect(after[1]).toMatchObject({
+          state: 'unconfirmed',
+          polls: 1,
+          nextPollAt: T0 + 1,
+          updatedAt: T0 + 5,
+        });
+        expect(after[3]).toMatchObject({ state: 'pending', polls: 3, nextPollAt: T0 + 3, updatedAt: T0 + 5 });
+        expect(after[2]).toMatchObject({ state: 'done', polls: 0, nextPollAt: T0, updatedAt: T0 + 5 });
+        expect(await s.nextJobPollAt()).toBe(T0 + 3);
+        await s.updateJobsEach([]);
+        await s.updateJobsEach([{ id: jobs[3]!.id, patch: { polls: 9 } }]);
+        expect((await s.listJobs('req-je'))[3]).toMatchObject({ polls: 9, updatedAt: CLOCK_NOW });
+        await expect(
+          s.updateJobsEach([
+            { id: jobs[5]!.id, patch: { state: 'done' } },
+            { id: jobs[7]!.id, patch: { state: null as unknown as 'done' } }, // violates NOT NULL
+          ]),
+        ).rejects.toThrow();
+        expect((await s.listJobs('req-je'))[5]!.state).toBe('pending');
       });
 
       it('creates many jobs in one call', async () => {
