@@ -3,7 +3,7 @@
  * conditional transitions are single `UPDATE ... WHERE state IN (...) RETURNING`, upserts are
  * `INSERT ... ON CONFLICT`, both supported by SQLite >= 3.35 and PostgreSQL.
  */
-import type { Kysely, Transaction, Updateable } from 'kysely';
+import { type Kysely, type RawBuilder, sql, type Transaction, type Updateable } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { ZohoModule } from '../zoho/types.js';
 import {
@@ -119,11 +119,29 @@ function groupBySet<S>(
   return [...groups.values()];
 }
 
+/** SQL types of the patchable item columns, for CASTs both dialects accept. */
+const ITEM_COLUMN_TYPES: Record<string, string> = {
+  state: 'text',
+  job_id: 'text',
+  code: 'text',
+  message: 'text',
+  attempts: 'integer',
+  before: 'text',
+  after: 'text',
+  not_before: 'bigint',
+};
+
 /**
- * One UPDATE per item, for patches no other entry shares (e.g. each item's own job id). Items
- * whose patches set the same columns under the same guard share one compiled statement: Kysely
- * compiles it once and only the parameters change (compiling costs about as much as SQLite's
- * UPDATE itself).
+ * Items per statement when each has its own values. Each CASE is scanned per row, so a
+ * statement costs rows x branches; a few hundred keeps that small and the statement short.
+ */
+const ROWS_PER_CASE_STATEMENT = 500;
+
+/**
+ * Patches no other entry shares (e.g. each item's own job id). Items whose patches set the same
+ * columns under the same guard go in one statement per few hundred items:
+ * `SET col = CASE seq WHEN ? THEN CAST(? AS type) ... END WHERE seq IN (...) AND state IN (...)`.
+ * The CAST types the parameter for PostgreSQL (an untyped CASE result is text there).
  */
 async function updateItemRows(
   trx: Transaction<Database>,
@@ -131,23 +149,6 @@ async function updateItemRows(
   groups: ReadonlyArray<SetGroup<Updateable<RequestItemsTable>>>,
   now: number,
 ): Promise<number> {
-  const build = (g: SetGroup<Updateable<RequestItemsTable>>) => {
-    let q = trx
-      .updateTable('request_items')
-      .set({ ...g.set, updated_at: now })
-      .where('request_id', '=', requestId)
-      .where('seq', '=', g.keys[0]!);
-    if (g.guard) q = q.where('state', 'in', [...g.guard]);
-    return q;
-  };
-  // The parameters in the order Kysely binds them: SET values, then the WHERE values.
-  const params = (g: SetGroup<Updateable<RequestItemsTable>>): unknown[] => [
-    ...Object.values(g.set),
-    now,
-    requestId,
-    g.keys[0],
-    ...(g.guard ?? []),
-  ];
   const shapes = new Map<string, Array<SetGroup<Updateable<RequestItemsTable>>>>();
   for (const g of groups) {
     const shape = JSON.stringify([Object.keys(g.set), g.guard ?? null]);
@@ -157,17 +158,30 @@ async function updateItemRows(
   }
   let changed = 0;
   for (const list of shapes.values()) {
-    const compiled = build(list[0]!).compile();
-    const expected = params(list[0]!);
-    // Reuse only when the binding order is the one assumed above; otherwise build each query.
-    const reusable =
-      compiled.parameters.length === expected.length &&
-      compiled.parameters.every((v, i) => v === expected[i]);
-    for (const g of list) {
-      const res = reusable
-        ? await trx.executeQuery({ ...compiled, parameters: params(g) })
-        : await trx.executeQuery(build(g).compile());
-      changed += Number(res.numAffectedRows ?? 0n);
+    const first = list[0]!;
+    const columns = Object.keys(first.set) as Array<keyof RequestItemsTable>;
+    const perStatement = Math.min(
+      ROWS_PER_CASE_STATEMENT,
+      Math.floor((MAX_PARAMS - (first.guard?.length ?? 0) - 2) / (2 * columns.length + 1)),
+    );
+    for (const part of chunk(list, perStatement)) {
+      const set: Record<string, RawBuilder<unknown>> = {};
+      for (const col of columns) {
+        const type = sql.raw(ITEM_COLUMN_TYPES[col] ?? 'text');
+        const branches = part.map((g) => sql`when ${g.keys[0]} then cast(${g.set[col]} as ${type})`);
+        set[col] = sql`case ${sql.ref('seq')} ${sql.join(branches, sql` `)} end`;
+      }
+      let q = trx
+        .updateTable('request_items')
+        .set({ ...(set as Updateable<RequestItemsTable>), updated_at: now })
+        .where('request_id', '=', requestId)
+        .where(
+          'seq',
+          'in',
+          part.map((g) => g.keys[0]!),
+        );
+      if (first.guard) q = q.where('state', 'in', [...first.guard]);
+      changed += Number((await q.executeTakeFirst()).numUpdatedRows);
     }
   }
   return changed;
