@@ -9,9 +9,11 @@
  *       modules: [Leads, Deals]
  *     - id: "3652397000000123456"
  */
+
 import { readFile } from 'node:fs/promises';
 import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { normalizeModule } from '../records/modules.js';
 import type { Territory, ZohoModule } from '../zoho/types.js';
 
 export interface RoutingEntry {
@@ -42,20 +44,6 @@ export class RoutingConfigError extends Error {
   }
 }
 
-const MODULE_NAMES: ReadonlyMap<string, ZohoModule> = new Map([
-  ['lead', 'Leads'],
-  ['leads', 'Leads'],
-  ['account', 'Accounts'],
-  ['accounts', 'Accounts'],
-  ['contact', 'Contacts'],
-  ['contacts', 'Contacts'],
-  ['deal', 'Deals'],
-  ['deals', 'Deals'],
-  // Deals' old name, still the web UI tab (zoho-api.md §14.2).
-  ['potential', 'Deals'],
-  ['potentials', 'Deals'],
-]);
-
 const EXAMPLE = [
   'territories:',
   '  - name: US West',
@@ -82,7 +70,7 @@ const entrySchema = z
         z
           .string({ error: 'each module must be one of Leads, Accounts, Contacts, Deals' })
           .transform((v, ctx) => {
-            const m = MODULE_NAMES.get(v.trim().toLowerCase());
+            const m = normalizeModule(v);
             if (!m) {
               ctx.addIssue({
                 code: 'custom',
