@@ -127,6 +127,49 @@ describe('/territory assign|remove|move for one record, through the real HTTP pa
     expect(stack.zoho.callCount('assignTerritories')).toBe(calls);
   });
 
+  it('refuses an 11th territory on a record at its limit before calling Zoho', async () => {
+    const account = stack.zoho.records('Accounts').find((r) => r.territories.length === 0 && !r.locked)!;
+    const ten = [
+      'California',
+      'Pacific Northwest',
+      'Mountain',
+      'New York Metro',
+      'New England',
+      'Southeast',
+      'Texas',
+      'Midwest',
+      'Ontario',
+      'Quebec',
+    ];
+    await stack.driver.command({
+      user: DEMO_IDS.rep,
+      channel: DEMO_IDS.sales,
+      text: `assign Accounts/${account.id} ${ten.join(', ')}`,
+    });
+    await parentAndReply(DEMO_IDS.sales, account.id);
+    expect(stack.zoho.record('Accounts', account.id)!.territories).toHaveLength(10);
+
+    const calls = stack.zoho.callCount('assignTerritories');
+    await stack.driver.command({
+      user: DEMO_IDS.rep,
+      channel: DEMO_IDS.sales,
+      text: `assign Accounts/${account.id} Mexico`,
+    });
+    const answer = await eventually(
+      () =>
+        stack.slack
+          .responses()
+          .find(
+            (r) =>
+              JSON.stringify(r.body).includes(account.id) && JSON.stringify(r.body).includes('at most 10'),
+          ),
+      10_000,
+      'limit refusal',
+    );
+    expect(JSON.stringify(answer.body)).toContain('Mexico');
+    expect(stack.zoho.callCount('assignTerritories')).toBe(calls);
+  });
+
   it('answers an unknown territory with did-you-mean suggestions', async () => {
     const lead = freshLead();
     await stack.driver.command({
