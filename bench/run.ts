@@ -13,17 +13,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createAssignmentService } from '../src/core/assignment/engine-service.js';
-import { systemClock } from '../src/core/clock.js';
 import { loadConfig } from '../src/core/config/index.js';
 import { createLogger } from '../src/core/log.js';
-import { silentNotifier } from '../src/core/notify.js';
-import { openStore } from '../src/core/store/index.js';
-import type { NewRequestItem, Store } from '../src/core/store/types.js';
 import { ZohoClient } from '../src/core/zoho/index.js';
 import { sandboxConfig } from '../src/sandbox/index.js';
 import { DEMO_IDS, SlackDriver, startSlackEmulator } from '../src/sandbox/slack/index.js';
 import { bigSeed, startZohoSimulator, type ZohoSimulator } from '../src/sandbox/zoho/index.js';
+import { bulkRequest, type RemoteOrg, startBenchEngine } from './bench-engine.js';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SIZES = (process.env.BENCH_SIZES ?? '250,2000').split(',').map(Number);
@@ -44,48 +40,10 @@ function client(sim: ZohoSimulator): ZohoClient {
   });
 }
 
-/** An approved bulk request assigning one territory to the given Accounts, as the app stores it. */
-async function bulkRequest(store: Store, ids: readonly string[], territoryId: string): Promise<string> {
-  const n = ids.length;
-  const items: NewRequestItem[] = ids.map((recordId, seq) => ({
-    seq,
-    lineNo: seq + 1,
-    module: 'Accounts',
-    recordId,
-    action: 'assign',
-    territoryIds: [territoryId],
-    removeTerritoryIds: [],
-    before: [],
-  }));
-  const id = `bench-${n}-${Date.now()}`;
-  await store.createRequest(
-    {
-      id,
-      kind: 'bulk',
-      state: 'approved',
-      requesterId: 'U_BENCH',
-      originChannelId: null,
-      reason: 'bench',
-      itemCount: n,
-      summary: {},
-      createdAt: Date.now(),
-      expiresAt: null,
-    },
-    items,
-  );
-  return id;
-}
-
 /** Our engine: batched assign calls, then job confirmation until every item is final. */
 /** The simulator in a child process, so its work does not share this event loop. */
 interface RemoteSim {
-  remote: {
-    accountsUrl: string;
-    apiDomain: string;
-    credentials: { clientId: string; clientSecret: string; refreshToken: string };
-    territoryId: string;
-    accountIds: string[];
-  };
+  remote: RemoteOrg;
   line: string;
   calls(): Promise<Record<string, number>>;
   resetCalls(): Promise<void>;
@@ -130,37 +88,15 @@ async function startRemoteSim(records: number): Promise<RemoteSim> {
 /** Our engine: batched assign calls, then job confirmation until every item is final. */
 async function optimisedBulk(n: number) {
   const sim = await startRemoteSim(n);
-  const { remote } = sim;
-  const store = await openStore('sqlite::memory:');
-  const api = new ZohoClient({
-    accountsUrl: remote.accountsUrl,
-    ...remote.credentials,
-    apiDomain: remote.apiDomain,
-    maxConcurrency: CONCURRENCY,
-    logger,
-  });
-  const service = createAssignmentService({
-    api,
-    store,
-    notifier: silentNotifier,
-    clock: systemClock,
-    logger,
-    concurrency: CONCURRENCY,
-    schedule: { firstDelayMs: 250, maxDelayMs: 1_000, recheckDelayMs: 250, timeoutMs: 120_000 },
-  });
-  service.tracker.start();
-  const id = await bulkRequest(store, remote.accountIds.slice(0, n), remote.territoryId);
-  await api.checkAuth();
+  const engine = await startBenchEngine(sim.remote, CONCURRENCY, 120_000);
+  const id = await bulkRequest(engine.store, sim.remote.accountIds.slice(0, n), sim.remote.territoryId);
+  await engine.api.checkAuth();
   await sim.resetCalls();
   const t0 = performance.now();
-  await service.engine.run(id);
+  await engine.service.engine.run(id);
   const sendMs = performance.now() - t0;
   const afterSend = await sim.calls();
-  for (;;) {
-    const request = await store.getRequest(id);
-    if (request?.state === 'done' || request?.state === 'failed') break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await engine.finished(id);
   const totalMs = performance.now() - t0;
   const calls = await sim.calls();
   const result = {
@@ -170,11 +106,9 @@ async function optimisedBulk(n: number) {
     catalogReads: calls.getTerritories ?? 0,
     sendMs,
     totalMs,
-    counts: await store.countItemsByState(id),
+    counts: await engine.store.countItemsByState(id),
   };
-  await service.stop();
-  await api.close();
-  await store.close();
+  await engine.close();
   sim.close();
   return result;
 }
