@@ -13,13 +13,11 @@ import { isZohoModule } from '../core/records/index.js';
 import { explainZohoError } from '../core/zoho/explain.js';
 import { ACTION, ASSIGN_BLOCK, ASSIGN_REPLACE_VALUE, decodeModalOrigin } from '../views/ids.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
+import { LATE, withinAckWindow } from './ack-window.js';
 import { refusalMessage } from './change.js';
 import type { BotServices } from './context.js';
 
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
-
-/** Leave room under Slack's 3 s for the ack itself to travel. */
-const INLINE_BUDGET_MS = 2_000;
 
 export function assignModalSubmit(services: BotServices) {
   return async ({ ack, view, body, client }: ViewArgs): Promise<void> => {
@@ -51,12 +49,9 @@ export function assignModalSubmit(services: BotServices) {
       (result) => ({ result }),
       (error: unknown) => ({ error }),
     );
-    const timer = new Promise<'late'>((resolve) =>
-      setTimeout(() => resolve('late'), INLINE_BUDGET_MS).unref(),
-    );
-    const first = await Promise.race([work, timer]);
+    const first = await withinAckWindow(work);
 
-    if (first !== 'late') {
+    if (first !== LATE) {
       if ('error' in first) {
         await ack({
           response_action: 'errors',

@@ -28,6 +28,7 @@ import { ACTION, BULK_BLOCK, decodeModalOrigin } from '../views/ids.js';
 import { buildInlineErrors, summarizeLineErrors } from '../views/inline-errors.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
 import { escapeMrkdwn } from '../views/text.js';
+import { LATE, withinAckWindow } from './ack-window.js';
 import { attachedFileId, CsvDownloadError, downloadCsv } from './bulk-file.js';
 import { renderBulkPreview, territoryNames } from './bulk-views.js';
 import type { BotServices } from './context.js';
@@ -35,8 +36,6 @@ import type { BotServices } from './context.js';
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
-/** Leave room under Slack's 3 s for the ack itself to travel. */
-const INLINE_BUDGET_MS = 2_000;
 const TITLE = 'Bulk assign';
 
 export async function bulkCommand(services: BotServices, args: CommandArgs): Promise<void> {
@@ -82,13 +81,10 @@ export function bulkModalSubmit(services: BotServices) {
       defaultTerritoryId,
       defaultModule: moduleValue && isZohoModule(moduleValue) ? moduleValue : null,
     });
-    const timer = new Promise<'late'>((resolve) =>
-      setTimeout(() => resolve('late'), INLINE_BUDGET_MS).unref(),
-    );
-    const first = await Promise.race([work, timer]);
+    const first = await withinAckWindow(work);
 
     let checked: Checked;
-    if (first === 'late') {
+    if (first === LATE) {
       await ack({
         response_action: 'update',
         view: buildLoadingModal({ title: TITLE, message: 'Checking the list…' }),

@@ -19,6 +19,7 @@ import { loadBulkSummary, loadPreviewPage } from '../notify/approval-messenger.j
 import { ACTION, decodePagedRequest, parsePageValue, REVIEW_BLOCK, REVIEW_DECISION } from '../views/ids.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
 import { buildReviewModal } from '../views/review-modal.js';
+import { LATE, withinAckWindow } from './ack-window.js';
 import { recordLinker, territoryNames } from './bulk-views.js';
 import type { BotServices } from './context.js';
 
@@ -26,8 +27,6 @@ type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<Butt
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 const TITLE = 'Review request';
-/** Leave room under Slack's 3 s for the ack itself to travel. */
-const INLINE_BUDGET_MS = 2_000;
 
 async function renderReview(
   services: BotServices,
@@ -136,11 +135,8 @@ export function reviewSubmit(services: BotServices) {
       (result) => ({ result }),
       (error: unknown) => ({ error }),
     );
-    const timer = new Promise<'late'>((resolve) =>
-      setTimeout(() => resolve('late'), INLINE_BUDGET_MS).unref(),
-    );
-    const first = await Promise.race([work, timer]);
-    if (first !== 'late') {
+    const first = await withinAckWindow(work);
+    if (first !== LATE) {
       if ('error' in first) {
         services.logger.error({ err: first.error, requestId: target.requestId }, 'deciding failed');
         await ack({
