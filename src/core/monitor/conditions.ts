@@ -340,16 +340,19 @@ export function territoryRenamed(
   };
 }
 
+/** " (and N territories below it)" when an alert stands for a whole branch. */
+function belowSuffix(affected: readonly AffectedTerritory[]): string {
+  const below = affected.length - 1;
+  return below > 0 ? ` (and ${below} territor${below === 1 ? 'y' : 'ies'} below it)` : '';
+}
+
 export function apiUserNotMember(
   top: AffectedTerritory & { id: string },
   affected: AffectedTerritory[],
   user: ApiUserRef,
   parent: { id: string; name: string } | null,
 ): AlertCondition {
-  const also =
-    affected.length > 1
-      ? ` (and ${affected.length - 1} territor${affected.length === 2 ? 'y' : 'ies'} below it)`
-      : '';
+  const also = belowSuffix(affected);
   return {
     fingerprint: `api_user_not_member:${top.id}`,
     kind: 'api_user_not_member',
@@ -383,10 +386,7 @@ export function apiUserReadOnly(
         ? `Or add ${who(user)} to "${above.name}" (or a territory above it) with the permission Read/Write/Delete`
         : null
       : `Or add ${who(user)} to "${top.name}" itself, with its permission set to Read/Write/Delete`;
-  const also =
-    affected.length > 1
-      ? ` (and ${affected.length - 1} territor${affected.length === 2 ? 'y' : 'ies'} below it)`
-      : '';
+  const also = belowSuffix(affected);
   return {
     fingerprint: `api_user_read_only:${top.id}`,
     kind: 'api_user_read_only',
