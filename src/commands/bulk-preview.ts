@@ -12,6 +12,7 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
+import { parentMessageKey } from '../notify/message-keys.js';
 import { decodePagedRequest, parsePageValue } from '../views/ids.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
 import { renderBulkPreview, sendableCount } from './bulk-views.js';
@@ -21,7 +22,6 @@ type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<Butt
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 const TITLE = 'Bulk assign';
-const parentKey = (requestId: string) => `request:${requestId}:parent`;
 
 export function bulkPreviewPage(services: BotServices) {
   return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
@@ -80,7 +80,8 @@ export function bulkPreviewSubmit(services: BotServices) {
         await refuse(allowed.message, 'Ask an admin to add you to the requester group.');
         return;
       }
-      const parentExists = async () => (await services.store.getMessageRef(parentKey(request.id))) !== null;
+      const parentExists = async () =>
+        (await services.store.getMessageRef(parentMessageKey(request.id))) !== null;
       const postParent = async () => {
         if (!(await parentExists())) await services.notifier.requestCreated(request.id);
       };

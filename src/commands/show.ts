@@ -1,8 +1,9 @@
 /** `/territory show <record>`: territories (manual or by rule), pending jobs, the bot's last change. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { parseRecordRef, recordWebUrl } from '../core/records/index.js';
+import { parseRecordRef } from '../core/records/index.js';
 import { buildErrorMessage } from '../views/errors.js';
 import { buildRecordShowMessage } from '../views/record-show.js';
+import { recordLinker } from './bulk-views.js';
 import type { BotServices } from './context.js';
 import { replyEphemeral, zohoErrorMessage } from './reply.js';
 
@@ -71,7 +72,7 @@ export async function showCommand(
             }
           : null,
         names,
-        recordUrl: (m, rid) => recordWebUrl(services.config.zoho.dc, m, rid),
+        recordUrl: recordLinker(services),
       }),
     );
   } catch (err) {

@@ -13,6 +13,7 @@ import { buildApprovalCard } from '../views/approval-card.js';
 import { buildDecisionReply } from '../views/approval-outcome.js';
 import { PREVIEW_PAGE_SIZE } from '../views/preview-rows.js';
 import { type BulkSummary, type PreviewItem, summarizeItems } from '../views/summary.js';
+import { approvalKeyPrefix, parentMessageKey } from './message-keys.js';
 import { SlackPoster, slackErrorCode } from './slack-poster.js';
 
 export interface ApprovalMessengerOptions {
@@ -25,9 +26,6 @@ export interface ApprovalMessengerOptions {
   directory: GroupDirectory;
   names: () => Promise<Map<string, string>>;
 }
-
-export const approvalKeyPrefix = (requestId: string) => `request:${requestId}:approval:`;
-const parentKey = (requestId: string) => `request:${requestId}:parent`;
 
 export class ApprovalMessenger {
   private readonly poster: SlackPoster;
@@ -92,7 +90,7 @@ export class ApprovalMessenger {
     }
     const reply = buildDecisionReply(request);
     if (!reply) return;
-    const parent = await store.getMessageRef(parentKey(requestId));
+    const parent = await store.getMessageRef(parentMessageKey(requestId));
     if (parent) await this.poster.reply(parent, reply);
     else await this.poster.post(await this.poster.dmChannel(request.requesterId), reply);
   }

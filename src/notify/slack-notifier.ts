@@ -30,6 +30,7 @@ import {
 } from '../views/thread-replies.js';
 import { AlertMessenger } from './alert-messenger.js';
 import { ApprovalMessenger } from './approval-messenger.js';
+import { parentMessageKey } from './message-keys.js';
 import { SlackGroupDirectory } from './slack-directory.js';
 import { SlackPoster, UpdateThrottle } from './slack-poster.js';
 
@@ -48,7 +49,6 @@ export interface SlackNotifierOptions {
   directory?: GroupDirectory;
 }
 
-const parentKey = (requestId: string) => `request:${requestId}:parent`;
 /** Parent messages of bulks list a few records; reading all items for that is wasteful. */
 const RECORDS_SHOWN = 5;
 
@@ -103,7 +103,7 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
       if (!request) return;
       const message = await this.renderParent(request);
       await this.poster.postWithFallback(
-        parentKey(requestId),
+        parentMessageKey(requestId),
         request.originChannelId,
         request.requesterId,
         message,
@@ -112,15 +112,15 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   }
 
   async requestUpdated(requestId: string): Promise<void> {
-    this.throttle.schedule(parentKey(requestId), () => this.refreshParent(requestId));
+    this.throttle.schedule(parentMessageKey(requestId), () => this.refreshParent(requestId));
   }
 
   async requestFinished(requestId: string): Promise<void> {
     await this.guard('requestFinished', requestId, async () => {
-      await this.throttle.flush(parentKey(requestId));
+      await this.throttle.flush(parentMessageKey(requestId));
       await this.refreshParent(requestId);
       const request = await this.request(requestId);
-      const parent = await this.options.store.getMessageRef(parentKey(requestId));
+      const parent = await this.options.store.getMessageRef(parentMessageKey(requestId));
       if (!request || !parent) return;
       for (const message of await this.renderResult(request)) await this.poster.reply(parent, message);
     });
@@ -145,7 +145,7 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
 
   protected async refreshParent(requestId: string): Promise<void> {
     const request = await this.request(requestId);
-    const ref = await this.options.store.getMessageRef(parentKey(requestId));
+    const ref = await this.options.store.getMessageRef(parentMessageKey(requestId));
     if (!request || !ref) return;
     await this.poster.update(ref, await this.renderParent(request));
   }
