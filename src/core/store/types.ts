@@ -9,9 +9,9 @@ export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
 
 /**
  * Request lifecycle (the transitions themselves live in src/core/approvals):
- * draft (bulk list validated, preview shown, not yet submitted) -> pending_approval | running | cancelled
+ * draft (bulk list validated, preview shown, not yet submitted) -> pending_approval | approved | cancelled
  * pending_approval -> approved | rejected | expired | cancelled
- * approved (or a request that needs no approval) -> running -> done | failed
+ * approved (by a decision, or at once when under the threshold) -> running -> done | failed
  */
 export type RequestState =
   | 'draft'
