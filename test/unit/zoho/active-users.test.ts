@@ -78,7 +78,7 @@ describe('ZohoClient.listActiveUsers', () => {
     fake = fakeZoho();
     fake.serve(() => ({
       status: 200,
-      body: { users: [{ id: 5550000000000000001, full_name: 'X' }], info: info(1, 200, 1, false) },
+      body: { users: [{ id: 5550000000000000000, full_name: 'X' }], info: info(1, 200, 1, false) },
     }));
     const err = await fake
       .client()
