@@ -7,7 +7,7 @@
  * decide. The requester never decides their own request. ACCESS_MODE=open: admins only.
  * Always called with the clicking user's id from the Slack payload.
  */
-import type { PolicyDecision } from '../approvals/policy.js';
+import type { PolicyRefusal } from '../approvals/policy.js';
 import type { AccessMode } from '../config/index.js';
 import type { TerritoryIndex } from '../territories/hierarchy.js';
 
@@ -111,8 +111,17 @@ export interface DecideQuestion {
   touchedTerritoryIds: readonly string[];
 }
 
+/**
+ * Whether the clicking user may decide, and under which rule (for the audit log): as an admin,
+ * or as the Zoho manager of `territoryIds`. Assignable to approvals' PolicyDecision.
+ */
+export type DecideResult =
+  | { ok: true; rule: 'admin' }
+  | { ok: true; rule: 'territory_manager'; territoryIds: string[] }
+  | { ok: false; reason: PolicyRefusal; message: string };
+
 /** Whether the clicking user may approve or reject the request. */
-export function canDecideAccess(q: DecideQuestion): PolicyDecision {
+export function canDecideAccess(q: DecideQuestion): DecideResult {
   const samePerson =
     q.clickerSlackUserId === q.requesterSlackUserId ||
     (q.clickerZohoUserId !== null && q.clickerZohoUserId === q.requesterZohoUserId);
@@ -124,10 +133,12 @@ export function canDecideAccess(q: DecideQuestion): PolicyDecision {
       message: 'You asked for this change, so someone else has to approve or reject it.',
     };
   }
-  if (q.clickerIsAdmin) return { ok: true };
+  if (q.clickerIsAdmin) return { ok: true, rule: 'admin' };
   if (q.mode === 'zoho' && q.clickerZohoUserId !== null) {
-    const managers = coveringManagers(q.territories, q.touchedTerritoryIds);
-    if (managers.some((m) => m.zohoUserId === q.clickerZohoUserId)) return { ok: true };
+    const mine = coveringManagers(q.territories, q.touchedTerritoryIds).find(
+      (m) => m.zohoUserId === q.clickerZohoUserId,
+    );
+    if (mine) return { ok: true, rule: 'territory_manager', territoryIds: mine.territoryIds };
   }
   const names = q.touchedTerritoryIds.map((id) => q.territories.byId(id)?.name ?? `territory ${id}`);
   const message =

@@ -5,6 +5,7 @@ export {
   canDecideAccess,
   coveringManagers,
   type DecideQuestion,
+  type DecideResult,
   routeApproval,
 } from './approvers.js';
 export {

@@ -13,6 +13,7 @@ import {
   canDecideAccess,
   coveringManagers,
   type DecideQuestion,
+  type DecideResult,
   routeApproval,
 } from './approvers.js';
 import type { Identity, IdentityMap, UnmappedIdentity } from './identity.js';
@@ -139,7 +140,7 @@ export class AccessService {
     requesterSlackUserId: string;
     requesterZohoUserId: string | null;
     touchedTerritoryIds: readonly string[];
-  }): Promise<ReturnType<typeof canDecideAccess>> {
+  }): Promise<DecideResult> {
     const territories = await this.catalog.get();
     let clickerZohoUserId: string | null = null;
     // The clicker's Zoho user makes them a manager, and spots the requester under another
