@@ -59,7 +59,7 @@ export type AccessReason =
       records: ReadonlyArray<{ module: ZohoModule; id: string; name: string | null }>;
       text: string;
     }
-  | { kind: 'territory_outside'; territoryId: string; text: string }
+  | { kind: 'territory_outside'; territoryIds: string[]; text: string }
   | { kind: 'hourly_limit'; changedLastHour: number; adding: number; limit: number; text: string }
   | { kind: 'over_threshold'; count: number; threshold: number; text: string };
 
@@ -75,8 +75,8 @@ export type AccessDecision =
   /** ACCESS_MODE=zoho and the requester has no Zoho user: nothing that changes records. */
   | { kind: 'refused'; reasons: AccessReason[]; touchedTerritoryIds: string[] };
 
-/** Records named one by one in a reason before "and N more". */
-const NAMED_RECORDS = 3;
+/** Records or territories named one by one in a reason before "and N more". */
+const NAMED = 3;
 
 /**
  * The territories `zohoUserId` belongs to, as a predicate: member of it or an ancestor, or
@@ -150,14 +150,14 @@ export function decideAccess(q: AccessQuestion): AccessDecision {
       text: recordsText(notTheirs),
     });
   }
-  for (const id of touched) {
-    if (!mine(id)) {
-      reasons.push({
-        kind: 'territory_outside',
-        territoryId: id,
-        text: `${territoryName(q.territories, id)} is outside your territories`,
-      });
-    }
+  const outside = touched.filter((id) => !mine(id));
+  if (outside.length > 0) {
+    const names = outside.map((id) => territoryName(q.territories, id));
+    reasons.push({
+      kind: 'territory_outside',
+      territoryIds: outside,
+      text: `${listText(names)} ${outside.length === 1 ? 'is' : 'are'} outside your territories`,
+    });
   }
   if (overThreshold) reasons.push(overThreshold);
   if (q.directChangesLastHour + count > q.maxDirectChangesPerHour) {
@@ -187,16 +187,15 @@ function recordText(r: AccessRecord): string {
 }
 
 function recordsText(records: readonly AccessRecord[]): string {
-  const named = records.slice(0, NAMED_RECORDS).map(recordText);
-  const more = records.length - named.length;
-  const list = more > 0 ? `${named.join(', ')} and ${more} more` : joinAnd(named);
+  const list = listText(records.map(recordText));
   return records.length === 1
     ? `${list} is owned by someone else and is in none of your territories`
     : `${list} are owned by someone else and are in none of your territories`;
 }
 
-function joinAnd(items: readonly string[]): string {
-  return items.length <= 1
-    ? (items[0] ?? '')
-    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+/** "A", "A and B", "A, B and C", "A, B, C and 4 more". */
+function listText(items: readonly string[]): string {
+  if (items.length > NAMED) return `${items.slice(0, NAMED).join(', ')} and ${items.length - NAMED} more`;
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

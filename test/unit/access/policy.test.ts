@@ -302,10 +302,24 @@ describe('decideAccess (DESIGN.md §4)', () => {
     );
   });
 
-  it('one reason per territory outside, even when many records touch it', () => {
+  it('one reason for the territories outside, even when many records touch them', () => {
     const changes = [1, 2, 3].map((n) => change(n, { owner: U.repWest }, [T.emea], [T.usWest]));
     const d = ask(U.repWest, changes, { approvalThreshold: 10 });
     expect(d.kind !== 'direct' && d.reasons.map((r) => r.text)).toEqual(['EMEA is outside your territories']);
+  });
+
+  it.each([
+    { add: [T.emea, T.apac], text: 'EMEA and APAC are outside your territories' },
+    { add: [T.emea, T.apac, T.japan], text: 'EMEA, APAC and Japan are outside your territories' },
+    {
+      add: [T.emea, T.apac, T.japan, T.germany, T.france],
+      text: 'EMEA, APAC, Japan and 2 more are outside your territories',
+    },
+  ])('names up to three territories outside: $text', ({ add, text }) => {
+    const d = ask(U.repWest, [change(1, { owner: U.repWest }, add)]);
+    expect(d.kind !== 'direct' && d.reasons).toEqual([
+      { kind: 'territory_outside', territoryIds: add, text },
+    ]);
   });
 
   it('reports the touched territories (added and removed), each once, in the order first seen', () => {
