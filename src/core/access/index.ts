@@ -34,6 +34,7 @@ export {
   type AccessReason,
   type AccessRecord,
   type AccessRequester,
+  accessChangeOf,
   belongsTo,
   decideAccess,
   touchedTerritories,

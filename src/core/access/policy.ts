@@ -99,6 +99,35 @@ export function belongsTo(
   };
 }
 
+/**
+ * The change a planned item makes, for the policy: a ChangePlan (assignment/plan.ts) of an
+ * item that will be sent, and the record's Owner. Typed by shape so the planner can move.
+ * Null when the plan names no record (a record Zoho did not return).
+ */
+export function accessChangeOf(
+  plan: {
+    module: ZohoModule | null;
+    recordId: string | null;
+    assignIds: readonly string[];
+    removeIds: readonly string[];
+    before: readonly string[];
+  },
+  record: { ownerId: string | null; name?: string | null },
+): AccessChange | null {
+  if (plan.module === null || plan.recordId === null) return null;
+  return {
+    record: {
+      module: plan.module,
+      id: plan.recordId,
+      name: record.name ?? null,
+      ownerId: record.ownerId,
+      territoryIds: [...plan.before],
+    },
+    addIds: [...plan.assignIds],
+    removeIds: [...plan.removeIds],
+  };
+}
+
 /** The territories a set of changes adds or removes, in first-seen order. */
 export function touchedTerritories(changes: readonly AccessChange[]): string[] {
   const out = new Set<string>();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type AccessChange,
   type AccessQuestion,
+  accessChangeOf,
   belongsTo,
   decideAccess,
   touchedTerritories,
@@ -332,6 +333,28 @@ describe('decideAccess (DESIGN.md §4)', () => {
       kind: 'direct',
       touchedTerritoryIds: [T.germany, T.usWest, T.france],
     });
+  });
+});
+
+describe('accessChangeOf', () => {
+  it("turns a planned move into the policy's change: before, added, removed, owner", () => {
+    const plan = {
+      module: 'Deals' as const,
+      recordId: rid(1),
+      assignIds: [T.usWest],
+      removeIds: [T.germany],
+      before: [T.germany],
+    };
+    expect(accessChangeOf(plan, { ownerId: U.repGermany, name: 'Acme' })).toEqual({
+      record: { module: 'Deals', id: rid(1), name: 'Acme', ownerId: U.repGermany, territoryIds: [T.germany] },
+      addIds: [T.usWest],
+      removeIds: [T.germany],
+    });
+  });
+
+  it('a plan that names no record is no change', () => {
+    const plan = { module: null, recordId: null, assignIds: [], removeIds: [], before: [] };
+    expect(accessChangeOf(plan, { ownerId: null })).toBeNull();
   });
 });
 
