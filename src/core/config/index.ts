@@ -9,6 +9,10 @@ import { DATA_CENTRE_CODES, DATA_CENTRES, type DataCentre } from '../zoho/dc.js'
 
 export type RunMode = 'http' | 'socket' | 'sandbox';
 
+/** DESIGN.md §4: `zoho` checks each change against the requester's Zoho rights; `open` lets everyone act. */
+export const ACCESS_MODES = ['zoho', 'open'] as const;
+export type AccessMode = (typeof ACCESS_MODES)[number];
+
 export interface AppConfig {
   mode: RunMode;
   slack: {
@@ -38,6 +42,18 @@ export interface AppConfig {
   };
   policy: { approvalThreshold: number; approvalTtlHours: number; maxRecordsPerRequest: number };
   monitor: { routingConfigPath: string | null; cron: string; timezone: string; alertRepeatHours: number };
+  access: {
+    /** ACCESS_MODE, default `zoho`. */
+    mode: AccessMode;
+    /** IDENTITY_OVERRIDES: path of the YAML file mapping Slack user ids to Zoho user ids. */
+    identityOverridesPath: string | null;
+    /** MAX_DIRECT_CHANGES_PER_HOUR: records one person may change without approval per hour. */
+    maxDirectChangesPerHour: number;
+  };
+  audit: {
+    /** AUDIT_RETENTION_DAYS: audit rows, resolved alerts and abandoned drafts older than this are pruned. */
+    retentionDays: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -123,6 +139,18 @@ const envSchema = z.object({
   MONITOR_CRON: z.preprocess(blankToUndefined, z.string().default('*/15 * * * *')),
   MONITOR_TIMEZONE: z.preprocess(blankToUndefined, z.string().default('UTC')),
   ALERT_REPEAT_HOURS: int('ALERT_REPEAT_HOURS', 24, 1, 24 * 30),
+  ACCESS_MODE: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z
+      .enum(ACCESS_MODES, {
+        error:
+          "ACCESS_MODE must be zoho (changes follow each person's Zoho territories) or open (everyone may change any record)",
+      })
+      .default('zoho'),
+  ),
+  IDENTITY_OVERRIDES: optionalString,
+  MAX_DIRECT_CHANGES_PER_HOUR: int('MAX_DIRECT_CHANGES_PER_HOUR', 200, 0, 1_000_000),
+  AUDIT_RETENTION_DAYS: int('AUDIT_RETENTION_DAYS', 400, 1, 365 * 20),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
     z
@@ -246,6 +274,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { sandbox?: boolean 
         timezone: e.MONITOR_TIMEZONE,
         alertRepeatHours: e.ALERT_REPEAT_HOURS,
       },
+      access: {
+        mode: e.ACCESS_MODE,
+        identityOverridesPath: e.IDENTITY_OVERRIDES ?? null,
+        maxDirectChangesPerHour: e.MAX_DIRECT_CHANGES_PER_HOUR,
+      },
+      audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
       logLevel: e.LOG_LEVEL,
     },
   };

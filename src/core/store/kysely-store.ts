@@ -334,6 +334,28 @@ export class KyselyStore implements Store {
     return rows.map(requestFromRow);
   }
 
+  async countDirectItemsSince(
+    requesterId: string,
+    since: number,
+    states: readonly RequestState[],
+  ): Promise<number> {
+    if (states.length === 0) return 0;
+    // Preview-blocked and skipped items are stored with no territories (bulk-request.ts).
+    const none = toJson([]);
+    const row = await this.db
+      .selectFrom('request_items as i')
+      .innerJoin('requests as r', 'r.id', 'i.request_id')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('r.requester_id', '=', requesterId)
+      .where('r.created_at', '>=', since)
+      .where('r.decided_by', 'is', null)
+      .where('r.state', 'in', [...states])
+      .where('i.state', '!=', 'skipped')
+      .where((eb) => eb.or([eb('i.territory_ids', '!=', none), eb('i.remove_territory_ids', '!=', none)]))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async listExpiredPending(now: number): Promise<RequestRecord[]> {
     const rows = await this.db
       .selectFrom('requests')

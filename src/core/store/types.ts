@@ -224,6 +224,13 @@ export interface Store {
   listRequestsByState(states: readonly RequestState[], limit: number): Promise<RequestRecord[]>;
   /** Pending approvals whose expiresAt is at or before `now`. */
   listExpiredPending(now: number): Promise<RequestRecord[]>;
+  /**
+   * Records a person changed without approval since `since` (MAX_DIRECT_CHANGES_PER_HOUR): the
+   * items with territories to send of `requesterId`'s requests created at or after `since`
+   * that went ahead undecided (decidedBy null) and are in one of `states`. Items the preview
+   * set aside (skipped, or blocked with nothing to send) do not count.
+   */
+  countDirectItemsSince(requesterId: string, since: number, states: readonly RequestState[]): Promise<number>;
 
   listItems(
     requestId: string,

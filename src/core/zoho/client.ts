@@ -36,6 +36,7 @@ import type {
   ZohoModule,
   ZohoRecord,
   ZohoUser,
+  ZohoUsersApi,
 } from './types.js';
 
 export interface RetryOptions {
@@ -70,6 +71,8 @@ const API = '/crm/v8';
 /** Zoho's per-call caps (zoho-api.md §11.4). */
 const TERRITORIES_PER_PAGE = 2000;
 const CHILD_TERRITORIES_PER_PAGE = 200;
+/** `GET /users`: `per_page` max 200 (zoho-api.md §5.3). */
+const USERS_PER_PAGE = 200;
 const IDS_PER_CALL = 100;
 const RECORDS_PER_WRITE = 100;
 /** Stops a server that keeps saying more_records from looping us forever. */
@@ -91,7 +94,7 @@ const TERRITORY_FIELDS: Record<ZohoModule, string[]> = {
   Deals: ['Territories', 'Territory'],
 };
 
-export class ZohoClient implements ZohoApi {
+export class ZohoClient implements ZohoApi, ZohoUsersApi {
   readonly tokens: TokenManager;
   private readonly http: ZohoHttp;
   private readonly ownedAgent: Agent | null;
@@ -197,6 +200,18 @@ export class ZohoClient implements ZohoApi {
     return toUser(user);
   }
 
+  async listActiveUsers(): Promise<ZohoUser[]> {
+    // `type` and `page`/`per_page` are all declared for GET /users in users.json.
+    const rows = await this.pages(
+      `${API}/users`,
+      usersResponseSchema,
+      (b) => b.users,
+      { type: 'ActiveUsers', per_page: USERS_PER_PAGE },
+      true,
+    );
+    return rows.map(toUser);
+  }
+
   async getUserTerritories(userId: string): Promise<UserTerritory[]> {
     // Same paging caveat as getTerritoryUsers: users_territories.json declares no page params.
     const rows = await this.pages(
@@ -266,7 +281,7 @@ export class ZohoClient implements ZohoApi {
     path: string,
     schema: z.ZodType<B>,
     items: (body: B) => T[],
-    query: Record<string, number>,
+    query: Record<string, string | number>,
     pageParamOnFirst: boolean,
   ): Promise<T[]> {
     const out: T[] = [];

@@ -108,3 +108,12 @@ export interface ZohoApi {
   /** Makes sure a valid access token exists (refreshing if needed) and reports what Zoho said about it. */
   checkAuth(): Promise<TokenInfo>;
 }
+
+/**
+ * The Zoho users the access policy maps people to (DESIGN.md §4). Apart from `ZohoApi` so the
+ * engine's and monitor's doubles need not grow; `ZohoClient` implements both.
+ */
+export interface ZohoUsersApi {
+  /** Every active user (`GET /users?type=ActiveUsers`, all pages of 200). */
+  listActiveUsers(): Promise<ZohoUser[]>;
+}

@@ -250,6 +250,55 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect((await s.listExpiredPending(T0 + 1_000)).map((r) => r.id)).toEqual(['c', 'a']);
       });
 
+      it('counts the records a person changed without approval since a time', async () => {
+        const s = await fresh();
+        const went = ['approved', 'running', 'done', 'failed'] as const;
+        // Direct (undecided) requests of U1 in each state that went ahead: 2 items each.
+        for (const [i, state] of went.entries()) {
+          await s.createRequest(
+            newRequest(`direct-${state}`, { requesterId: 'U1', state, createdAt: T0 + i, expiresAt: null }),
+            newItems(2),
+          );
+        }
+        // Not counted: decided by an approver, still waiting, rejected, someone else's, too old.
+        await s.createRequest(
+          newRequest('decided', { requesterId: 'U1', state: 'approved', createdAt: T0 }),
+          newItems(3),
+        );
+        await s.transitionRequest('decided', ['approved'], 'running', { decidedBy: 'UBOSS', decidedAt: T0 });
+        await s.createRequest(newRequest('waiting', { requesterId: 'U1', createdAt: T0 }), newItems(3));
+        await s.createRequest(
+          newRequest('rejected', { requesterId: 'U1', state: 'rejected', createdAt: T0 }),
+          newItems(3),
+        );
+        await s.createRequest(
+          newRequest('other', { requesterId: 'U2', state: 'done', createdAt: T0 }),
+          newItems(3),
+        );
+        await s.createRequest(
+          newRequest('old', { requesterId: 'U1', state: 'done', createdAt: T0 - 1 }),
+          newItems(3),
+        );
+        // A direct list whose preview skipped one record and blocked another: only 1 counts.
+        const [send, skip, block] = newItems(3);
+        await s.createRequest(newRequest('mixed', { requesterId: 'U1', state: 'done', createdAt: T0 + 9 }), [
+          send!,
+          { ...skip!, territoryIds: [], state: 'skipped', code: 'preview_nothing_to_do', message: 'x' },
+          { ...block!, territoryIds: [], state: 'failed', code: 'preview_blocked', message: 'y' },
+        ]);
+        // A removal counts by the territories it removes.
+        await s.createRequest(
+          newRequest('removal', { requesterId: 'U1', state: 'done', kind: 'remove', createdAt: T0 + 9 }),
+          [{ ...newItems(1)[0]!, action: 'remove', territoryIds: [], removeTerritoryIds: [territoryId(1)] }],
+        );
+
+        expect(await s.countDirectItemsSince('U1', T0, went)).toBe(2 * 4 + 1 + 1);
+        expect(await s.countDirectItemsSince('U1', T0 + 2, went)).toBe(2 * 2 + 1 + 1);
+        expect(await s.countDirectItemsSince('U1', T0, ['done'])).toBe(2 + 1 + 1);
+        expect(await s.countDirectItemsSince('U1', T0, [])).toBe(0);
+        expect(await s.countDirectItemsSince('U9', T0, went)).toBe(0);
+      });
+
       it('updates an item only while it is in an expected state', async () => {
         const s = await fresh();
         await s.createRequest(newRequest('req-i'), newItems(3));

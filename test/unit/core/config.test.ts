@@ -76,3 +76,59 @@ describe('loadConfig', () => {
     expect(!r.ok && r.problems.join()).toContain('starting with "xoxb-"');
   });
 });
+
+describe('loadConfig: access settings (DESIGN.md §4, §6)', () => {
+  it('defaults to ACCESS_MODE=zoho, no overrides, 200 direct changes per hour, 400 days of audit', () => {
+    const r = loadConfig(prod);
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    expect(r.config.access).toEqual({
+      mode: 'zoho',
+      identityOverridesPath: null,
+      maxDirectChangesPerHour: 200,
+    });
+    expect(r.config.audit).toEqual({ retentionDays: 400 });
+  });
+
+  it('reads open mode (any case), the overrides path and both numbers', () => {
+    const r = loadConfig({
+      ...prod,
+      ACCESS_MODE: ' Open ',
+      IDENTITY_OVERRIDES: './config/identity.yml',
+      MAX_DIRECT_CHANGES_PER_HOUR: '0',
+      AUDIT_RETENTION_DAYS: '30',
+    });
+    if (!r.ok) throw new Error(r.problems.join('\n'));
+    expect(r.config.access).toEqual({
+      mode: 'open',
+      identityOverridesPath: './config/identity.yml',
+      maxDirectChangesPerHour: 0,
+    });
+    expect(r.config.audit.retentionDays).toBe(30);
+  });
+
+  it('blank values fall back to the defaults', () => {
+    const r = loadConfig({ ...prod, ACCESS_MODE: '', IDENTITY_OVERRIDES: ' ', AUDIT_RETENTION_DAYS: '' });
+    expect(r.ok && r.config.access.mode).toBe('zoho');
+    expect(r.ok && r.config.access.identityOverridesPath).toBeNull();
+    expect(r.ok && r.config.audit.retentionDays).toBe(400);
+  });
+
+  it('names every bad access setting in one list', () => {
+    const r = loadConfig({
+      ...prod,
+      ACCESS_MODE: 'strict',
+      MAX_DIRECT_CHANGES_PER_HOUR: '-1',
+      AUDIT_RETENTION_DAYS: '1.5',
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^ACCESS_MODE must be zoho .* or open /),
+        'MAX_DIRECT_CHANGES_PER_HOUR must be at least 0',
+        'AUDIT_RETENTION_DAYS must be a whole number',
+      ]),
+    );
+    expect(r.problems).toHaveLength(3);
+  });
+});

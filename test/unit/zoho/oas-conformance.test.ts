@@ -129,6 +129,7 @@ describe.skipIf(!HAVE_OAS)("requests conform to Zoho's OAS", () => {
     await c.getChildTerritories(ID(1));
     await c.getTerritoryUsers(ID(1));
     await c.getCurrentUser();
+    await c.listActiveUsers();
     await c.getUserTerritories(ID(1));
     for (const m of ['Leads', 'Accounts', 'Contacts', 'Deals'] as const) {
       await c.getRecords(m, [ID(1), ID(2)]);
@@ -175,11 +176,12 @@ describe.skipIf(!HAVE_OAS)("requests conform to Zoho's OAS", () => {
     for (const r of first) expect(r.rawQuery).toBe('');
   });
 
-  it('respects documented maxima: per_page ≤ 2000 (territories) / 200 (children), ≤ 100 ids and records per call', () => {
+  it('respects documented maxima: per_page ≤ 2000 (territories) / 200 (children, users), ≤ 100 ids and records per call', () => {
     for (const req of seen) {
       const perPage = req.query.get('per_page');
       if (perPage) {
-        expect(Number(perPage)).toBeLessThanOrEqual(req.path.endsWith('__child_territories') ? 200 : 2000);
+        const max = req.path.endsWith('__child_territories') || req.path.endsWith('/users') ? 200 : 2000;
+        expect(Number(perPage)).toBeLessThanOrEqual(max);
       }
       const ids = req.query.get('ids');
       if (ids) expect(ids.split(',').length).toBeLessThanOrEqual(100);
