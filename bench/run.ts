@@ -26,6 +26,7 @@ import { DEMO_IDS, SlackDriver, startSlackEmulator } from '../src/sandbox/slack/
 import { bigSeed, startZohoSimulator, type ZohoSimulator } from '../src/sandbox/zoho/index.js';
 import { bulkRequest, type RemoteOrg, startBenchEngine } from './bench-engine.js';
 import { mergeRuntimes } from './prod/merge.js';
+import { type Figure, updateReadme } from './readme-table.js';
 import { type Runtime, runSession, type SessionFigures } from './prod/session.js';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -35,7 +36,9 @@ const CONCURRENCY = 5;
 const HEAP_SUMMARY_FILE = path.resolve(process.env.BENCH_HEAP_SUMMARY ?? 'bench/heap-at-peak.txt');
 const logger = createLogger('silent');
 
-function emit(figure: Record<string, unknown> & { name: string; value: number; unit: string }): void {
+const emitted: Figure[] = [];
+function emit(figure: Figure): void {
+  emitted.push(figure);
   process.stdout.write(`${JSON.stringify(figure)}\n`);
 }
 
@@ -333,3 +336,4 @@ const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, figure] of Object.entries(FIGURES)) {
   if (!only || only.includes(name)) await figure();
 }
+if (process.argv.includes('--readme')) updateReadme(emitted);

@@ -95,11 +95,14 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     // Idle: started, nothing asked of it yet, a few seconds for start-up garbage to go.
     await sleep(5_000);
     const idle = readRss(pid)!;
+    const idleProbe = probeAt(path.join(dataDir, 'memory.csv'), Date.now() - 1_000, Date.now());
     figures.idle_rss = {
       value: round(idle.rssMb),
       unit: 'MB',
       target: 100,
       hwm_mb: round(idle.hwmMb),
+      heap_total_mb: idleProbe.at_peak_heap_total_mb ?? NaN,
+      heap_used_mb: idleProbe.at_peak_heap_used_mb ?? NaN,
       note: '5 s after start, before any request; VmRSS from /proc',
     };
 
@@ -122,6 +125,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     // The 10,000-record bulk: peak RSS, send wall time, lag after its (short) jobs.
     const bigIds = org.accountIds.slice(0, BIG);
     const bigTerritory = territories.pop()!;
+    const bigStart = Date.now();
     const sampler = sampleRss(pid);
     const big = await bulk(slack, sim, simAdmin, csvOf(bigIds), bigTerritory);
     const mem = sampler.stop();
@@ -134,6 +138,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
       peak_after_approval_ms: mem.peakAt - big.result.approveSentAt,
       final_reply_after_approval_ms: big.result.finalAt - big.result.approveSentAt,
       samples: mem.samples,
+      ...probeAt(path.join(dataDir, 'memory.csv'), bigStart, big.result.finalAt),
       note: 'CSV uploaded, previewed, approved in the review modal; VmRSS sampled every 20 ms from /proc',
     };
     Object.assign(figures, sendFigures(BIG, big, opts));
@@ -203,6 +208,34 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
   }
 }
 
+/**
+ * What the in-app probe saw between two times: the process.memoryUsage() sample with the highest
+ * RSS (is the peak V8 heap, native or buffers?) and the highest heapUsed (live + garbage not yet collected).
+ */
+function probeAt(file: string, from: number, to: number): Record<string, number> {
+  if (!existsSync(file)) return {};
+  const mb = (b: number) => round(b / 1024 / 1024);
+  let top: number[] | null = null;
+  let maxHeapUsed = 0;
+  let maxHeapTotal = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const v = line.split(',').map(Number);
+    if (v.length < 6 || v[0]! < from || v[0]! > to) continue;
+    if (!top || v[1]! > top[1]!) top = v;
+    maxHeapUsed = Math.max(maxHeapUsed, v[3]!);
+    maxHeapTotal = Math.max(maxHeapTotal, v[2]!);
+  }
+  if (!top) return {};
+  return {
+    at_peak_heap_total_mb: mb(top[2]!),
+    at_peak_heap_used_mb: mb(top[3]!),
+    at_peak_external_mb: mb(top[4]!),
+    at_peak_array_buffers_mb: mb(top[5]!),
+    max_heap_used_mb: mb(maxHeapUsed),
+    max_heap_total_mb: mb(maxHeapTotal),
+  };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -229,8 +262,16 @@ async function startApp(runtime: Runtime, org: RemoteOrg, slack: SlackInfo, data
     // No monitor run in the middle of a measurement (it reads Zoho and posts on its own).
     MONITOR_CRON: '0 0 1 1 *',
     LOG_LEVEL: 'info',
+    BENCH_MEMORY_PROBE: path.join(dataDir, 'memory.csv'),
   };
-  const child = spawn(process.execPath, ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dataDir}`, ...args], {
+  const flags = [
+    '--heapsnapshot-signal=SIGUSR2',
+    `--diagnostic-dir=${dataDir}`,
+    '--import',
+    './bench/prod/memory-probe.mjs',
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ];
+  const child = spawn(process.execPath, [...flags, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env,
   });
