@@ -46,7 +46,9 @@ export function renderTable(figures: readonly Figure[], runAt: string): string {
     const met = target === null || Number.isNaN(f.value) ? '' : f.value <= target ? 'yes' : '**no**';
     const tsx = typeof f.tsx === 'number' ? `${num(f.tsx)} ${f.unit}` : '';
     // The plain bound equals the whole-waves one at these sizes: one of them is enough.
-    const beside = BESIDE.filter(([k]) => f[k] !== undefined && !(k === 'bound' && f.whole_waves_bound !== undefined))
+    const beside = BESIDE.filter(
+      ([k]) => f[k] !== undefined && !(k === 'bound' && f.whole_waves_bound !== undefined),
+    )
       .map(([k, label]) => `${label} ${num(f[k])}`)
       .join(', ');
     rows.push(
@@ -63,7 +65,11 @@ export function replaceTable(readme: string, table: string): string {
   return `${readme.slice(0, start + START_MARKER.length)}\n${table}${readme.slice(end)}`;
 }
 
-export function updateReadme(figures: readonly Figure[], file = 'README.md', runAt = new Date().toISOString()): void {
+export function updateReadme(
+  figures: readonly Figure[],
+  file = 'README.md',
+  runAt = new Date().toISOString(),
+): void {
   writeFileSync(file, replaceTable(readFileSync(file, 'utf8'), renderTable(figures, runAt.slice(0, 10))));
 }
 

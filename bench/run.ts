@@ -26,8 +26,8 @@ import { DEMO_IDS, SlackDriver, startSlackEmulator } from '../src/sandbox/slack/
 import { bigSeed, startZohoSimulator, type ZohoSimulator } from '../src/sandbox/zoho/index.js';
 import { bulkRequest, type RemoteOrg, startBenchEngine } from './bench-engine.js';
 import { mergeRuntimes } from './prod/merge.js';
-import { type Figure, updateReadme } from './readme-table.js';
 import { type Runtime, runSession, type SessionFigures } from './prod/session.js';
+import { type Figure, updateReadme } from './readme-table.js';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SIZES = (process.env.BENCH_SIZES ?? '250,2000').split(',').map(Number);
@@ -203,7 +203,9 @@ async function bulkFigures(): Promise<void> {
  */
 async function productionFigures(): Promise<void> {
   const runtimes = (process.env.BENCH_RUNTIMES ?? 'dist,tsx').split(',') as Runtime[];
-  const lagJobsMs = (process.env.BENCH_LAG_JOBS_MS ?? (process.env.BENCH_SKIP_60S ? '1000,10000' : '1000,10000,60000'))
+  const lagJobsMs = (
+    process.env.BENCH_LAG_JOBS_MS ?? (process.env.BENCH_SKIP_60S ? '1000,10000' : '1000,10000,60000')
+  )
     .split(',')
     .map(Number);
   if (runtimes.includes('dist') && !process.env.BENCH_NO_BUILD) {

@@ -42,7 +42,8 @@ export function summariseHeapSnapshot(snap: HeapSnapshotJson, top = 25): HeapSum
     const type = types[snap.nodes[i + iType]!] ?? 'unknown';
     const size = snap.nodes[i + iSize]!;
     // Strings and code are grouped by type: their "names" are their contents.
-    const name = type === 'object' || type === 'closure' ? snap.strings[snap.nodes[i + iName]!]! : `(${type})`;
+    const name =
+      type === 'object' || type === 'closure' ? snap.strings[snap.nodes[i + iName]!]! : `(${type})`;
     total += size;
     count += 1;
     const key = `${type}\u0000${name}`;
@@ -75,12 +76,12 @@ export function summariseHeapSnapshot(snap: HeapSnapshotJson, top = 25): HeapSum
 export function formatHeapSummary(s: HeapSummary): string {
   const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
   const lines = [`heap ${mb(s.totalBytes)} MB in ${s.nodeCount} objects (self sizes)`, '', 'by type:'];
-  for (const t of s.byType) lines.push(`  ${mb(t.selfBytes).padStart(7)} MB  ${String(t.count).padStart(8)}  ${t.type}`);
+  for (const t of s.byType)
+    lines.push(`  ${mb(t.selfBytes).padStart(7)} MB  ${String(t.count).padStart(8)}  ${t.type}`);
   lines.push('', 'top constructors:');
   for (const g of s.topConstructors)
     lines.push(`  ${mb(g.selfBytes).padStart(7)} MB  ${String(g.count).padStart(8)}  ${g.name} [${g.type}]`);
   lines.push('', 'largest single objects:');
-  for (const o of s.largestObjects)
-    lines.push(`  ${mb(o.selfBytes).padStart(7)} MB  ${o.name} [${o.type}]`);
+  for (const o of s.largestObjects) lines.push(`  ${mb(o.selfBytes).padStart(7)} MB  ${o.name} [${o.type}]`);
   return `${lines.join('\n')}\n`;
 }

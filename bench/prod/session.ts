@@ -143,7 +143,13 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     };
     Object.assign(figures, sendFigures(BIG, big, opts));
 
-    const medium = await bulk(slack, sim, simAdmin, csvOf(org.accountIds.slice(0, MEDIUM)), territories.pop()!);
+    const medium = await bulk(
+      slack,
+      sim,
+      simAdmin,
+      csvOf(org.accountIds.slice(0, MEDIUM)),
+      territories.pop()!,
+    );
     Object.assign(figures, sendFigures(MEDIUM, medium, opts));
 
     // Confirmation lag: Zoho finishing the last job → the final thread reply, per job duration.
@@ -277,7 +283,10 @@ async function startApp(runtime: Runtime, org: RemoteOrg, slack: SlackInfo, data
   });
   const problems: string[] = [];
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app did not start: ${problems.join('\n')}`)), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the app did not start: ${problems.join('\n')}`)),
+      60_000,
+    );
     child.once('exit', (code) => reject(new Error(`the app exited with ${code}: ${problems.join('\n')}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.startsWith('{')) return void problems.push(line);
@@ -324,7 +333,8 @@ async function roundTrip(slack: LineChild, eventsUrl: string, info: SlackInfo, a
     driver.child.stdin!.write(`${JSON.stringify(input)}\n`);
     const out = JSON.parse(await driver.nextLine(300_000)) as { times: number[]; failures: number };
     const sorted = out.times.sort((a, b) => a - b);
-    const pct = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN, 1);
+    const pct = (p: number) =>
+      round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN, 1);
     return { p50: pct(50), p99: pct(99), count: sorted.length, failures: out.failures };
   } finally {
     await driver.stop();
@@ -380,7 +390,9 @@ function sendFigures(n: number, run: Awaited<ReturnType<typeof bulk>>, opts: Ses
       bound: round(bound),
       ratio: round(sendMs / bound, 2),
       zoho_span_ms: Math.round(run.assignLastAt - run.assignFirstAt + opts.latencyMs),
-      first_assign_after_approval_ms: Math.round(run.assignFirstAt - opts.latencyMs - run.result.approveSentAt),
+      first_assign_after_approval_ms: Math.round(
+        run.assignFirstAt - opts.latencyMs - run.result.approveSentAt,
+      ),
       assign_calls: run.assignCalls,
       latency_ms: opts.latencyMs,
       concurrency: opts.concurrency,
@@ -424,6 +436,8 @@ async function heapAtPeak(
   return {
     text: formatHeapSummary(summary),
     totalMb: summary.totalBytes / 1024 / 1024,
-    top: summary.topConstructors.slice(0, 5).map((g) => `${g.name} ${(g.selfBytes / 1024 / 1024).toFixed(1)} MB`),
+    top: summary.topConstructors
+      .slice(0, 5)
+      .map((g) => `${g.name} ${(g.selfBytes / 1024 / 1024).toFixed(1)} MB`),
   };
 }

@@ -24,7 +24,8 @@ process.stdout.write(
 /** The time each message was posted, seen as the emulator stores it. */
 const postedAt = new Map<string, number>();
 emulator.events.on('change', (change) => {
-  if (change.kind === 'message_posted') postedAt.set(`${change.message.channel}:${change.message.ts}`, Date.now());
+  if (change.kind === 'message_posted')
+    postedAt.set(`${change.message.channel}:${change.message.ts}`, Date.now());
 });
 
 async function until<T>(probe: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
@@ -67,7 +68,8 @@ async function prepare(input: { csv: string; territoryId: string }) {
       bulk_default_territory: input.territoryId,
     },
   });
-  if (submitted.outcome?.action !== 'update') throw new Error(`list refused: ${JSON.stringify(submitted.body)}`);
+  if (submitted.outcome?.action !== 'update')
+    throw new Error(`list refused: ${JSON.stringify(submitted.body)}`);
   const preview = await until(() => topView(rep, 'bulk_preview'), 120_000, 'preview');
   const previewAt = Date.now();
   const requestId = (JSON.parse(preview.private_metadata ?? '{}') as { r?: string }).r;
@@ -83,7 +85,12 @@ async function prepare(input: { csv: string; territoryId: string }) {
     60_000,
     'parent message',
   );
-  await d.clickButton({ user: manager, channel: DEMO_IDS.approvals, ts: card.ts, actionId: 'approval_review' });
+  await d.clickButton({
+    user: manager,
+    channel: DEMO_IDS.approvals,
+    ts: card.ts,
+    actionId: 'approval_review',
+  });
   await until(() => topView(manager, 'review_modal'), 60_000, 'review modal');
   prepared = { requestId, parentTs: parent.ts };
   return { requestId, startedAt: t0, previewAt, reviewOpenAt: Date.now() };
