@@ -5,7 +5,19 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -187,8 +199,11 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
 
     if (opts.heapSummaryFile) {
       // The same bulk again, a snapshot taken when the first one peaked (offset from approval).
-      const offset = Math.max(0, figures.bulk_10000_peak_rss.peak_after_approval_ms as number);
-      const heap = await heapAtPeak(app, dataDir, offset, (onApprove) =>
+      const peak = {
+        heapUsedMb: Number(figures.bulk_10000_peak_rss.max_heap_used_mb ?? 0) || Number.POSITIVE_INFINITY,
+        offsetMs: Math.max(0, figures.bulk_10000_peak_rss.peak_after_approval_ms as number),
+      };
+      const heap = await heapAtPeak(app, dataDir, peak, (onApprove) =>
         bulk(slack, sim, simAdmin, csvOf(bigIds), territories.pop()!, onApprove),
       );
       if (heap) {
@@ -198,7 +213,9 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
           unit: 'MB',
           file: opts.heapSummaryFile,
           top: heap.top,
-          note: 'heap snapshot (self sizes) of the app at the first bulk’s peak offset, in a second 10,000 bulk',
+          rss_at_signal_mb: round(heap.rssAtSignalMb),
+          heap_used_at_signal_mb: round(heap.heapUsedAtSignalMb),
+          note: 'live heap (snapshot after GC, self sizes) of the app near its peak RSS, in a second 10,000 bulk',
         };
       }
     }
@@ -410,17 +427,64 @@ function sendFigures(n: number, run: Awaited<ReturnType<typeof bulk>>, opts: Ses
   };
 }
 
-/** Runs `work`, signals the app for a heap snapshot `offsetMs` after it starts, summarises it. */
+/** heapUsed (MB) of the probe's newest line. */
+function latestHeapUsedMb(file: string): number {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.alloc(Math.min(size, 512));
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+      const last = buf.toString('utf8').trimEnd().split('\n').at(-1)?.split(',') ?? [];
+      return Number(last[3] ?? 0) / 1024 / 1024;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs `work` (the same bulk again) and signals the app for a heap snapshot once its heapUsed
+ * comes within 10% of the first bulk's highest (or, failing that, at the first RSS peak's offset
+ * from the approval). V8 collects garbage before it writes the snapshot, so the summary holds
+ * what is live at that moment, and heapUsed beside it says how much was garbage.
+ */
 async function heapAtPeak(
   app: ChildProcess,
   dir: string,
-  offsetMs: number,
+  peak: { heapUsedMb: number; offsetMs: number },
   work: (onApprove: () => void) => Promise<unknown>,
-): Promise<{ text: string; totalMb: number; top: string[] } | null> {
+): Promise<{
+  text: string;
+  totalMb: number;
+  top: string[];
+  rssAtSignalMb: number;
+  heapUsedAtSignalMb: number;
+} | null> {
   const before = new Set(readdirSync(dir));
+  const probe = path.join(dir, 'memory.csv');
+  let rssAtSignalMb = 0;
+  let heapUsedAtSignalMb = 0;
+  let watch: NodeJS.Timeout | undefined;
+  let fallback: NodeJS.Timeout | undefined;
+  const signal = () => {
+    clearInterval(watch);
+    clearTimeout(fallback);
+    if (rssAtSignalMb > 0) return;
+    rssAtSignalMb = readRss(app.pid!)?.rssMb ?? 0;
+    heapUsedAtSignalMb = latestHeapUsedMb(probe);
+    app.kill('SIGUSR2');
+  };
   await work(() => {
-    setTimeout(() => app.kill('SIGUSR2'), offsetMs);
+    watch = setInterval(() => {
+      if (latestHeapUsedMb(probe) >= 0.9 * peak.heapUsedMb) signal();
+    }, 20);
+    fallback = setTimeout(signal, peak.offsetMs);
   });
+  clearInterval(watch);
+  clearTimeout(fallback);
   const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
   if (!file) return null;
   const full = path.join(dir, file);
@@ -434,10 +498,12 @@ async function heapAtPeak(
   const summary = summariseHeapSnapshot(JSON.parse(readFileSync(full, 'utf8')) as HeapSnapshotJson);
   rmSync(full, { force: true });
   return {
-    text: formatHeapSummary(summary),
+    text: `app RSS ${rssAtSignalMb.toFixed(0)} MB and heapUsed ${heapUsedAtSignalMb.toFixed(0)} MB (live + garbage) when signalled\n${formatHeapSummary(summary)}`,
     totalMb: summary.totalBytes / 1024 / 1024,
     top: summary.topConstructors
       .slice(0, 5)
       .map((g) => `${g.name} ${(g.selfBytes / 1024 / 1024).toFixed(1)} MB`),
+    rssAtSignalMb,
+    heapUsedAtSignalMb,
   };
 }
