@@ -22,6 +22,8 @@ const BESIDE: Array<[key: string, label: string]> = [
   ['at_peak_heap_total_mb', 'V8 heap at peak MB'],
   ['at_peak_heap_used_mb', 'heap used at peak MB'],
   ['heap_used_mb', 'heap used MB'],
+  ['rss_at_signal_mb', 'RSS when taken MB'],
+  ['heap_used_at_signal_mb', 'heap used (live + garbage) when taken MB'],
   ['boundPerRound', 'bound per round'],
   ['bound', 'bound'],
 ];
@@ -38,7 +40,7 @@ export function parseFigures(text: string): Figure[] {
 
 export function renderTable(figures: readonly Figure[], runAt: string): string {
   const rows = [
-    '| figure | node dist/main.js | target | met | tsx | beside it |',
+    '| figure | value | target | met | under tsx | beside it |',
     '| --- | --- | --- | --- | --- | --- |',
   ];
   for (const f of figures) {
@@ -55,7 +57,7 @@ export function renderTable(figures: readonly Figure[], runAt: string): string {
       `| \`${f.name}\` | ${num(f.value)} ${f.unit} | ${target === null ? '' : `≤ ${num(target)}`} | ${met} | ${tsx} | ${beside} |`,
     );
   }
-  return `${rows.join('\n')}\n\nGenerated from \`npm run bench\` on ${runAt} (2-core machine, 50 ms Zoho latency).\n`;
+  return `${rows.join('\n')}\n\nGenerated from \`npm run bench\` on ${runAt} (shared 2-core machine, 50 ms Zoho latency). Figures with a tsx value\nare the production session (\`node dist/main.js\`, doubles and driver in their own processes); the rest run the engine\nor the app in the bench's own process tree as before.\n`;
 }
 
 export function replaceTable(readme: string, table: string): string {
