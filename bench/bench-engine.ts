@@ -13,6 +13,7 @@ export interface RemoteOrg {
   apiDomain: string;
   credentials: { clientId: string; clientSecret: string; refreshToken: string };
   territoryId: string;
+  territoryIds: string[];
   accountIds: string[];
 }
 

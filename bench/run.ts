@@ -5,9 +5,14 @@
  *
  *   BENCH_LATENCY_MS (default 50)   latency the simulator adds to every Zoho call
  *   BENCH_SIZES (default 250,2000)  bulk sizes for the call-count and wall-time figures
- *   BENCH_ONLY (default all)        e.g. `ack,token`: memory, token, bulk, ack
+ *   BENCH_ONLY (default all)        e.g. `ack,token`: prod, token, bulk, ack
+ *   BENCH_RUNTIMES (default dist,tsx)   the production session under node dist/main.js and/or tsx
+ *   BENCH_LAG_JOBS_MS (default 1000,10000,60000)  job durations for the confirmation lag;
+ *   BENCH_SKIP_60S=1                drops the 60 s case for a quick run
+ *   BENCH_NO_BUILD=1                use dist/ as it is
+ *   --readme                        also rewrite the README's bench table from this run's lines
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,13 +25,20 @@ import { sandboxConfig } from '../src/sandbox/index.js';
 import { DEMO_IDS, SlackDriver, startSlackEmulator } from '../src/sandbox/slack/index.js';
 import { bigSeed, startZohoSimulator, type ZohoSimulator } from '../src/sandbox/zoho/index.js';
 import { bulkRequest, type RemoteOrg, startBenchEngine } from './bench-engine.js';
+import { mergeRuntimes } from './prod/merge.js';
+import { type Runtime, runSession, type SessionFigures } from './prod/session.js';
+import { type Figure, updateReadme } from './readme-table.js';
 
 const LATENCY = Number(process.env.BENCH_LATENCY_MS ?? 50);
 const SIZES = (process.env.BENCH_SIZES ?? '250,2000').split(',').map(Number);
 const CONCURRENCY = 5;
+/** Where the heap snapshot summary of the app at its peak goes. */
+const HEAP_SUMMARY_FILE = path.resolve(process.env.BENCH_HEAP_SUMMARY ?? 'bench/heap-at-peak.txt');
 const logger = createLogger('silent');
 
-function emit(figure: Record<string, unknown> & { name: string; value: number; unit: string }): void {
+const emitted: Figure[] = [];
+function emit(figure: Figure): void {
+  emitted.push(figure);
   process.stdout.write(`${JSON.stringify(figure)}\n`);
 }
 
@@ -159,7 +171,8 @@ async function bulkFigures(): Promise<void> {
     });
     emit({ name: `bulk_${n}_catalog_reads`, value: ours.catalogReads, unit: 'calls', naive: n });
     emit({
-      name: `bulk_${n}_send_wall_time`,
+      // engine_: the engine called in this process, beside the production figure of the same N.
+      name: `engine_bulk_${n}_send_wall_time`,
       value: Math.round(ours.sendMs),
       unit: 'ms',
       bound: Math.round(bound),
@@ -171,7 +184,7 @@ async function bulkFigures(): Promise<void> {
       concurrency: CONCURRENCY,
     });
     emit({
-      name: `bulk_${n}_total_wall_time`,
+      name: `engine_bulk_${n}_total_wall_time`,
       value: Math.round(ours.totalMs),
       unit: 'ms',
       items: ours.counts,
@@ -185,52 +198,31 @@ async function bulkFigures(): Promise<void> {
 }
 
 /**
- * RSS of the app while a 10,000-record bulk runs. The Zoho simulator and the measured app each
- * run in a child process of their own, so the figure holds the engine, tracker, store and
- * client only (plus Node and tsx), not the simulator or this script.
+ * The production figures (DESIGN.md §9): `npm run build`, then `node dist/main.js` and the same
+ * app under tsx, each with the doubles and the driver in processes of their own. One line per
+ * figure: the dist value, the tsx one beside it.
  */
-async function memoryFigure(): Promise<void> {
-  // Default heap settings, then a 96 MB old space: the second shows how much is live rather than
-  // garbage V8 has not collected yet (the bulk's speed is the same).
-  await memoryRun('bulk_10000_peak_rss', []);
-  await memoryRun('bulk_10000_peak_rss_old_space_96mb', ['--max-old-space-size=96']);
-}
-
-async function memoryRun(name: string, nodeFlags: string[]): Promise<void> {
-  const n = 10_000;
-  const sim = await startRemoteSim(n);
-  try {
-    const remote = sim.line;
-    const app = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'bench/memory-process.ts'], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, BENCH_RECORDS: String(n), BENCH_CONCURRENCY: String(CONCURRENCY) },
-    });
-    // The record ids are too many for an environment variable: they go in on stdin.
-    app.stdin!.end(`${remote}\n`);
-    const [result] = (await once(createInterface({ input: app.stdout! }), 'line')) as [string];
-    await once(app, 'exit');
-    const r = JSON.parse(result) as {
-      peakMb: number;
-      startMb: number;
-      peakHeapMb: number;
-      wallMs: number;
-      counts: unknown;
-    };
-    emit({
-      name,
-      value: r.peakMb,
-      node_flags: nodeFlags.join(' '),
-      unit: 'MB',
-      target: 200,
-      before_bulk_mb: r.startMb,
-      peak_heap_used_mb: r.peakHeapMb,
-      wall_ms: r.wallMs,
-      items: r.counts,
-      note: 'the app process alone (engine, tracker, store, client, under tsx); the Zoho simulator runs in another process',
-    });
-  } finally {
-    sim.close();
+async function productionFigures(): Promise<void> {
+  const runtimes = (process.env.BENCH_RUNTIMES ?? 'dist,tsx').split(',') as Runtime[];
+  const lagJobsMs = (
+    process.env.BENCH_LAG_JOBS_MS ?? (process.env.BENCH_SKIP_60S ? '1000,10000' : '1000,10000,60000')
+  )
+    .split(',')
+    .map(Number);
+  if (runtimes.includes('dist') && !process.env.BENCH_NO_BUILD) {
+    execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
   }
+  const byRuntime: Partial<Record<Runtime, SessionFigures>> = {};
+  for (const runtime of runtimes) {
+    byRuntime[runtime] = await runSession({
+      runtime,
+      latencyMs: LATENCY,
+      concurrency: CONCURRENCY,
+      lagJobsMs,
+      heapSummaryFile: runtime === runtimes[0] ? HEAP_SUMMARY_FILE : null,
+    });
+  }
+  for (const line of mergeRuntimes(byRuntime)) emit(line);
 }
 
 async function tokenFigure(): Promise<void> {
@@ -319,7 +311,8 @@ async function ackFigure(): Promise<void> {
       measured: 'in the app process: request received to ack written',
     });
     emit({
-      name: 'slash_command_round_trip_p99',
+      // The old way of measuring it, kept for comparison with slash_command_round_trip_p99 (own process).
+      name: 'slash_command_round_trip_shared_driver_p99',
       value: pct(times, 99),
       unit: 'ms',
       p50: pct(times, 50),
@@ -336,13 +329,14 @@ async function ackFigure(): Promise<void> {
 }
 
 const FIGURES: Record<string, () => Promise<void>> = {
-  memory: memoryFigure,
+  prod: productionFigures,
   token: tokenFigure,
   bulk: bulkFigures,
   ack: ackFigure,
 };
-// BENCH_ONLY=ack,token runs a subset; memory goes first while this process is still small.
+// BENCH_ONLY=ack,token runs a subset; prod goes first while this process is still small.
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 for (const [name, figure] of Object.entries(FIGURES)) {
   if (!only || only.includes(name)) await figure();
 }
+if (process.argv.includes('--readme')) updateReadme(emitted);

@@ -1,6 +1,7 @@
 /**
  * The Zoho simulator in its own process, so the memory figure measures the app alone.
- * Prints one JSON line {accountsUrl, apiDomain, credentials, territoryId} and serves until killed.
+ * Prints one JSON line {accountsUrl, apiDomain, credentials, territoryId(s), accountIds} and serves
+ * until killed.
  */
 import { bigSeed, startZohoSimulator } from '../src/sandbox/zoho/index.js';
 
@@ -22,6 +23,11 @@ process.stdout.write(
     apiDomain: sim.apiDomain,
     credentials: sim.credentials,
     territoryId: sim.territories().at(-1)!.id,
+    // Distinct territories for successive bulks in one run (a record holds at most 10).
+    territoryIds: sim
+      .territories()
+      .slice(-12)
+      .map((t) => t.id),
     accountIds,
   })}\n`,
 );

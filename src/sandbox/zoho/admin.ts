@@ -9,7 +9,8 @@ import type { PermissionType, ZohoSimulator } from './types.js';
 
 export const ADMIN_ENDPOINTS: Record<string, string> = {
   'GET /__sim/state': 'org summary: switches, territories, users, pending jobs',
-  'GET /__sim/calls': 'call counts by operation and method, tokens issued, max concurrency',
+  'GET /__sim/calls':
+    'call counts (first/last answered at) by operation and method, tokens issued, jobs finished, max concurrency',
   'GET /__sim/log': 'request/response log',
   'POST /__sim/reset-calls': 'clear counts and log',
   'POST /__sim/faults/latency': '{"ms": 200} fixed latency per call',
@@ -99,6 +100,7 @@ export function handleAdmin(sim: ZohoSimulator, method: string, url: URL, raw: s
       return ok({
         calls: sim.calls(),
         tokens_issued: sim.tokensIssued(),
+        jobs_finished: sim.jobsFinished(),
         max_concurrency: sim.maxConcurrency(),
       });
     }

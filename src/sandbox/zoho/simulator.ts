@@ -125,8 +125,13 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
   };
   save();
 
+  const finished = { count: 0, lastFinishedAt: null as number | null };
   const settleJobs = (now: number) => {
     const done = org.finishJobs(now, faults.jobsFail);
+    for (const { job } of done) {
+      finished.count += 1;
+      finished.lastFinishedAt = Math.max(finished.lastFinishedAt ?? 0, job.dueAt);
+    }
     if (done.length > 0) save();
     return done.length;
   };
@@ -165,8 +170,10 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
 
   const count = (operation: string, method: string) => {
     const key = `${operation} ${method}`;
-    const c = counts.get(key) ?? { operation, method, count: 0 };
+    const now = clock.now();
+    const c = counts.get(key) ?? { operation, method, count: 0, firstAt: now, lastAt: now };
     c.count += 1;
+    c.lastAt = now;
     counts.set(key, c);
   };
 
@@ -454,11 +461,14 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
         .filter((c) => c.operation === operation && (method === undefined || c.method === method))
         .reduce((n, c) => n + c.count, 0),
     tokensIssued: () => tokens.issuedCount,
+    jobsFinished: () => ({ ...finished }),
     maxConcurrency: () => maxInFlight,
     requestLog: () => log,
     resetCalls: () => {
       counts.clear();
       log = [];
+      finished.count = 0;
+      finished.lastFinishedAt = null;
       maxInFlight = inFlight;
     },
     close: async () => {

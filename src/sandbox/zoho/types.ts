@@ -188,6 +188,9 @@ export interface CallCount {
   operation: string;
   method: string;
   count: number;
+  /** Clock time the first and the latest of these calls were answered (benchmarks time spans). */
+  firstAt: number;
+  lastAt: number;
 }
 
 /** A view of one territory as the simulator holds it. */
@@ -248,6 +251,8 @@ export interface ZohoSimulator {
   callCount(operation: string, method?: string): number;
   /** Access tokens issued so far. */
   tokensIssued(): number;
+  /** Territory jobs finished since the last resetCalls, and the latest due time among them (when Zoho finished). */
+  jobsFinished(): { count: number; lastFinishedAt: number | null };
   /** Highest number of API calls in flight at once. */
   maxConcurrency(): number;
   requestLog(): readonly LoggedCall[];

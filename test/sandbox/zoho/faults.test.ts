@@ -138,7 +138,23 @@ describe('Zoho simulator faults, routing and observation', () => {
     expect(t.sim.callCount('getTerritories')).toBe(2);
     expect(t.sim.callCount('getTerritories', 'GET')).toBe(2);
     expect(t.sim.callCount('assignTerritories', 'POST')).toBe(1);
-    expect(t.sim.calls()).toContainEqual({ operation: 'token', method: 'POST', count: 1 });
+    expect(t.sim.calls()).toContainEqual({
+      operation: 'token',
+      method: 'POST',
+      count: 1,
+      firstAt: expect.any(Number),
+      lastAt: expect.any(Number),
+    });
+    const gets = t.sim.calls().find((c) => c.operation === 'getTerritories')!;
+    expect(gets.lastAt).toBeGreaterThanOrEqual(gets.firstAt);
+    // Jobs finished are counted with the time Zoho finished them (their due time), for the bench.
+    const pending = t.sim.pendingJobs();
+    expect(pending.length).toBeGreaterThan(0);
+    t.sim.completeJobsNow();
+    expect(t.sim.jobsFinished()).toEqual({
+      count: pending.length,
+      lastFinishedAt: Math.max(...pending.map((j) => j.dueAt)),
+    });
     const last = t.sim.requestLog().at(-1)!;
     expect(last).toMatchObject({
       method: 'POST',
@@ -156,6 +172,7 @@ describe('Zoho simulator faults, routing and observation', () => {
     t.sim.resetCalls();
     expect(t.sim.calls()).toEqual([]);
     expect(t.sim.requestLog()).toEqual([]);
+    expect(t.sim.jobsFinished()).toEqual({ count: 0, lastFinishedAt: null });
   });
 
   it('exposes the control surface over HTTP under /__sim/', async () => {
