@@ -11,6 +11,7 @@ import { demoWorkspace } from './demo.js';
 import { SlackApiError } from './errors.js';
 import type { SlackEmulator, SlackEmulatorOptions, SlackFaults, ViewAckOutcome } from './options.js';
 import { TierLimiter } from './rate-limits.js';
+import { SocketModeServer } from './socket-mode.js';
 import type { RecordedCall, RecordedResponse } from './types.js';
 import { METHODS } from './web-api.js';
 import { Workspace, type WorkspaceState } from './workspace.js';
@@ -154,6 +155,7 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
   const clock: Clock = options.clock ?? systemClock;
   const botToken = options.botToken ?? 'xoxb-emulator-token';
+  const appToken = options.appToken ?? 'xapp-1-A0APP00001-emulator-token';
   let baseUrl = '';
   const wsOpts = { chatWritePublic: options.chatWritePublic === true, baseUrl: () => baseUrl };
   const saved =
@@ -209,7 +211,20 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       sendJson(res, status, body, headers);
     };
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
-    if (token !== botToken) return answer(200, { ok: false, error: 'invalid_auth' });
+    // Socket Mode's one method takes the app-level token only (and no other method takes it).
+    if (method === 'apps.connections.open') {
+      if (token === appToken) return answer(200, { ok: true, url: socket.openUrl(baseUrl) });
+      return answer(200, {
+        ok: false,
+        error: token.startsWith('xapp-') ? 'invalid_auth' : 'not_allowed_token_type',
+      });
+    }
+    if (token !== botToken) {
+      return answer(200, {
+        ok: false,
+        error: token === appToken ? 'not_allowed_token_type' : 'invalid_auth',
+      });
+    }
 
     const retryAfter = faults.takeRateLimit(method);
     if (retryAfter !== undefined) {
@@ -308,6 +323,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     }
   });
 
+  const socket = new SocketModeServer({
+    appId: ws.bot.appId,
+    ...(options.socketAckTimeoutMs !== undefined ? { ackTimeoutMs: options.socketAckTimeoutMs } : {}),
+  });
+  socket.attach(server);
+
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -367,6 +388,15 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     botToken,
+    appToken,
+    socketMode: {
+      deliver: (type, payload) => socket.deliver(type, payload),
+      requestRefresh: (reason) => socket.requestRefresh(reason),
+      dropConnections: () => socket.dropConnections(),
+      connections: () => socket.connections(),
+      connectionCount: () => socket.connectionCount(),
+      waitForConnection: (timeoutMs) => socket.waitForConnection(timeoutMs),
+    },
     team: ws.team,
     bot: ws.bot,
     events: ws.events,
@@ -431,6 +461,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     closeView: (viewId) => clone(ws.closeView(viewId)),
     close: async () => {
       persist?.flush();
+      socket.close();
       ws.events.off('change', onChange);
       for (const r of sse) r.end();
       sse.clear();
