@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, systemClock } from '../../core/clock.js';
+import { isLoopbackHost, NOT_LOOPBACK_MESSAGE } from '../loopback.js';
 import { demoWorkspace } from './demo.js';
 import { SlackApiError } from './errors.js';
 import type { SlackEmulator, SlackEmulatorOptions, SlackFaults, ViewAckOutcome } from './options.js';
@@ -297,7 +298,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     const fail = (err: unknown) => {
       if (!res.headersSent) sendText(res, 500, err instanceof Error ? err.message : 'error');
     };
-    if (path.startsWith('/api/')) {
+    if (path.startsWith('/_emulator/') && !isLoopbackHost(req.headers.host)) {
+      sendJson(res, 421, { error: NOT_LOOPBACK_MESSAGE });
+    } else if (path.startsWith('/api/')) {
       handleApi(req, res, decodeURIComponent(path.slice('/api/'.length)), url).catch(fail);
     } else if (path.startsWith('/response/') && req.method === 'POST') {
       handleResponseUrl(req, res, path.slice('/response/'.length)).catch(fail);

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { ZohoModule } from '../../core/zoho/types.js';
+import { isLoopbackHost, NOT_LOOPBACK_MESSAGE } from '../loopback.js';
 import { handleAdmin } from './admin.js';
 import { tokenParams } from './form.js';
 import { scopeAllows, TokenStore } from './oauth.js';
@@ -331,6 +332,9 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     }
     (async () => {
       const raw = await readBody(req);
+      if (isAdmin && !isLoopbackHost(req.headers.host)) {
+        return { status: 421, body: { error: NOT_LOOPBACK_MESSAGE } };
+      }
       if (isAdmin && req.method === 'OPTIONS') return { status: 204 };
       if (isAdmin) return handleAdmin(sim, req.method ?? 'GET', url, raw);
       if (faults.latencyMs > 0 && !overLimit) await sleep(faults.latencyMs);
