@@ -41,7 +41,7 @@ export function buildApp(options: BuildAppOptions): App {
     clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 2, maxTimeout: 2_000 } },
   };
   if (config.mode === 'socket') {
-    const receiver = new SocketModeReceiver({
+    const receiver = new ClosingSocketModeReceiver({
       appToken: config.slack.appToken ?? '',
       logger: common.logger,
       logLevel: common.logLevel,
@@ -74,6 +74,13 @@ export function buildApp(options: BuildAppOptions): App {
       },
     ],
   });
+}
+
+/** Bolt's receiver stops without waiting for the socket to close; a clean shutdown waits for it. */
+class ClosingSocketModeReceiver extends SocketModeReceiver {
+  override async stop(): Promise<void> {
+    await this.client.disconnect();
+  }
 }
 
 export async function writeHealth(res: ServerResponse, health: BuildAppOptions['health']): Promise<void> {
