@@ -5,8 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bigSeed } from '../../src/sandbox/zoho/index.js';
+import { ACTION } from '../../src/views/ids.js';
 import {
   approvalCard,
+  closeViews,
   content,
   csvOf,
   decide,
@@ -15,6 +17,7 @@ import {
   parentMessage,
   previewList,
   submitPreview,
+  waitForView,
 } from './bulk-flow.js';
 import { DEMO_IDS, eventually, type Stack, startStack, type Transport } from './harness.js';
 
@@ -101,6 +104,30 @@ describe.each<Transport>(['http', 'socket'])('main journeys over %s', (transport
     for (const id of ids) {
       expect(stack.zoho.record('Leads', id)!.territories.map((t) => t.territoryId)).toContain(territory);
     }
+  });
+
+  it('type-ahead options (block_suggestion) come back in the ack; an event is acked', async () => {
+    closeViews(stack, DEMO_IDS.rep);
+    await stack.driver.command({ user: DEMO_IDS.rep, channel: DEMO_IDS.sales, text: 'bulk' });
+    await waitForView(stack, DEMO_IDS.rep, 'bulk_modal', 5_000);
+    const name = stack.zoho.territory(territory)!.name;
+    const suggested = await stack.driver.suggest({
+      user: DEMO_IDS.rep,
+      actionId: ACTION.territorySearch,
+      value: name.slice(0, 4),
+    });
+    expect(suggested.status).toBe(200);
+    expect(suggested.problems).toEqual([]);
+    expect(suggested.options.length + (suggested.option_groups?.length ?? 0)).toBeGreaterThan(0);
+    closeViews(stack, DEMO_IDS.rep);
+
+    const event = await stack.driver.event({
+      type: 'app_home_opened',
+      user: DEMO_IDS.rep,
+      channel: 'D0HOME',
+      tab: 'home',
+    });
+    expect(event.status).toBe(200);
   });
 
   it('an alert: a broken territory posts one alert; /territory health answers the person who asked', async () => {
