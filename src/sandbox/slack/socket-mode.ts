@@ -5,9 +5,11 @@
  * it must ack with `{ envelope_id, payload? }` within 3 s. `disconnect` (reason
  * `refresh_requested`) asks it to reconnect, as Slack does every few hours.
  *
- * Deliveries never get lost to a reconnect: an envelope waits for a live connection before its
- * ack window starts, and one whose socket dropped before it was acked is sent again on the next
- * connection (same envelope_id, `retry_attempt` + 1) instead of being reported as answered.
+ * Reconnects: an envelope waits for a live connection before its ack window starts (so the
+ * sandbox stays usable while the app replaces its socket). One whose socket dropped before its
+ * ack is handled as Slack does: an event is retried on the next connection (same envelope_id,
+ * `retry_attempt` + 1, which the app may dedupe on); a slash command or an interaction is not
+ * (the person sees it fail), so nothing the app may already have started runs twice.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -175,9 +177,13 @@ export class SocketModeServer {
 
   private onClose(ws: WebSocket): void {
     this.sockets.delete(ws);
-    // Sent on this socket and not acked: the app may never have seen it; send it again later.
     for (const p of this.inFlight.values()) {
       if (p.socket !== ws) continue;
+      // Slack retries events only; a command or interaction the app may have started is not re-sent.
+      if (p.type !== 'events_api') {
+        this.finish(p, false, undefined);
+        continue;
+      }
       if (p.timer) clearTimeout(p.timer);
       this.inFlight.delete(p.envelopeId);
       const next = this.live();

@@ -1,7 +1,7 @@
 /**
  * The emulator's Socket Mode as a raw client sees it: apps.connections.open with its token
- * checks, hello, envelopes, acks with payloads, the 3 s window, disconnect, and re-delivery of
- * an envelope whose socket dropped before the ack.
+ * checks, hello, envelopes, acks with payloads, the 3 s window, disconnect, and what happens to
+ * an envelope whose socket dropped before the ack (events retried, commands not).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -100,7 +100,7 @@ describe('Slack emulator: Socket Mode', () => {
     client.ws.close();
   });
 
-  it('asks for a refresh with disconnect, and re-sends an unacked envelope on the next connection', async () => {
+  it('asks for a refresh with disconnect; re-sends an unacked event, never an unacked command', async () => {
     emu = await startSlackEmulator({ socketAckTimeoutMs: 2_000 });
     const first = await connect(String((await open(emu, emu.appToken)).url));
     await first.next((m) => m.type === 'hello');
@@ -118,6 +118,19 @@ describe('Slack emulator: Socket Mode', () => {
     second.ws.send(JSON.stringify({ envelope_id: again.envelope_id }));
     expect(await pending).toMatchObject({ acked: true, attempts: 2 });
     expect(emu.socketMode.connectionCount()).toBe(2);
-    second.ws.close();
+
+    // A slash command whose socket drops before the ack is not re-sent: the app may have started it.
+    const command = emu.socketMode.deliver('slash_commands', { command: '/territory', text: 'help' });
+    await second.next((m) => m.type === 'slash_commands');
+    second.ws.terminate();
+    expect(await command).toMatchObject({ acked: false, attempts: 1 });
+    const third = await connect(String((await open(emu, emu.appToken)).url));
+    await third.next((m) => m.type === 'hello');
+    const event = emu.socketMode.deliver('events_api', { type: 'event_callback', event: { type: 'y' } });
+    const next = await third.next((m) => m.type === 'events_api' || m.type === 'slash_commands');
+    expect(next.type).toBe('events_api');
+    third.ws.send(JSON.stringify({ envelope_id: next.envelope_id }));
+    expect((await event).acked).toBe(true);
+    third.ws.close();
   });
 });
