@@ -12,7 +12,12 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { ZohoApi, ZohoModule } from '../../src/core/zoho/types.js';
-import { type LoggedCall, startZohoSimulator, type ZohoSimulator } from '../../src/sandbox/zoho/index.js';
+import {
+  bigSeed,
+  type LoggedCall,
+  startZohoSimulator,
+  type ZohoSimulator,
+} from '../../src/sandbox/zoho/index.js';
 import { OasValidator, oasAvailable, oasDir, repoRoot } from './oas-validator.js';
 
 const available = oasAvailable();
@@ -534,6 +539,45 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
       }
     } finally {
       await client.close?.();
+    }
+  });
+
+  it('follows further pages of undocumented-paging endpoints with `page` only (a documented deviation)', async () => {
+    const zoho = (await import('../../src/core/zoho/index.js')) as unknown as {
+      ZohoClient: new (o: Record<string, unknown>) => ZohoApi & { close?: () => Promise<void> };
+    };
+    const paged = await startZohoSimulator({
+      seed: bigSeed({ territories: 230, records: 0 }),
+      timers: inertTimers,
+    });
+    // More territories than one page (200) for the API user: the client must ask for page 2.
+    for (const t of paged.territories().slice(1, 221)) paged.addUserToTerritory(paged.apiUserId, t.id);
+    const client = new zoho.ZohoClient({
+      accountsUrl: paged.accountsUrl,
+      clientId: paged.credentials.clientId,
+      clientSecret: paged.credentials.clientSecret,
+      refreshToken: paged.credentials.refreshToken,
+    });
+    try {
+      const mine = await (
+        client as unknown as { getUserTerritories(id: string): Promise<unknown[]> }
+      ).getUserTerritories(paged.apiUserId);
+      expect(mine.length).toBeGreaterThan(200);
+      const calls = apiCalls(paged).filter(
+        (c) => c.path.endsWith('/territories') && c.path.includes('/users/'),
+      );
+      expect(calls.map((c) => c.query)).toEqual([{}, { page: '2' }]);
+      // The OAS declares no paging here although Zoho answers `info.more_records` (zoho-api.md §5.1):
+      // `page` on a follow-up is the one undeclared parameter the client may send.
+      const verdicts = calls.map((c) => validator.validateRequest(c.method, c.path, c.query, c.requestBody));
+      expect(verdicts[0]!.kind).toBe('valid');
+      expect(verdicts[1]).toMatchObject({
+        kind: 'invalid',
+        errors: [expect.stringContaining('"page" is not declared')],
+      });
+    } finally {
+      await client.close?.();
+      await paged.close();
     }
   });
 });
