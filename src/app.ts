@@ -3,7 +3,7 @@
  * when SLACK_APP_TOKEN is set. Listeners are registered by src/commands/index.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App } from '@slack/bolt';
+import { App, SocketModeReceiver } from '@slack/bolt';
 import type { AppConfig } from './core/config/index.js';
 import { boltLogger, boltLogLevel, type Logger } from './core/log.js';
 
@@ -15,7 +15,16 @@ export interface BuildAppOptions {
   botUserId: string;
   /** Answers GET /healthz: HTTP status and JSON body. */
   health: () => Promise<{ status: number; body: unknown }>;
+  /** Socket Mode: told each change of the connection's state (for /healthz). */
+  onSocketState?: (state: SocketState) => void;
+  /**
+   * Socket Mode client's ping timeout, ms (Slack's client default 5 s). It also sets how long the
+   * client waits before reconnecting after a drop, so tests shorten it.
+   */
+  socketPingTimeoutMs?: number;
 }
+
+export type SocketState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 export function buildApp(options: BuildAppOptions): App {
   const { config, logger } = options;
@@ -32,7 +41,25 @@ export function buildApp(options: BuildAppOptions): App {
     clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 2, maxTimeout: 2_000 } },
   };
   if (config.mode === 'socket') {
-    return new App({ ...common, socketMode: true, appToken: config.slack.appToken ?? undefined });
+    const receiver = new ClosingSocketModeReceiver({
+      appToken: config.slack.appToken ?? '',
+      logger: common.logger,
+      logLevel: common.logLevel,
+      // apps.connections.open goes where the Web API goes (SLACK_API_URL), not always to slack.com.
+      installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } },
+      ...(options.socketPingTimeoutMs !== undefined
+        ? { clientPingTimeout: options.socketPingTimeoutMs }
+        : {}),
+    });
+    const tell = options.onSocketState ?? (() => {});
+    const client = receiver.client;
+    client.on('connecting', () => tell('connecting'));
+    client.on('connected', () => tell('connected'));
+    client.on('reconnecting', () => tell('reconnecting'));
+    client.on('disconnected', () => tell('disconnected'));
+    // A dropped socket says `close` at once; `reconnecting` only comes after the client's back-off.
+    client.on('close', () => tell('reconnecting'));
+    return new App({ ...common, receiver });
   }
   return new App({
     ...common,
@@ -47,6 +74,13 @@ export function buildApp(options: BuildAppOptions): App {
       },
     ],
   });
+}
+
+/** Bolt's receiver stops without waiting for the socket to close; a clean shutdown waits for it. */
+class ClosingSocketModeReceiver extends SocketModeReceiver {
+  override async stop(): Promise<void> {
+    await this.client.disconnect();
+  }
 }
 
 export async function writeHealth(res: ServerResponse, health: BuildAppOptions['health']): Promise<void> {

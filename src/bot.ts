@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import { buildApp, writeHealth } from './app.js';
+import { buildApp, type SocketState, writeHealth } from './app.js';
 import type { BotServices } from './commands/context.js';
 import { registerListeners } from './commands/index.js';
 import { ApprovalService, approvalPolicyFromConfig, CachedGroupDirectory } from './core/approvals/index.js';
@@ -43,6 +43,8 @@ export interface StartBotOptions {
   monitorSchedule?: boolean;
   /** How often expired approvals are swept (default 1 minute). */
   expirySweepMs?: number;
+  /** Socket Mode client's ping timeout (and reconnect delay), ms; tests shorten it. */
+  socketPingTimeoutMs?: number;
 }
 
 export interface RunningBot {
@@ -74,12 +76,20 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const zoho = options.zoho ?? zohoClientFrom(config, logger, clock);
 
   let services: BotServices | null = null;
+  let socket: SocketState | null = config.mode === 'socket' ? 'connecting' : null;
   const app = buildApp({
     config,
     logger,
     botId: identity.botId,
     botUserId: identity.userId,
-    health: async () => health(services),
+    health: async () => health(services, socket),
+    onSocketState: (state) => {
+      if (state !== socket) logger.info({ socket: state }, 'Slack Socket Mode connection');
+      socket = state;
+    },
+    ...(options.socketPingTimeoutMs !== undefined
+      ? { socketPingTimeoutMs: options.socketPingTimeoutMs }
+      : {}),
   });
 
   // Background posts (progress, results, alerts) may wait out Slack's rate limits; people are not
@@ -150,7 +160,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   if (config.mode === 'socket') {
     await app.start();
     healthServer = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/healthz') void writeHealth(res, async () => health(services));
+      if (req.method === 'GET' && req.url === '/healthz')
+        void writeHealth(res, async () => health(services, socket));
       else res.writeHead(404).end();
     });
     port = await listen(healthServer, config.port, options.host);
@@ -189,7 +200,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   };
 }
 
-async function health(services: BotServices | null): Promise<{ status: number; body: unknown }> {
+async function health(
+  services: BotServices | null,
+  socket: SocketState | null,
+): Promise<{ status: number; body: unknown }> {
   if (!services) return { status: 503, body: { ok: false, starting: true } };
   const [pendingJobs, monitor] = await Promise.all([
     services.store.nextJobPollAt(),
@@ -198,10 +212,13 @@ async function health(services: BotServices | null): Promise<{ status: number; b
   const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
   const run = monitor.lastRun;
   // Unhealthy once two monitor periods pass without a completed run (DESIGN.md §5).
+  // A socket that is reconnecting is normal (Slack refreshes them); one that gave up is not.
+  const ok = monitor.ok && socket !== 'disconnected';
   return {
-    status: monitor.ok ? 200 : 503,
+    status: ok ? 200 : 503,
     body: {
-      ok: monitor.ok,
+      ok,
+      ...(socket ? { socket } : {}),
       store: services.store.dialect,
       jobsPending: pendingJobs !== null,
       monitor: {

@@ -21,7 +21,12 @@ async function main(): Promise<void> {
   let running: { stop(): Promise<void> };
   try {
     if (config.mode === 'sandbox') {
-      running = await startSandbox({ config, logger, reset: args.includes('--reset') });
+      running = await startSandbox({
+        config,
+        logger,
+        reset: args.includes('--reset'),
+        socketMode: args.includes('--socket-mode'),
+      });
     } else {
       const bot: RunningBot = await startBot({ config, logger });
       running = bot;

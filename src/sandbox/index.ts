@@ -33,6 +33,8 @@ export interface SandboxOptions {
   pollSchedule?: Partial<PollSchedule>;
   /** Print the addresses and how to stop (default true). */
   announce?: boolean;
+  /** The app takes Slack's requests over Socket Mode (the emulator's WebSocket) instead of HTTP. */
+  socketMode?: boolean;
 }
 
 export interface RunningSandbox {
@@ -72,7 +74,8 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     throw err;
   }
   const signingSecret = randomBytes(16).toString('hex');
-  const config = sandboxConfig(options.config, { zoho, slack, signingSecret, dataDir });
+  const socketMode = options.socketMode === true;
+  const config = sandboxConfig(options.config, { zoho, slack, signingSecret, dataDir, socketMode });
   let bot: RunningBot;
   let web: SandboxWeb;
   try {
@@ -89,6 +92,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     throw err;
   }
   const driver = new SlackDriver({
+    transport: socketMode ? 'socket' : 'http',
     eventsUrl: `http://127.0.0.1:${bot.port}/slack/events`,
     signingSecret,
     emulator: slack,
@@ -123,7 +127,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         `  Open the sandbox:    ${web.url}`,
         `  Slack emulator:      ${slack.url}`,
         `  Zoho CRM simulator:  ${zoho.url} (admin: ${zoho.url}/__sim)`,
-        `  App (Slack events):  http://127.0.0.1:${bot.port}/slack/events`,
+        socketMode
+          ? `  App (Socket Mode):   connected to ${slack.url}; health http://127.0.0.1:${bot.port}/healthz`
+          : `  App (Slack events):  http://127.0.0.1:${bot.port}/slack/events`,
         `  Data:                ${dataDir} (npm start -- --reset begins again)`,
         'Stop it with Ctrl+C.',
         '',
@@ -157,15 +163,22 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 /** The same configuration contract, filled in with the simulators' addresses and demo roles. */
 export function sandboxConfig(
   base: AppConfig,
-  env: { zoho: ZohoSimulator; slack: SlackEmulator; signingSecret: string; dataDir: string },
+  env: {
+    zoho: ZohoSimulator;
+    slack: SlackEmulator;
+    signingSecret: string;
+    dataDir: string;
+    /** Socket Mode against the emulator (its app-level token) instead of HTTP. */
+    socketMode?: boolean;
+  },
 ): AppConfig {
   return {
     ...base,
-    mode: 'http',
+    mode: env.socketMode ? 'socket' : 'http',
     slack: {
       botToken: env.slack.botToken,
       signingSecret: env.signingSecret,
-      appToken: null,
+      appToken: env.socketMode ? env.slack.appToken : null,
       apiUrl: env.slack.apiUrl,
     },
     // The sandbox page takes the configured port; the app listens on a free loopback port.

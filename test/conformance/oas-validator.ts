@@ -138,6 +138,9 @@ const ASSIGN_OPERATIONS = new Set([
   'Remove Territories From Record',
 ]);
 
+/** First path segments that are Zoho namespaces, never a module's API name. */
+const RESERVED_NAMESPACES = new Set(['org', 'settings', 'users', '__features']);
+
 interface Operation {
   file: string;
   template: string;
@@ -261,8 +264,12 @@ export class OasValidator {
 
   /** The operation for a concrete path (most literal segments wins: /users beats /{module}). */
   operation(method: string, pathname: string): Operation | undefined {
+    // `/crm/v8/{module_api_name}` must not swallow Zoho's own namespaces (`/org`, `/settings/…`):
+    // no module is named so, and those endpoints have files of their own (absent from this set).
+    const first = pathname.split('/')[3] ?? '';
     return this.operations
       .filter((o) => o.method === method && o.regex.test(pathname))
+      .filter((o) => !(o.template.startsWith('/crm/v8/{') && RESERVED_NAMESPACES.has(first)))
       .sort((a, b) => b.literals - a.literals)[0];
   }
 

@@ -1,16 +1,25 @@
 /**
- * Conformance with Zoho's OpenAPI files: the simulator's answers, and the requests our
- * ZohoClient sends (read back from the simulator's request log), must validate against
- * ../shared/reference/zoho-oas — with the documented deviations listed in oas-validator.ts.
+ * Conformance with Zoho's OpenAPI files, in one suite: the simulator's answers, and the
+ * requests our ZohoClient sends (read back from the simulator's request log), must validate
+ * against ../shared/reference/zoho-oas — with the documented deviations listed in
+ * oas-validator.ts. `/org`, `/settings/modules` and `/settings/fields` have no file in that set:
+ * their answers are held to the shapes of Zoho's docs written below. Without the OAS files
+ * (../shared absent) the suite says SKIPPED on the console and validates nothing.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
-import type { ZohoApi, ZohoModule } from '../../src/core/zoho/types.js';
-import { type LoggedCall, startZohoSimulator, type ZohoSimulator } from '../../src/sandbox/zoho/index.js';
+import type { ZohoApi, ZohoModule, ZohoUsersApi } from '../../src/core/zoho/types.js';
+import {
+  bigSeed,
+  type LoggedCall,
+  startZohoSimulator,
+  type ZohoSimulator,
+} from '../../src/sandbox/zoho/index.js';
 import { OasValidator, oasAvailable, oasDir, repoRoot } from './oas-validator.js';
+import { FEATURE_INFO_SHAPE, METADATA_SHAPES } from './wire-shapes.js';
 
 const available = oasAvailable();
 if (!available) {
@@ -19,39 +28,6 @@ if (!available) {
       '(they live outside the repo, in ../shared/reference/zoho-oas). Nothing was validated.',
   );
 }
-
-/** TEAM.md's decision for `get_feature_specific_info` (Zoho documents only `job_id` and `source`). */
-const FEATURE_INFO_SHAPE = {
-  type: 'object',
-  required: ['data'],
-  properties: {
-    data: {
-      type: 'array',
-      minItems: 1,
-      items: {
-        type: 'object',
-        required: ['id', 'territory_scheduled_jobs'],
-        properties: {
-          id: { type: 'string', pattern: '^\\d{15,19}$' },
-          territory_scheduled_jobs: {
-            type: 'array',
-            minItems: 1,
-            items: {
-              type: 'object',
-              required: ['job_id', 'source'],
-              properties: {
-                job_id: { type: 'string' },
-                source: {
-                  enum: ['creation', 'update', 'manual_territory_assignment', 'manual_territory_removal'],
-                },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-};
 
 const inertTimers = { setTimeout: () => 0, clearTimeout: () => {} };
 
@@ -190,6 +166,10 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
       get(
         `/Accounts/actions/get_feature_specific_info?features=territory_scheduled_jobs&ids=${bare('Accounts')}`,
       ),
+      get('/org'),
+      get('/settings/modules'),
+      ...['Leads', 'Accounts', 'Contacts', 'Deals'].map((m) => get(`/settings/fields?module=${m}`)),
+      get('/settings/fields'),
       { token: null, method: 'GET', path: '/settings/territories' },
       { token: tok, method: 'GET', path: '/no/such/path/here' },
     ];
@@ -251,19 +231,33 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
     for (const c of featureInfo) {
       if (!checkFeatureInfo(c.responseBody)) invalid.push({ call: c.path, errors: checkFeatureInfo.errors });
     }
+    // Org and metadata reads: not in this OAS set, held to the shapes of Zoho's docs.
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    const metadata = apiCalls(sim).filter((c) => c.operation in METADATA_SHAPES && c.status === 200);
+    expect(new Set(metadata.map((c) => c.operation))).toEqual(new Set(Object.keys(METADATA_SHAPES)));
+    for (const c of metadata) {
+      const check = ajv.compile(METADATA_SHAPES[c.operation]!);
+      if (!check(c.responseBody))
+        invalid.push({ call: `${c.path}?${new URLSearchParams(c.query)}`, errors: check.errors });
+      else valid += 1;
+    }
+    const badModule = apiCalls(sim).find((c) => c.operation === 'getFields' && c.status === 400);
+    const apiException = validator.validateComponent('common.json', 'API_Exception', badModule?.responseBody);
+    if (apiException.kind === 'invalid') invalid.push({ call: 'getFields 400', ...apiException });
     expect(invalid).toEqual([]);
-    expect(valid).toBeGreaterThanOrEqual(35);
+    expect(valid).toBeGreaterThanOrEqual(41);
     expect([...statuses].sort()).toEqual([200, 202, 204, 207, 400, 401, 403, 404, 429, 500]);
-    // Only the feature-info endpoint is absent from Zoho's OAS (zoho-api.md §9.1).
-    expect(
-      [...skipped].every((r) => r.includes('get_feature_specific_info') || r.includes('/no/such/path')),
-    ).toBe(true);
+    // Absent from this OAS set: the feature-info endpoint (zoho-api.md §9.1) and the org/metadata
+    // reads checked above.
+    const expectedAbsent =
+      /get_feature_specific_info|\/no\/such\/path|\/crm\/v8\/(org|settings\/(modules|fields)) /;
+    expect([...skipped].filter((r) => !expectedAbsent.test(r))).toEqual([]);
   });
 
   const clientModule = path.resolve(repoRoot, 'src/core/zoho/index.ts');
   it.skipIf(!existsSync(clientModule))('validates the requests our ZohoClient sends', async () => {
     const zoho = (await import('../../src/core/zoho/index.js')) as unknown as {
-      ZohoClient: new (o: Record<string, unknown>) => ZohoApi & { close?: () => Promise<void> };
+      ZohoClient: new (o: Record<string, unknown>) => ZohoApi & ZohoUsersApi & { close?: () => Promise<void> };
     };
     await sim?.close();
     clock = new ManualClock(Date.UTC(2026, 0, 5, 12));
@@ -286,6 +280,7 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
         ['getChildTerritories', () => client.getChildTerritories(t('US West'))],
         ['getTerritoryUsers', () => client.getTerritoryUsers(t('Americas'))],
         ['getCurrentUser', () => client.getCurrentUser()],
+        ['listActiveUsers', () => client.listActiveUsers()],
         ['getUserTerritories', () => client.getUserTerritories(sim.apiUserId)],
         [
           'getRecords',
@@ -323,6 +318,30 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
           },
         ],
       ];
+      // Leads and Contacts too: the client's calls for every module the product writes.
+      for (const module of ['Leads', 'Contacts'] as const) {
+        const free = sim.records(module).filter((r) => r.territories.length === 0 && !r.locked);
+        const change = [{ recordId: free[0]!.id, territoryIds: [t('Texas')] }];
+        attempts.push(
+          [
+            `getRecords ${module}`,
+            () =>
+              client.getRecords(
+                module,
+                free.slice(0, 2).map((r) => r.id),
+              ),
+          ],
+          [`assignTerritories ${module}`, () => client.assignTerritories(module, change)],
+          [`getPendingJobs ${module}`, () => client.getPendingJobs(module, [free[0]!.id])],
+          [
+            `removeTerritories ${module}`,
+            () => {
+              sim.completeJobsNow();
+              return client.removeTerritories(module, change);
+            },
+          ],
+        );
+      }
       const failures: string[] = [];
       for (const [name, run] of attempts) {
         try {
@@ -332,15 +351,55 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
         }
       }
       const invalid: unknown[] = [];
+      const undeclared: string[] = [];
       const seen = new Set<string>();
-      for (const c of apiCalls(sim)) {
+      const calls = apiCalls(sim);
+      for (const c of calls) {
         seen.add(c.operation);
         const verdict = validator.validateRequest(c.method, c.path, c.query, c.requestBody);
         if (verdict.kind === 'invalid')
           invalid.push({ call: `${c.method} ${c.path}?${new URLSearchParams(c.query)}`, ...verdict });
+        if (verdict.kind === 'skipped') undeclared.push(c.path);
       }
       expect(failures).toEqual([]);
       expect(invalid).toEqual([]);
+      // Declared paths and methods only; feature-specific info is in no OAS file (zoho-api.md §9.1).
+      expect(undeclared.length).toBeGreaterThan(0);
+      expect(undeclared.filter((p) => !p.endsWith('/actions/get_feature_specific_info'))).toEqual([]);
+
+      // First pages of endpoints whose OAS declares no paging send no query at all (zoho-api.md §5.1).
+      const undocumentedPaging = calls.filter((c) =>
+        /\/users\/[^/]+\/territories$|\/territories\/[^/]+\/users$/.test(c.path),
+      );
+      expect(undocumentedPaging.length).toBeGreaterThanOrEqual(2);
+      for (const c of undocumentedPaging.filter((x) => x.query.page === undefined))
+        expect(c.query).toEqual({});
+
+      // Documented maxima: per_page ≤ 2000 (territories) / 200 (children, users), ≤ 100 ids and records per call.
+      for (const c of calls) {
+        if (c.query.per_page)
+          expect(Number(c.query.per_page)).toBeLessThanOrEqual(
+            c.path.endsWith('__child_territories') || c.path.endsWith('/users') ? 200 : 2000,
+          );
+        if (c.query.ids) expect(c.query.ids.split(',').length).toBeLessThanOrEqual(100);
+      }
+
+      // Write bodies follow Body_Wrapper: {data:[{id:string, Territories:[{id:string}]}]} and nothing else.
+      const writes = calls.filter((c) => c.method === 'POST');
+      expect(writes.length).toBe(7); // assigns in the four modules, removes in three
+      for (const w of writes) {
+        const body = w.requestBody as { data: Array<Record<string, unknown>> };
+        expect(Object.keys(body)).toEqual(['data']);
+        expect(body.data.length).toBeLessThanOrEqual(100);
+        for (const item of body.data) {
+          expect(Object.keys(item).sort()).toEqual(['Territories', 'id']);
+          expect(typeof item.id).toBe('string');
+          for (const x of item.Territories as Array<Record<string, unknown>>) {
+            expect(Object.keys(x)).toEqual(['id']);
+            expect(typeof x.id).toBe('string');
+          }
+        }
+      }
       for (const op of [
         'getTerritories',
         'getRecords',
@@ -352,6 +411,45 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
       }
     } finally {
       await client.close?.();
+    }
+  });
+
+  it('follows further pages of undocumented-paging endpoints with `page` only (a documented deviation)', async () => {
+    const zoho = (await import('../../src/core/zoho/index.js')) as unknown as {
+      ZohoClient: new (o: Record<string, unknown>) => ZohoApi & ZohoUsersApi & { close?: () => Promise<void> };
+    };
+    const paged = await startZohoSimulator({
+      seed: bigSeed({ territories: 230, records: 0 }),
+      timers: inertTimers,
+    });
+    // More territories than one page (200) for the API user: the client must ask for page 2.
+    for (const t of paged.territories().slice(1, 221)) paged.addUserToTerritory(paged.apiUserId, t.id);
+    const client = new zoho.ZohoClient({
+      accountsUrl: paged.accountsUrl,
+      clientId: paged.credentials.clientId,
+      clientSecret: paged.credentials.clientSecret,
+      refreshToken: paged.credentials.refreshToken,
+    });
+    try {
+      const mine = await (
+        client as unknown as { getUserTerritories(id: string): Promise<unknown[]> }
+      ).getUserTerritories(paged.apiUserId);
+      expect(mine.length).toBeGreaterThan(200);
+      const calls = apiCalls(paged).filter(
+        (c) => c.path.endsWith('/territories') && c.path.includes('/users/'),
+      );
+      expect(calls.map((c) => c.query)).toEqual([{}, { page: '2' }]);
+      // The OAS declares no paging here although Zoho answers `info.more_records` (zoho-api.md §5.1):
+      // `page` on a follow-up is the one undeclared parameter the client may send.
+      const verdicts = calls.map((c) => validator.validateRequest(c.method, c.path, c.query, c.requestBody));
+      expect(verdicts[0]!.kind).toBe('valid');
+      expect(verdicts[1]).toMatchObject({
+        kind: 'invalid',
+        errors: [expect.stringContaining('"page" is not declared')],
+      });
+    } finally {
+      await client.close?.();
+      await paged.close();
     }
   });
 });

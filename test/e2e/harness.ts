@@ -46,7 +46,14 @@ export interface StackOptions {
   clock?: Clock;
   /** Run the monitor on its cron schedule (default true); false: tests call runNow. */
   monitorSchedule?: boolean;
+  /**
+   * How Slack reaches the app: signed HTTP requests (default) or Socket Mode through the
+   * emulator's WebSocket (the driver speaks either with the same API).
+   */
+  transport?: Transport;
 }
+
+export type Transport = 'http' | 'socket';
 
 const SIGNING_SECRET = 'e2e-signing-secret';
 
@@ -56,7 +63,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const slack = await startSlackEmulator();
   const base = loadConfig({ LOG_LEVEL: 'info' });
   if (!base.ok) throw new Error(base.problems.join('\n'));
-  let config = sandboxConfig(base.config, { zoho, slack, signingSecret: SIGNING_SECRET, dataDir });
+  const transport = options.transport ?? 'http';
+  let config = sandboxConfig(base.config, {
+    zoho,
+    slack,
+    signingSecret: SIGNING_SECRET,
+    dataDir,
+    socketMode: transport === 'socket',
+  });
   if (options.config) config = options.config(config);
   const logs: string[] = [];
   const sink = new Writable({
@@ -73,12 +87,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger,
       host: '127.0.0.1',
       pollSchedule,
+      // Reconnects after a drop come this soon (Slack's client waits 5 s by default).
+      socketPingTimeoutMs: 1_000,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.monitorSchedule !== undefined ? { monitorSchedule: options.monitorSchedule } : {}),
     });
   let bot = await launch();
   const driverFor = (b: RunningBot) =>
     new SlackDriver({
+      transport,
       eventsUrl: `http://127.0.0.1:${b.port}/slack/events`,
       signingSecret: SIGNING_SECRET,
       emulator: slack,

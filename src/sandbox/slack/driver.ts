@@ -31,6 +31,7 @@ import {
   stateValue,
   type ValueContext,
 } from './payloads.js';
+import type { EnvelopeType } from './socket-mode.js';
 import type {
   Block,
   EmuChannel,
@@ -74,10 +75,13 @@ export class SlackDriver {
 
   /** Posts a raw body, signed (or mis-signed on request), and returns what the app answered. */
   async send(rawBody: string, contentType: string, sign: SignOptions = {}): Promise<DriverResponse> {
+    const { eventsUrl, signingSecret } = this.opts;
+    if (!eventsUrl || signingSecret === undefined)
+      throw new DriverInputError('HTTP delivery needs eventsUrl and signingSecret');
     const ts = Math.floor(this.now() / 1000) - (sign.ageSeconds ?? 0);
-    const secret = sign.forgeSignature ? `${this.opts.signingSecret}-forged` : this.opts.signingSecret;
+    const secret = sign.forgeSignature ? `${signingSecret}-forged` : signingSecret;
     const started = performance.now();
-    const res = await fetch(this.opts.eventsUrl, {
+    const res = await fetch(eventsUrl, {
       method: 'POST',
       headers: {
         'content-type': contentType,
@@ -99,8 +103,21 @@ export class SlackDriver {
     return { status: res.status, body, ms };
   }
 
-  /** Interactivity payloads travel form-encoded as `payload=<json>`. */
+  /** Sends one Socket Mode envelope and reads the ack as an HTTP answer would be read. */
+  private async sendEnvelope(type: EnvelopeType, payload: Obj): Promise<DriverResponse> {
+    const started = performance.now();
+    const ack = await this.emu.socketMode.deliver(type, payload);
+    const ms = performance.now() - started;
+    return ack.acked ? { status: 200, body: ack.payload ?? '', ms } : { status: 0, body: '', ms };
+  }
+
+  private get overSocket(): boolean {
+    return this.opts.transport === 'socket';
+  }
+
+  /** Interactivity payloads travel form-encoded as `payload=<json>` (over Socket Mode: as the envelope's payload). */
   private sendPayload(payload: Obj, sign: SignOptions): Promise<DriverResponse> {
+    if (this.overSocket) return this.sendEnvelope('interactive', payload);
     return this.send(
       new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
       'application/x-www-form-urlencoded',
@@ -148,7 +165,9 @@ export class SlackDriver {
       response_url: responseUrl,
       trigger_id: trigger.triggerId,
     });
-    const res = await this.send(form.toString(), 'application/x-www-form-urlencoded', input);
+    const res = this.overSocket
+      ? await this.sendEnvelope('slash_commands', Object.fromEntries(form))
+      : await this.send(form.toString(), 'application/x-www-form-urlencoded', input);
     const ackProblems =
       res.status === 200
         ? this.emu.applyCommandAck({ user: user.id, channel: channel.id, responseUrl }, res.body)
@@ -181,6 +200,7 @@ export class SlackDriver {
       ],
       is_ext_shared_channel: false,
     };
+    if (this.overSocket) return this.sendEnvelope('events_api', envelope);
     return this.send(JSON.stringify(envelope), 'application/json', sign);
   }
 

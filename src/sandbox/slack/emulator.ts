@@ -7,10 +7,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, systemClock } from '../../core/clock.js';
+import { isLoopbackHost, NOT_LOOPBACK_MESSAGE } from '../loopback.js';
 import { demoWorkspace } from './demo.js';
 import { SlackApiError } from './errors.js';
 import type { SlackEmulator, SlackEmulatorOptions, SlackFaults, ViewAckOutcome } from './options.js';
 import { TierLimiter } from './rate-limits.js';
+import { SocketModeServer } from './socket-mode.js';
 import type { RecordedCall, RecordedResponse } from './types.js';
 import { METHODS } from './web-api.js';
 import { Workspace, type WorkspaceState } from './workspace.js';
@@ -154,6 +156,7 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
   const clock: Clock = options.clock ?? systemClock;
   const botToken = options.botToken ?? 'xoxb-emulator-token';
+  const appToken = options.appToken ?? 'xapp-1-A0APP00001-emulator-token';
   let baseUrl = '';
   const wsOpts = { chatWritePublic: options.chatWritePublic === true, baseUrl: () => baseUrl };
   const saved =
@@ -209,7 +212,20 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       sendJson(res, status, body, headers);
     };
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
-    if (token !== botToken) return answer(200, { ok: false, error: 'invalid_auth' });
+    // Socket Mode's one method takes the app-level token only (and no other method takes it).
+    if (method === 'apps.connections.open') {
+      if (token === appToken) return answer(200, { ok: true, url: socket.openUrl(baseUrl) });
+      return answer(200, {
+        ok: false,
+        error: token.startsWith('xapp-') ? 'invalid_auth' : 'not_allowed_token_type',
+      });
+    }
+    if (token !== botToken) {
+      return answer(200, {
+        ok: false,
+        error: token === appToken ? 'not_allowed_token_type' : 'invalid_auth',
+      });
+    }
 
     const retryAfter = faults.takeRateLimit(method);
     if (retryAfter !== undefined) {
@@ -282,7 +298,9 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     const fail = (err: unknown) => {
       if (!res.headersSent) sendText(res, 500, err instanceof Error ? err.message : 'error');
     };
-    if (path.startsWith('/api/')) {
+    if (path.startsWith('/_emulator/') && !isLoopbackHost(req.headers.host)) {
+      sendJson(res, 421, { error: NOT_LOOPBACK_MESSAGE });
+    } else if (path.startsWith('/api/')) {
       handleApi(req, res, decodeURIComponent(path.slice('/api/'.length)), url).catch(fail);
     } else if (path.startsWith('/response/') && req.method === 'POST') {
       handleResponseUrl(req, res, path.slice('/response/'.length)).catch(fail);
@@ -307,6 +325,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       sendText(res, 404, 'not_found');
     }
   });
+
+  const socket = new SocketModeServer({
+    appId: ws.bot.appId,
+    ...(options.socketAckTimeoutMs !== undefined ? { ackTimeoutMs: options.socketAckTimeoutMs } : {}),
+  });
+  socket.attach(server);
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -367,6 +391,15 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     botToken,
+    appToken,
+    socketMode: {
+      deliver: (type, payload) => socket.deliver(type, payload),
+      requestRefresh: (reason) => socket.requestRefresh(reason),
+      dropConnections: () => socket.dropConnections(),
+      connections: () => socket.connections(),
+      connectionCount: () => socket.connectionCount(),
+      waitForConnection: (timeoutMs) => socket.waitForConnection(timeoutMs),
+    },
     team: ws.team,
     bot: ws.bot,
     events: ws.events,
@@ -431,6 +464,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     closeView: (viewId) => clone(ws.closeView(viewId)),
     close: async () => {
       persist?.flush();
+      socket.close();
       ws.events.off('change', onChange);
       for (const r of sse) r.end();
       sse.clear();

@@ -15,6 +15,7 @@ export { startSlackEmulator } from './emulator.js';
 export { SlackApiError } from './errors.js';
 export type * from './options.js';
 export { DriverInputError } from './payloads.js';
+export type { EnvelopeType, SocketAck } from './socket-mode.js';
 export type * from './types.js';
 export {
   MAX_TEXT,

@@ -1,6 +1,7 @@
 /** Public option and handle types of the Slack emulator and driver. */
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../../core/clock.js';
+import type { EnvelopeType, SocketAck } from './socket-mode.js';
 import type {
   ChannelSeed,
   EmuChannel,
@@ -31,6 +32,10 @@ export interface SlackEmulatorOptions {
   host?: string;
   /** The bot token the app must send; default `xoxb-emulator-token`. */
   botToken?: string;
+  /** The app-level token (Socket Mode, `apps.connections.open`); default `xapp-1-A0APP00001-emulator-token`. */
+  appToken?: string;
+  /** Socket Mode ack window, ms; default 3000 as Slack's. */
+  socketAckTimeoutMs?: number;
   /** Workspace content; default `demoWorkspace()` (rep, manager, ops, a few channels). */
   seed?: WorkspaceSeed;
   /** Time source for ts values, trigger_id expiry and response_url expiry. */
@@ -82,12 +87,31 @@ export interface MintedTrigger {
   issuedAt: number;
 }
 
+/** The emulator's Socket Mode server, as tests and the driver see it. */
+export interface SocketModeControl {
+  /** Sends one envelope (waiting for a connection first) and resolves with the app's ack. */
+  deliver(type: EnvelopeType, payload: Record<string, unknown>): Promise<SocketAck>;
+  /** Sends Slack's `disconnect` message; the app is expected to reconnect. */
+  requestRefresh(reason?: 'refresh_requested' | 'warning' | 'socket_mode_disabled'): void;
+  /** Drops every connection at once, as when Slack's socket server goes away. */
+  dropConnections(): void;
+  /** Open connections now. */
+  connections(): number;
+  /** Connections accepted since start (each reconnect adds one). */
+  connectionCount(): number;
+  waitForConnection(timeoutMs?: number): Promise<void>;
+}
+
 export interface SlackEmulator {
   /** Base URL, e.g. `http://127.0.0.1:53211`. */
   readonly url: string;
   /** `${url}/api/`: give it to WebClient/Bolt as `slackApiUrl`. */
   readonly apiUrl: string;
   readonly botToken: string;
+  /** The app-level token `apps.connections.open` takes (Socket Mode). */
+  readonly appToken: string;
+  /** Socket Mode: the emulator's side of the app's WebSocket. */
+  readonly socketMode: SocketModeControl;
   readonly team: { id: string; domain: string; name: string };
   readonly bot: { userId: string; botId: string; appId: string; name: string };
   /** `'change'` events carry a `WorkspaceChange`; `'call'` events a `RecordedCall`. */
@@ -166,16 +190,25 @@ export interface SignOptions {
 
 export interface DriverResponse<B = unknown> {
   status: number;
-  /** Parsed JSON when the app answered JSON, the raw text otherwise (empty string for an empty ack). */
+  /**
+   * Parsed JSON when the app answered JSON, the raw text otherwise (empty string for an empty ack).
+   * Over Socket Mode: the ack's payload ('' when it had none); status 0 when no ack came in time.
+   */
   body: B;
   /** Wall time of the round trip, ms (for benchmarks; tests must not assert on it). */
   ms: number;
 }
 
 export interface SlackDriverOptions {
-  /** The app's events URL, e.g. `http://127.0.0.1:3000/slack/events`. */
-  eventsUrl: string;
-  signingSecret: string;
+  /**
+   * How requests reach the app: `http` (default) posts signed requests to `eventsUrl`; `socket`
+   * sends Socket Mode envelopes over the app's WebSocket and reads its acks. Same driver API.
+   */
+  transport?: 'http' | 'socket';
+  /** The app's events URL, e.g. `http://127.0.0.1:3000/slack/events` (HTTP transport). */
+  eventsUrl?: string;
+  /** Signs HTTP requests (unused over Socket Mode, which has no signature). */
+  signingSecret?: string;
   emulator: SlackEmulator;
   /** Clock for request timestamps; must match the app's (Bolt verifies with Date.now). Default Date.now. */
   now?: () => number;

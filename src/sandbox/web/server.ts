@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../core/log.js';
+import { isLoopbackHost } from '../loopback.js';
 import {
   DEMO_IDS,
   DriverInputError,
@@ -123,12 +124,6 @@ function submitValues(raw: unknown): Record<string, SubmitValue> {
       out[k] = { files: ((v as Obj).files as unknown[]).map(String) };
   }
   return out;
-}
-
-function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const name = host.replace(/:\d+$/, '').toLowerCase();
-  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
 }
 
 export async function startSandboxWeb(opts: SandboxWebOptions): Promise<SandboxWeb> {

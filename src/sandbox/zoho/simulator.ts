@@ -8,11 +8,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { ZohoModule } from '../../core/zoho/types.js';
+import { isLoopbackHost, NOT_LOOPBACK_MESSAGE } from '../loopback.js';
 import { handleAdmin } from './admin.js';
+import { tokenParams } from './form.js';
 import { scopeAllows, TokenStore } from './oauth.js';
 import { type PersistedState, SimOrg } from './org.js';
 import { fail, type Reply, type Route, type RouteContext } from './route-kit.js';
 import { recordRoutes, territoryOff } from './routes-records.js';
+import { settingsRoutes } from './routes-settings.js';
 import { territoryRoutes } from './routes-territories.js';
 import { userRoutes } from './routes-users.js';
 import { demoSeed } from './seed.js';
@@ -34,7 +37,8 @@ export const DEFAULT_CREDENTIALS: SimCredentials = {
   refreshToken: 'sim-refresh-token',
 };
 
-const ROUTES: Route[] = [...territoryRoutes, ...userRoutes, ...recordRoutes];
+// Settings first: `/org` and `/settings/...` would otherwise match the record routes' `/{module}`.
+const ROUTES: Route[] = [...settingsRoutes, ...territoryRoutes, ...userRoutes, ...recordRoutes];
 const API_PREFIX = '/crm/v8';
 
 const realTimers: SimTimers = {
@@ -217,9 +221,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
   };
 
   const handleToken = async (req: IncomingMessage, url: URL, raw: string): Promise<Reply> => {
-    const params = new URLSearchParams(url.searchParams);
-    // Zoho's docs send the parameters in the query; SDKs send a form body: accept both.
-    for (const [k, v] of new URLSearchParams(raw)) params.set(k, v);
+    const params = tokenParams(url.searchParams, String(req.headers['content-type'] ?? ''), raw);
     const isRevoke = url.pathname === '/oauth/v2/token/revoke';
     let reply: Reply;
     if (req.method !== 'POST') reply = { status: 405, body: { error: 'invalid_request' } };
@@ -238,7 +240,9 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       path: url.pathname,
       query: redactForm(url.searchParams),
       operation,
-      requestBody: raw ? redactForm(new URLSearchParams(raw)) : null,
+      requestBody: raw
+        ? redactForm(tokenParams(new URLSearchParams(), String(req.headers['content-type'] ?? ''), raw))
+        : null,
       status: reply.status,
       responseBody: 'access_token' in body ? { ...body, access_token: REDACTED } : body,
     });
@@ -335,6 +339,9 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     }
     (async () => {
       const raw = await readBody(req);
+      if (isAdmin && !isLoopbackHost(req.headers.host)) {
+        return { status: 421, body: { error: NOT_LOOPBACK_MESSAGE } };
+      }
       if (isAdmin && req.method === 'OPTIONS') return { status: 204 };
       if (isAdmin) return handleAdmin(sim, req.method ?? 'GET', url, raw);
       if (faults.latencyMs > 0 && !overLimit) await sleep(faults.latencyMs);
