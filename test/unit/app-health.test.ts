@@ -38,7 +38,8 @@ describe('/healthz when a check throws', () => {
     const text = await res.text();
     expect(res.status).toBe(503);
     expect(JSON.parse(text)).toEqual({ ok: false, error: 'health check failed; see the app log' });
-    for (const leak of ['ECONNREFUSED', '10.1.2.3', 'hunter2', 'db.internal']) expect(text).not.toContain(leak);
+    for (const leak of ['ECONNREFUSED', '10.1.2.3', 'hunter2', 'db.internal'])
+      expect(text).not.toContain(leak);
     const logged = lines.join('');
     expect(logged).toContain('health check failed');
     expect(logged).toContain('ECONNREFUSED');

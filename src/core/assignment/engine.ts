@@ -273,13 +273,16 @@ export class AssignmentEngine {
     let beat: unknown = null;
     let renewing: Promise<unknown> = Promise.resolve();
     const heartbeat = () => {
-      beat = this.timers.setTimeout(() => {
-        renewing = renew()
-          .catch(() => false)
-          .then((held) => {
-            if (held && beat !== null) heartbeat();
-          });
-      }, Math.min(LEASE_RENEW_MS, this.leaseTtlMs / 3));
+      beat = this.timers.setTimeout(
+        () => {
+          renewing = renew()
+            .catch(() => false)
+            .then((held) => {
+              if (held && beat !== null) heartbeat();
+            });
+        },
+        Math.min(LEASE_RENEW_MS, this.leaseTtlMs / 3),
+      );
     };
     heartbeat();
     try {

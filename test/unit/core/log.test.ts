@@ -68,7 +68,11 @@ describe('log scrubbing reaches secrets inside errors and nested fields', () => 
       'Slack web-api error: data and config.headers.Authorization',
       (log) => {
         const err = Object.assign(new Error('An API error occurred: invalid_auth'), {
-          data: { ok: false, error: 'invalid_auth', response_metadata: { messages: [`token ${user} revoked`] } },
+          data: {
+            ok: false,
+            error: 'invalid_auth',
+            response_metadata: { messages: [`token ${user} revoked`] },
+          },
           config: { headers: { Authorization: `Bearer ${bot}`, 'Content-Type': 'application/json' } },
         });
         log.warn({ err }, 'slack call failed');
@@ -110,7 +114,11 @@ describe('log scrubbing reaches secrets inside errors and nested fields', () => 
       (log) =>
         log.warn(
           {
-            body: JSON.stringify({ access_token: zohoAccess, refresh_token: zohoRefresh, client_secret: clientSecret }),
+            body: JSON.stringify({
+              access_token: zohoAccess,
+              refresh_token: zohoRefresh,
+              client_secret: clientSecret,
+            }),
           },
           'raw body',
         ),
@@ -119,11 +127,17 @@ describe('log scrubbing reaches secrets inside errors and nested fields', () => 
       'an error under another key and a database URL',
       (log) =>
         log.error(
-          { failure: { error: new Error(`db postgres://bot:hunter2@db.internal/x and ${app}`) }, detail: `${user}` },
+          {
+            failure: { error: new Error(`db postgres://bot:hunter2@db.internal/x and ${app}`) },
+            detail: `${user}`,
+          },
           'store failed',
         ),
     ],
-    ['pre-formatted message with every shape', (log) => log.error(`${bot} ${app} ${user} Zoho-oauthtoken ${zohoAccess}`)],
+    [
+      'pre-formatted message with every shape',
+      (log) => log.error(`${bot} ${app} ${user} Zoho-oauthtoken ${zohoAccess}`),
+    ],
   ];
 
   for (const [name, write] of shapes) {

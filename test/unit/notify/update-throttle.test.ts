@@ -9,7 +9,11 @@ describe('UpdateThrottle', () => {
   it('forgets messages once their interval has passed: it does not grow with every request ever updated', async () => {
     let now = 0;
     const runs: string[] = [];
-    const throttle = new UpdateThrottle(1_500, () => now, () => {});
+    const throttle = new UpdateThrottle(
+      1_500,
+      () => now,
+      () => {},
+    );
     for (let i = 0; i < 5_000; i += 1) {
       throttle.schedule(`request:${i}:parent`, async () => {
         runs.push(`request:${i}:parent`);
@@ -26,7 +30,11 @@ describe('UpdateThrottle', () => {
     vi.useFakeTimers();
     let now = 0;
     let runs = 0;
-    const throttle = new UpdateThrottle(1_500, () => now, () => {});
+    const throttle = new UpdateThrottle(
+      1_500,
+      () => now,
+      () => {},
+    );
     const run = async () => {
       runs += 1;
     };
