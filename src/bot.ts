@@ -150,7 +150,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   if (config.mode === 'socket') {
     await app.start();
     healthServer = createServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/healthz') void writeHealth(res, async () => health(services), logger);
+      if (req.method === 'GET' && req.url === '/healthz')
+        void writeHealth(res, async () => health(services), logger);
       else res.writeHead(404).end();
     });
     port = await listen(healthServer, config.port, options.host);
