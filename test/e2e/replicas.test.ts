@@ -7,7 +7,7 @@
  * none lost, one final reply.
  *
  * Takeover time (kill → the survivor's first assign call) is logged as
- * `replica takeover: N ms`; leases (src/core/replica.ts) make it at most ~12 s. On a loaded
+ * `replica takeover: N ms`; leases (src/core/replica.ts) make it about 8-11 s. On a loaded
  * machine only a loose bound is asserted; the figure is for the note.
  * Needs PostgreSQL (TEST_DATABASE_URL or the local server; .ci/run provides one).
  */
