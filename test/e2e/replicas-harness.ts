@@ -169,9 +169,17 @@ function launch(name: string, proxyUrl: string, options: ReplicaSetOptions): Pro
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test worker that dies must not leave replicas running their cron behind it.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
   const logs: Array<Record<string, unknown>> = [];
   const errors: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', orphanGuard);
+      resolve(code);
+    }),
+  );
   return new Promise<Replica>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
