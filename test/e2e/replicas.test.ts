@@ -150,10 +150,30 @@ if (unreachable === null) {
         perPeriod.set(period, (perPeriod.get(period) ?? 0) + 1);
       }
       expect(Math.max(...perPeriod.values())).toBe(1);
-      // Both replicas ticked: the one without the lease said so (debug) or ran; at least the
-      // schedule started on both, and the runs are stored by one holder at a time.
       for (const r of set.replicas)
         expect(r.logs.some((l) => l.msg === 'territory monitor scheduled')).toBe(true);
+      // One replica holds the monitor lease and ran every period; the other, asked for
+      // `/territory health`, checks without updating alerts or recording a run.
+      const holdersOf = async () => {
+        const rows = await db.query<{ details: string }>('select details from monitor_runs');
+        return rows.rows.map((r) => JSON.parse(r.details) as { holder: string; trigger: string });
+      };
+      const holders = new Set((await holdersOf()).map((d) => d.holder));
+      expect(holders.size).toBe(1);
+      const holderPid = Number([...holders][0]!.split(':')[1]);
+      expect(set.replicas.map((r) => r.child.pid)).toContain(holderPid);
+      const other = set.replicas.find((r) => r.child.pid !== holderPid)!;
+      await other.driver.command({ user: DEMO_IDS.ops, channel: DEMO_IDS.opsAlerts, text: 'health' });
+      await eventually(
+        () =>
+          slack.responses().find((r) => JSON.stringify(r.body).includes('Another replica runs the monitor')),
+        60_000,
+        "the other replica's health answer",
+      );
+      const afterHealth = await holdersOf();
+      expect(new Set(afterHealth.map((d) => d.holder)).size).toBe(1);
+      expect(afterHealth.map((d) => d.trigger)).not.toContain('manual');
+      expect(ops()).toHaveLength(1);
     }, 150_000);
 
     it('a bulk submitted on one replica, approved on the other; its sender killed mid-bulk, the other finishes it', async () => {
