@@ -69,7 +69,7 @@ export function buildApp(options: BuildAppOptions): App {
         path: '/healthz',
         method: ['GET'],
         handler: (_req: IncomingMessage, res: ServerResponse) => {
-          void writeHealth(res, options.health);
+          void writeHealth(res, options.health, logger);
         },
       },
     ],
@@ -83,13 +83,22 @@ class ClosingSocketModeReceiver extends SocketModeReceiver {
   }
 }
 
-export async function writeHealth(res: ServerResponse, health: BuildAppOptions['health']): Promise<void> {
+/**
+ * Answers /healthz. A failing check answers a fixed message: the endpoint is often public, and a
+ * raw error (a database URL, a host name, a token in a message) belongs in the log only.
+ */
+export async function writeHealth(
+  res: ServerResponse,
+  health: BuildAppOptions['health'],
+  logger?: Logger,
+): Promise<void> {
   try {
     const { status, body } = await health();
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   } catch (err) {
+    logger?.error({ err }, 'health check failed');
     res.writeHead(503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok: false, error: err instanceof Error ? err.message : String(err) }));
+    res.end(JSON.stringify({ ok: false, error: 'health check failed; see the app log' }));
   }
 }

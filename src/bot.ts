@@ -161,7 +161,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     await app.start();
     healthServer = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/healthz')
-        void writeHealth(res, async () => health(services, socket));
+        void writeHealth(res, async () => health(services, socket), logger);
       else res.writeHead(404).end();
     });
     port = await listen(healthServer, config.port, options.host);

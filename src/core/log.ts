@@ -34,22 +34,31 @@ const REDACT_PATHS = [
   '*.*.access_token',
 ];
 
-/** Token shapes that must never reach a log line, whatever logged them. */
-const SECRET_PATTERNS: RegExp[] = [
-  /xox[abposr]-[A-Za-z0-9-]+/g,
-  /xapp-[A-Za-z0-9-]+/g,
-  /\b1000\.[a-f0-9]{16,}\.[a-f0-9]{16,}\b/g, // Zoho access/refresh token shape
-  /(Zoho-oauthtoken\s+)\S+/g,
-  /((?:refresh_token|client_secret|access_token)=)[^&\s]+/g,
+/** Field names whose string values are secrets, wherever they sit (JSON, or JSON inside a string). */
+const SECRET_KEYS =
+  'token|access_token|accessToken|refresh_token|refreshToken|client_secret|clientSecret|' +
+  'signing_secret|signingSecret|authorization|Authorization|password';
+
+/**
+ * Token shapes that must never reach a log line, whatever logged them. They run over the
+ * finished JSON line too (streamWrite below), so no pattern may eat a quote or a backslash.
+ */
+const SECRET_PATTERNS: Array<[RegExp, string]> = [
+  [/xox[abposre]-[A-Za-z0-9-]+/g, '[Redacted]'],
+  [/xapp-[A-Za-z0-9-]+/g, '[Redacted]'],
+  [/\b1000\.[a-f0-9]{16,}\.[a-f0-9]{16,}\b/g, '[Redacted]'], // Zoho access/refresh token shape
+  [/(Zoho-oauthtoken\s+)[^\s"\\]+/g, '$1[Redacted]'],
+  [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/g, '$1[Redacted]'],
+  [/((?:refresh_token|client_secret|access_token)=)[^&\s"\\]+/g, '$1[Redacted]'],
+  // user:password@ in URLs (a database URL in a connection error)
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s"\\]*:)[^@\s"\\/]+@/gi, '$1[Redacted]@'],
+  [new RegExp(`("(?:${SECRET_KEYS})"\\s*:\\s*")(?:[^"\\\\]|\\\\.)*(")`, 'g'), '$1[Redacted]$2'],
+  [new RegExp(`(\\\\"(?:${SECRET_KEYS})\\\\"\\s*:\\s*\\\\")(?:(?!\\\\").)*(\\\\")`, 'g'), '$1[Redacted]$2'],
 ];
 
 export function scrubSecrets(text: string): string {
   let out = text;
-  for (const re of SECRET_PATTERNS) {
-    out = out.replace(re, (_m, prefix?: string) =>
-      typeof prefix === 'string' ? `${prefix}[Redacted]` : '[Redacted]',
-    );
-  }
+  for (const [re, replacement] of SECRET_PATTERNS) out = out.replace(re, replacement);
   return out;
 }
 
@@ -64,6 +73,9 @@ export function createLogger(level: string = 'info', destination?: DestinationSt
           const scrubbed = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : a)) as typeof args;
           method.apply(this, scrubbed);
         },
+        // Redact paths only reach the fields they name; errors carry tokens in their message,
+        // stack, `data`, `config.headers` and `cause`. The finished line is scrubbed as a whole.
+        streamWrite: scrubSecrets,
       },
     },
     destination,

@@ -145,8 +145,21 @@ export class UpdateThrottle {
     this.pending.clear();
   }
 
+  /** Keys remembered: only those run within the last interval (a long-lived process stays small). */
+  get size(): number {
+    return this.last.size;
+  }
+
   private execute(key: string, run: () => Promise<void>): void {
-    this.last.set(key, this.now());
+    const at = this.now();
+    // Re-inserted on every run, so the map is oldest first: drop the entries that no longer
+    // hold anything back, stopping at the first that still does.
+    this.last.delete(key);
+    this.last.set(key, at);
+    for (const [k, t] of this.last) {
+      if (at - t < this.intervalMs) break;
+      this.last.delete(k);
+    }
     const previous = this.running.get(key) ?? Promise.resolve();
     const p = previous
       .then(run)

@@ -7,20 +7,23 @@ import type { EmuMessage, EmuView } from '../../src/sandbox/slack/types.js';
 import { DEMO_IDS, eventually, type Stack } from './harness.js';
 
 /** Text of everything the emulator holds for a message or view (text + blocks). */
+/** What the steps use of a stack: the emulator and a driver aimed at one app (one replica). */
+export type FlowStack = Pick<Stack, 'slack' | 'driver'>;
+
 export const content = (m: { text?: string; blocks?: unknown }) =>
   `${m.text ?? ''} ${JSON.stringify(m.blocks ?? [])}`;
 
-export function topView(stack: Stack, user: string): EmuView | undefined {
+export function topView(stack: FlowStack, user: string): EmuView | undefined {
   return stack.slack.viewStack(user).at(-1);
 }
 
 /** The person closes whatever modal they still have open (as before starting something new). */
-export function closeViews(stack: Stack, user: string): void {
+export function closeViews(stack: FlowStack, user: string): void {
   const root = stack.slack.viewStack(user)[0];
   if (root) stack.slack.closeView(root.id);
 }
 
-export async function waitForView(stack: Stack, user: string, callbackId: string, timeoutMs = 20_000) {
+export async function waitForView(stack: FlowStack, user: string, callbackId: string, timeoutMs = 20_000) {
   return eventually(
     () => {
       const v = topView(stack, user);
@@ -42,7 +45,7 @@ export interface ListInput {
 }
 
 /** `/territory bulk`, fill the modal, submit it. Returns the submission result. */
-export async function submitList(stack: Stack, input: ListInput) {
+export async function submitList(stack: FlowStack, input: ListInput) {
   const user = input.user ?? DEMO_IDS.rep;
   closeViews(stack, user);
   await stack.driver.command({ user, channel: input.channel ?? DEMO_IDS.sales, text: 'bulk' });
@@ -62,7 +65,7 @@ export async function submitList(stack: Stack, input: ListInput) {
 }
 
 /** Submits a list and waits for its preview; returns the draft's request id and the view. */
-export async function previewList(stack: Stack, input: ListInput) {
+export async function previewList(stack: FlowStack, input: ListInput) {
   const user = input.user ?? DEMO_IDS.rep;
   const res = await submitList(stack, input);
   expect(res.outcome?.action).toBe('update');
@@ -73,7 +76,7 @@ export async function previewList(stack: Stack, input: ListInput) {
 }
 
 /** Submit for approval (or Run now) from the preview. */
-export async function submitPreview(stack: Stack, user: string = DEMO_IDS.rep) {
+export async function submitPreview(stack: FlowStack, user: string = DEMO_IDS.rep) {
   const res = await stack.driver.submitView({ user });
   expect(res.outcome?.action).toBe('update');
   return res;
@@ -81,7 +84,7 @@ export async function submitPreview(stack: Stack, user: string = DEMO_IDS.rep) {
 
 /** The approval card of a request in the approvals channel. */
 export async function approvalCard(
-  stack: Stack,
+  stack: FlowStack,
   requestId: string,
   channel: string = DEMO_IDS.approvals,
   timeoutMs = 10_000,
@@ -94,7 +97,7 @@ export async function approvalCard(
 }
 
 /** The requester's parent message of a request. */
-export async function parentMessage(stack: Stack, requestId: string, channel: string = DEMO_IDS.sales) {
+export async function parentMessage(stack: FlowStack, requestId: string, channel: string = DEMO_IDS.sales) {
   return eventually(
     () => stack.slack.messages(channel).find((m) => content(m).includes(requestId)),
     10_000,
@@ -104,7 +107,7 @@ export async function parentMessage(stack: Stack, requestId: string, channel: st
 
 /** A manager clicks Review on the card; resolves with the filled review modal. */
 export async function openReview(
-  stack: Stack,
+  stack: FlowStack,
   user: string,
   card: EmuMessage,
   channel: string = DEMO_IDS.approvals,
@@ -114,7 +117,12 @@ export async function openReview(
   return waitForView(stack, user, 'review_modal', 10_000);
 }
 
-export async function decide(stack: Stack, user: string, decision: 'approve' | 'reject', comment?: string) {
+export async function decide(
+  stack: FlowStack,
+  user: string,
+  decision: 'approve' | 'reject',
+  comment?: string,
+) {
   const values: Record<string, string | null> = { review_decision: decision };
   if (comment !== undefined) values.review_comment = comment;
   const res = await stack.driver.submitView({ user, values });
@@ -125,7 +133,7 @@ export async function decide(stack: Stack, user: string, decision: 'approve' | '
 
 /** Waits for the final thread reply (mentions the requester, says "finished" or "done"). */
 export async function finalReply(
-  stack: Stack,
+  stack: FlowStack,
   parent: EmuMessage,
   timeoutMs = 60_000,
   channel: string = DEMO_IDS.sales,

@@ -5,6 +5,7 @@
 import type { PollSchedule } from '../jobs/backoff.js';
 import { globalTimers } from '../jobs/timers.js';
 import { JobTracker } from '../jobs/tracker.js';
+import { LEASE_RENEW_MS } from '../replica.js';
 import { AssignmentEngine, type AssignmentEngineDeps } from './engine.js';
 
 export interface AssignmentServiceOptions extends AssignmentEngineDeps {
@@ -12,7 +13,10 @@ export interface AssignmentServiceOptions extends AssignmentEngineDeps {
   schedule?: Partial<PollSchedule>;
   /** Due jobs taken per tracker round. */
   roundLimit?: number;
-  /** How often every running request is moved on as a safety net (default 60 s; 0: never). */
+  /**
+   * How often every running request is moved on (default LEASE_RENEW_MS; 0: never): the safety
+   * net, and how a replica finds a bulk whose sender died once its lease expires.
+   */
   sweepMs?: number;
 }
 
@@ -42,7 +46,7 @@ export function createAssignmentService(options: AssignmentServiceOptions): Assi
   });
   engine.setJobsCreatedListener(() => tracker.nudge());
   const timers = options.timers ?? globalTimers;
-  const sweepMs = options.sweepMs ?? 60_000;
+  const sweepMs = options.sweepMs ?? LEASE_RENEW_MS;
   let sweepTimer: unknown = null;
   let running = false;
   const scheduleSweep = () => {

@@ -7,13 +7,13 @@
  * has an unknown fate is checked against Zoho first (see engine-verify.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../jobs/backoff.js';
 import { finishIfComplete, resendMissedFinishes } from '../jobs/finish.js';
 import { globalTimers, type Timers } from '../jobs/timers.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
+import { LEASE_RENEW_MS, LEASE_TTL_MS, REPLICA_ID } from '../replica.js';
 import type {
   ItemState,
   JobRecord,
@@ -54,10 +54,13 @@ export interface AssignmentEngineDeps {
   newRequestId?: () => string;
   /**
    * Who holds a request's lease while sending (several replicas share one PostgreSQL store).
-   * Default: the host name, so a process restarted on the same host resumes at once.
+   * Default: this process (REPLICA_ID).
    */
   instanceId?: string;
-  /** Lease time; renewed after every batch. A replica that dies frees its requests after this. */
+  /**
+   * Lease time; renewed after every batch and every third of it while sending. A replica that
+   * dies frees its requests after this (default LEASE_TTL_MS).
+   */
   leaseTtlMs?: number;
 }
 
@@ -92,8 +95,8 @@ export class AssignmentEngine {
     this.onJobsCreated = deps.onJobsCreated ?? (() => {});
     this.timers = deps.timers ?? globalTimers;
     this.newRequestId = deps.newRequestId ?? randomUUID;
-    this.instanceId = deps.instanceId ?? hostname();
-    this.leaseTtlMs = deps.leaseTtlMs ?? 2 * 60_000;
+    this.instanceId = deps.instanceId ?? REPLICA_ID;
+    this.leaseTtlMs = deps.leaseTtlMs ?? LEASE_TTL_MS;
     this.ctx = {
       api: deps.api,
       store: deps.store,
@@ -265,9 +268,30 @@ export class AssignmentEngine {
       this.ctx.logger.debug({ requestId }, 'another replica is sending this request');
       return;
     }
+    // A Zoho call can outlast the lease (latency, backoff): renew on a timer too, not only
+    // between batches. A lost renewal is seen by the next per-batch renew, which stops sending.
+    let beat: unknown = null;
+    let renewing: Promise<unknown> = Promise.resolve();
+    const heartbeat = () => {
+      beat = this.timers.setTimeout(
+        () => {
+          renewing = renew()
+            .catch(() => false)
+            .then((held) => {
+              if (held && beat !== null) heartbeat();
+            });
+        },
+        Math.min(LEASE_RENEW_MS, this.leaseTtlMs / 3),
+      );
+    };
+    heartbeat();
     try {
       await this.pumpRounds(requestId, renew);
     } finally {
+      if (beat !== null) this.timers.clearTimeout(beat);
+      beat = null;
+      // A renewal still in flight must not take the lease again after it is released.
+      await renewing;
       await this.ctx.store.releaseLease(lease, this.instanceId);
     }
   }

@@ -7,10 +7,10 @@
  * re-check; past the deadline: unconfirmed. All state lives in the store, so after a restart
  * the tracker simply continues.
  */
-import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
+import { LEASE_RENEW_MS, REPLICA_ID } from '../replica.js';
 import type { ItemPatch, ItemState, JobRecord, Store } from '../store/types.js';
 import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
@@ -38,11 +38,14 @@ export interface JobTrackerDeps {
   onItemsSettled?: (requestId: string) => Promise<void>;
   /** Due jobs taken per round (default 2,000). */
   roundLimit?: number;
-  /** Longest sleep between rounds when nothing is due (default 60 s). */
+  /**
+   * Longest sleep between rounds when nothing is due (default LEASE_RENEW_MS): the tracker lease
+   * lasts three of these, so a dead replica's tracker is replaced within seconds.
+   */
   idleMs?: number;
   /**
    * Holder of the tracker lease: with several replicas on one store only one polls. Default:
-   * the host name, so a restarted process takes its lease back at once.
+   * this process (REPLICA_ID).
    */
   instanceId?: string;
 }
@@ -88,8 +91,8 @@ export class JobTracker {
     this.limiter = new Limiter(deps.concurrency ?? 5);
     this.logger = deps.logger.child({ component: 'jobs' });
     this.roundLimit = deps.roundLimit ?? 2_000;
-    this.idleMs = deps.idleMs ?? 60_000;
-    this.instanceId = deps.instanceId ?? hostname();
+    this.idleMs = deps.idleMs ?? LEASE_RENEW_MS;
+    this.instanceId = deps.instanceId ?? REPLICA_ID;
   }
 
   /** Starts the timer-driven loop (first round at once). */

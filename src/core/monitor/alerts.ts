@@ -408,13 +408,9 @@ export class AlertLifecycle {
     const alert = await store.getAlert(fingerprint);
     if (!alert) return refuse('There is no such alert (it may have been cleaned up).');
     if (alert.state !== 'firing') return refuse('This alert is already resolved: nothing to snooze.');
-    const snoozed: AlertRecord = {
-      ...alert,
-      snoozedUntil: now + durationMs,
-      snoozedBy: userId,
-      updatedAt: now,
-    };
-    await store.upsertAlert(snoozed);
+    // Conditional: a run resolving the alert since it was read wins (a full write would bring it back).
+    const snoozed = await store.setAlertSnooze(fingerprint, now + durationMs, userId, now);
+    if (!snoozed) return refuse('This alert is already resolved: nothing to snooze.');
     await store.appendAudit({
       at: now,
       actor: userId,
@@ -438,8 +434,8 @@ export class AlertLifecycle {
     if (alert?.state !== 'firing' || alert.snoozedUntil === null) {
       return { ok: false, reason: 'This alert is not snoozed.' };
     }
-    const next: AlertRecord = { ...alert, snoozedUntil: null, snoozedBy: null, updatedAt: now };
-    await store.upsertAlert(next);
+    const next = await store.setAlertSnooze(fingerprint, null, null, now);
+    if (!next) return { ok: false, reason: 'This alert is not snoozed.' };
     await store.appendAudit({
       at: now,
       actor: userId,

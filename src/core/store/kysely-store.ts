@@ -615,6 +615,22 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async setAlertSnooze(
+    fingerprint: string,
+    snoozedUntil: number | null,
+    snoozedBy: string | null,
+    at: number,
+  ): Promise<AlertRecord | null> {
+    const row = await this.db
+      .updateTable('alerts')
+      .set({ snoozed_until: snoozedUntil, snoozed_by: snoozedBy, updated_at: at })
+      .where('fingerprint', '=', fingerprint)
+      .where('state', '=', 'firing')
+      .returningAll()
+      .executeTakeFirst();
+    return row ? alertFromRow(row) : null;
+  }
+
   // --- audit ----------------------------------------------------------------------------
 
   async appendAudit(entry: AuditEntry): Promise<void> {

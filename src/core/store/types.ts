@@ -278,6 +278,16 @@ export interface Store {
   getAlert(fingerprint: string): Promise<AlertRecord | null>;
   listAlerts(options?: { states?: readonly AlertState[] }): Promise<AlertRecord[]>;
   upsertAlert(alert: AlertRecord): Promise<void>;
+  /**
+   * Sets (or clears, with nulls) a snooze on an alert that is still firing, in one conditional
+   * update: a run that resolved it meanwhile wins. Returns the alert, or null when not firing.
+   */
+  setAlertSnooze(
+    fingerprint: string,
+    snoozedUntil: number | null,
+    snoozedBy: string | null,
+    at: number,
+  ): Promise<AlertRecord | null>;
 
   // --- audit ----------------------------------------------------------------------------
   appendAudit(entry: AuditEntry): Promise<void>;

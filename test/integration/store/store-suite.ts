@@ -589,6 +589,26 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
     });
 
     describe('alerts', () => {
+      it('snoozes only an alert that is still firing (one conditional update)', async () => {
+        const s = await fresh();
+        await s.upsertAlert(alert('territory_deleted:7'));
+        const snoozed = await s.setAlertSnooze('territory_deleted:7', T0 + 60_000, 'U0OPS0001', T0 + 1);
+        expect(snoozed).toMatchObject({ state: 'firing', snoozedUntil: T0 + 60_000, snoozedBy: 'U0OPS0001' });
+        await s.upsertAlert({
+          ...snoozed!,
+          state: 'resolved',
+          resolvedAt: T0 + 2,
+          snoozedUntil: null,
+          snoozedBy: null,
+        });
+        expect(await s.setAlertSnooze('territory_deleted:7', T0 + 90_000, 'U0OPS0001', T0 + 3)).toBeNull();
+        expect(await s.getAlert('territory_deleted:7')).toMatchObject({
+          state: 'resolved',
+          snoozedUntil: null,
+        });
+        expect(await s.setAlertSnooze('nope', null, null, T0)).toBeNull();
+      });
+
       it('inserts, updates in place and filters by state', async () => {
         const s = await fresh();
         expect(await s.getAlert('territory_deleted:1')).toBeNull();

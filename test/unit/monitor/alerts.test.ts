@@ -203,6 +203,38 @@ describe('AlertLifecycle with the real store', () => {
     expect(actions).toContain('alert.released');
   });
 
+  it('snooze racing a run that resolves the alert: the alert stays resolved', async () => {
+    await alerts.apply(full(deleted));
+    notifier.take();
+    const fp = `territory_deleted:${ID.oregon}`;
+    // The run resolves the alert right after the snooze has read it (another replica, or the
+    // same process between two awaits).
+    let resolveNow: (() => Promise<unknown>) | null = () => alerts.apply(full());
+    const racing = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'getAlert') {
+          return async (fingerprint: string) => {
+            const read = await target.getAlert(fingerprint);
+            const run = resolveNow;
+            resolveNow = null;
+            if (run) await run();
+            return read;
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const snoozing = new AlertLifecycle({ store: racing, notifier, clock, repeatIntervalMs: 24 * HOUR });
+    const result = await snoozing.snooze(fp, 'U_OPS', 48 * HOUR, true);
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('already resolved') });
+    expect(await store.getAlert(fp)).toMatchObject({ state: 'resolved', snoozedUntil: null });
+    expect(notifier.take()).toEqual([`resolved ${fp}`]);
+    // The next run does not see it firing again (no second "resolved", no re-post).
+    await alerts.apply(full());
+    expect(notifier.take()).toEqual([]);
+  });
+
   it('snooze: refused for non-ops; ops silence reminders, resolution still posts', async () => {
     await alerts.apply(full(deleted));
     notifier.take();
