@@ -3,9 +3,10 @@
  * feature-info / get-records call (zoho-api.md §11.4); one call carries records of one module
  * and one operation, each record with its own territories.
  */
-import { FINAL_ITEM_STATES, type RequestItemRecord } from '../store/types.js';
+import type { RequestItemRecord } from '../store/types.js';
 import type { ZohoModule } from '../zoho/types.js';
 import type { Operation, PhasePlan } from './engine-phases.js';
+import { itemLifecycle } from './item-lifecycle.js';
 
 export const MAX_RECORDS_PER_CALL = 100;
 
@@ -59,8 +60,6 @@ export function groupByModule<T extends { module: ZohoModule }>(xs: readonly T[]
   return out;
 }
 
-const FINAL = new Set(FINAL_ITEM_STATES);
-
 /**
  * Of several items of one request on the same record, only the earliest unfinished one may go
  * to Zoho: a second call while the first one's job runs would only earn ALREADY_SCHEDULED.
@@ -69,7 +68,7 @@ const FINAL = new Set(FINAL_ITEM_STATES);
 export function firstPerRecord(items: readonly RequestItemRecord[]): RequestItemRecord[] {
   const owner = new Map<string, number>();
   for (const it of items) {
-    if (FINAL.has(it.state)) continue;
+    if (itemLifecycle.isFinal(it.state)) continue;
     const key = `${it.module}:${it.recordId}`;
     const seq = owner.get(key);
     if (seq === undefined || it.seq < seq) owner.set(key, it.seq);

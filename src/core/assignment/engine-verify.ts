@@ -4,6 +4,8 @@
  * error) and an item left in flight by a stopped process are checked first — pending jobs
  * (feature-info, ≤ 100 ids per call), then the records for those with none pending.
  */
+
+import { jobLifecycle } from '../jobs/job-lifecycle.js';
 import type { ItemState, JobRecord, RequestItemRecord } from '../store/types.js';
 import type { PendingJob, ZohoModule, ZohoRecord } from '../zoho/types.js';
 import { chunk, groupByModule, MAX_RECORDS_PER_CALL, type SendEntry } from './engine-batches.js';
@@ -12,6 +14,7 @@ import type { Lane } from './engine-limiter.js';
 import { ItemCodes } from './engine-outcomes.js';
 import { changeVisible, type PhasePlan } from './engine-phases.js';
 import { type Decided, patchFor, storeDecisions } from './execute.js';
+import { itemLifecycle } from './item-lifecycle.js';
 
 export interface VerifyEntry {
   item: RequestItemRecord;
@@ -69,13 +72,13 @@ async function adoptStoredJobs(
       rest.push(e);
       continue;
     }
-    if (row.state !== 'pending')
-      await ctx.store.updateJob(row.id, { state: 'pending', nextPollAt: now }, now);
+    const reopened = jobLifecycle.apply(row.state, 'reopen');
+    if (reopened.ok) await ctx.store.updateJob(row.id, { state: reopened.to, nextPollAt: now }, now);
     await ctx.store.updateItem(
       requestId,
       e.item.seq,
       {
-        state: e.plan.phase === 'remove_first' ? 'removing' : 'scheduled',
+        state: itemLifecycle.target(e.plan.phase === 'remove_first' ? 'schedule_removal' : 'schedule'),
         jobId: row.jobId,
         code: 'SCHEDULED',
         message: `Zoho had scheduled the change (job ${row.jobId}); confirming`,
@@ -190,14 +193,14 @@ async function markApplied(
   const patch =
     e.plan.phase === 'remove_first'
       ? {
-          state: 'pending_assign' as const,
+          state: itemLifecycle.target('removal_confirmed'),
           jobId: null,
           code: ItemCodes.removedOld,
           message: 'The old territories are gone; assigning the new one',
           notBefore: null,
         }
       : {
-          state: 'done' as const,
+          state: itemLifecycle.target('confirm'),
           jobId: null,
           code: ItemCodes.alreadyApplied,
           message: 'The record shows the change',
@@ -225,7 +228,7 @@ async function storeCheckFailure(
     const patch =
       e.adopt && attempts >= ctx.retry.maxAttempts
         ? {
-            state: 'unconfirmed' as const,
+            state: itemLifecycle.target('unconfirm'),
             code,
             attempts,
             notBefore: null,

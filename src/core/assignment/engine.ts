@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { requestLifecycle } from '../approvals/request-lifecycle.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../jobs/backoff.js';
 import { finishIfComplete, resendMissedFinishes } from '../jobs/finish.js';
@@ -31,6 +32,7 @@ import { firstPlan, phaseOf, planFor } from './engine-phases.js';
 import { buildSingleRequest, type SingleRequestInput } from './engine-single.js';
 import { type VerifyEntry, verifyBeforeResend } from './engine-verify.js';
 import { sendBatch } from './execute.js';
+import { itemLifecycle, OPEN_ITEM_STATES } from './item-lifecycle.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export interface AssignmentEngineDeps {
@@ -63,15 +65,12 @@ export interface AssignmentEngineDeps {
 
 export interface RunResult {
   requestId: string;
-  /** False when the request was not in a startable state (already running, decided, unknown). */
+  /** False when the request was not approved (the table's `start` refused it (already running, decided, unknown). */
   started: boolean;
   state: RequestState | null;
   counts: Partial<Record<ItemState, number>>;
 }
 
-const OPEN_STATES: ItemState[] = ['pending', 'sending', 'removing', 'pending_assign', 'scheduled', 'retry'];
-/** States from which `run` starts a request (a request that needs no approval may start from draft). */
-const STARTABLE: RequestState[] = ['approved', 'draft'];
 /** A pump round that keeps finding work this many times in a row is stopped and logged (a bug guard). */
 const MAX_ROUNDS = 1_000;
 
@@ -122,7 +121,13 @@ export class AssignmentEngine {
    */
   async run(requestId: string): Promise<RunResult> {
     const now = this.ctx.clock.now();
-    const started = await this.ctx.store.transitionRequest(requestId, STARTABLE, 'running', undefined, now);
+    const started = await this.ctx.store.transitionRequest(
+      requestId,
+      requestLifecycle.from('start'),
+      requestLifecycle.target('start'),
+      undefined,
+      now,
+    );
     if (!started) {
       const current = await this.ctx.store.getRequest(requestId);
       this.ctx.logger.info(
@@ -280,7 +285,7 @@ export class AssignmentEngine {
     const lane: Lane = request.itemCount <= MAX_RECORDS_PER_CALL ? 'interactive' : 'bulk';
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
       const now = this.ctx.clock.now();
-      const open = await store.listItems(requestId, { states: OPEN_STATES });
+      const open = await store.listItems(requestId, { states: OPEN_ITEM_STATES });
       if (open.length === 0) break;
       const { send, verify, settled } = await this.selectWork(requestId, open, now);
       if (send.length === 0 && verify.length === 0) {
@@ -374,7 +379,7 @@ export class AssignmentEngine {
       requestId,
       item.seq,
       {
-        state: 'done',
+        state: itemLifecycle.to(item.state, 'nothing_to_do'),
         code: item.state === 'pending_assign' ? ItemCodes.removedOld : ItemCodes.nothingToDo,
         message:
           item.state === 'pending_assign'

@@ -16,11 +16,12 @@ import {
   territoryDeletedMessage,
 } from './engine-outcomes.js';
 import type { PhasePlan } from './engine-phases.js';
+import { itemLifecycle } from './item-lifecycle.js';
 import { retryDelayMs } from './retry.js';
 
 /** The state an item is in while its call is in flight. */
 export function inFlightState(plan: PhasePlan): ItemState {
-  return plan.phase === 'remove_first' ? 'removing' : 'sending';
+  return itemLifecycle.target(plan.phase === 'remove_first' ? 'send_removal' : 'send');
 }
 
 export interface Decided {
@@ -63,7 +64,7 @@ export function patchFor(ctx: EngineContext, d: Decided, now: number): ItemPatch
   switch (v.kind) {
     case 'scheduled':
       return {
-        state: d.plan.phase === 'remove_first' ? 'removing' : 'scheduled',
+        state: itemLifecycle.target(d.plan.phase === 'remove_first' ? 'schedule_removal' : 'schedule'),
         jobId: v.jobId,
         code: v.code,
         message: v.message,
@@ -72,7 +73,7 @@ export function patchFor(ctx: EngineContext, d: Decided, now: number): ItemPatch
       };
     case 'failed':
       return {
-        state: 'failed',
+        state: itemLifecycle.target('fail'),
         code: v.code,
         message: failPrefix(d.plan) + v.message,
         attempts: d.attempts,
@@ -82,7 +83,7 @@ export function patchFor(ctx: EngineContext, d: Decided, now: number): ItemPatch
     case 'check_territories':
       if (d.attempts >= ctx.retry.maxAttempts) {
         return {
-          state: 'failed',
+          state: itemLifecycle.target('fail'),
           code: v.code,
           message: `${failPrefix(d.plan)}${v.message} (gave up after ${d.attempts} attempts)`,
           attempts: d.attempts,
@@ -90,7 +91,7 @@ export function patchFor(ctx: EngineContext, d: Decided, now: number): ItemPatch
         };
       }
       return {
-        state: 'retry',
+        state: itemLifecycle.target('wait'),
         code: v.code,
         message: v.message,
         attempts: d.attempts,

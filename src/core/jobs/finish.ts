@@ -3,10 +3,13 @@
  * tracker (after confirming) may get here at the same moment; the atomic `running -> done|failed`
  * transition lets exactly one of them through, so `requestFinished` is posted exactly once.
  */
+
+import { requestLifecycle } from '../approvals/request-lifecycle.js';
+import { itemLifecycle } from '../assignment/item-lifecycle.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
-import { FINAL_ITEM_STATES, type ItemState, type RequestRecord, type Store } from '../store/types.js';
+import type { ItemState, RequestRecord, Store } from '../store/types.js';
 
 export interface FinishDeps {
   store: Store;
@@ -15,18 +18,18 @@ export interface FinishDeps {
   logger: Logger;
 }
 
-const FINAL = new Set<ItemState>(FINAL_ITEM_STATES);
-
 export async function finishIfComplete(deps: FinishDeps, requestId: string): Promise<boolean> {
   const counts = await deps.store.countItemsByState(requestId);
-  const open = Object.entries(counts).some(([state, n]) => !FINAL.has(state as ItemState) && (n ?? 0) > 0);
+  const open = Object.entries(counts).some(
+    ([state, n]) => !itemLifecycle.isFinal(state as ItemState) && (n ?? 0) > 0,
+  );
   if (open) return false;
   const request = await deps.store.getRequest(requestId);
   if (request?.state !== 'running') return false;
   const done = counts.done ?? 0;
   const notDone = (counts.failed ?? 0) + (counts.unconfirmed ?? 0);
   // "failed" only when nothing succeeded; a partly successful bulk is done, with its failures listed.
-  const to = done === 0 && notDone > 0 ? 'failed' : 'done';
+  const to = requestLifecycle.target(done === 0 && notDone > 0 ? 'fail' : 'finish');
   const now = deps.clock.now();
   const outcome = {
     done,

@@ -8,16 +8,18 @@
  * the tracker simply continues.
  */
 import { hostname } from 'node:os';
+import { ITEM_STATES_WAITING_ON_JOB, itemLifecycle } from '../assignment/item-lifecycle.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
-import type { ItemPatch, ItemState, JobRecord, Store } from '../store/types.js';
+import type { ItemPatch, JobRecord, Store } from '../store/types.js';
 import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
 import { type ItemPatchEntry, type JobPatch, patchItems, patchJobs } from './bulk-writes.js';
 import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
 import { finishIfComplete } from './finish.js';
+import { JOB_EVENT_OF_VERDICT, jobLifecycle } from './job-lifecycle.js';
 import { globalTimers, type Timers } from './timers.js';
 
 export interface JobTrackerDeps {
@@ -226,7 +228,7 @@ export class JobTracker {
     }
     await patchJobs(store, waits, now);
     for (const [requestId, list] of settled) {
-      const items = await store.listItems(requestId, { states: WAITING_ON_JOB });
+      const items = await store.listItems(requestId, { states: ITEM_STATES_WAITING_ON_JOB });
       const bySeq = new Map(items.map((it) => [it.seq, it]));
       const patches: ItemPatchEntry[] = [];
       for (const { job, verdict } of list) {
@@ -245,7 +247,10 @@ export class JobTracker {
         store,
         list.map(({ job, verdict }) => ({
           id: job.id,
-          patch: { state: verdict.kind, polls: job.polls + 1 },
+          patch: {
+            state: jobLifecycle.to(job.state, JOB_EVENT_OF_VERDICT[verdict.kind]),
+            polls: job.polls + 1,
+          },
         })),
         now,
       );
@@ -305,9 +310,6 @@ export class JobTracker {
   }
 }
 
-/** Item states that wait on a tracked job (`sending`: stopped between storing the job and the item). */
-const WAITING_ON_JOB: ItemState[] = ['scheduled', 'removing', 'sending'];
-
 function itemPatch(
   job: JobRecord,
   verdict: Exclude<JobVerdict, { kind: 'wait' }>,
@@ -316,16 +318,21 @@ function itemPatch(
   if (verdict.kind === 'done') {
     return phaseOne
       ? {
-          state: 'pending_assign',
+          state: itemLifecycle.target('removal_confirmed'),
           jobId: null,
           code: 'REMOVED_OLD',
           message: 'The old territories are removed; assigning the new one',
         }
-      : { state: 'done', code: 'CONFIRMED', message: confirmedMessage(job), after: verdict.after };
+      : {
+          state: itemLifecycle.target('confirm'),
+          code: 'CONFIRMED',
+          message: confirmedMessage(job),
+          after: verdict.after,
+        };
   }
   const prefix = phaseOne ? 'Could not remove the old territories first: ' : '';
   return {
-    state: verdict.kind,
+    state: itemLifecycle.target(verdict.kind === 'failed' ? 'fail' : 'unconfirm'),
     code: verdict.code,
     message: prefix + verdict.message,
     ...(verdict.kind === 'failed' && verdict.after ? { after: verdict.after } : {}),

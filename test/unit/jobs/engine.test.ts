@@ -355,6 +355,10 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(zoho.callsOf('assign')).toHaveLength(1);
     const pending = await seedRequest(store, accounts(1), { state: 'pending_approval' });
     expect(await engine.run(pending)).toMatchObject({ started: false, state: 'pending_approval' });
+    // The request table starts only approved requests: a draft must be submitted first.
+    const draft = await seedRequest(store, accounts(1), { state: 'draft' });
+    expect(await engine.run(draft)).toMatchObject({ started: false, state: 'draft' });
+    expect(zoho.callsOf('assign')).toHaveLength(1);
   });
 
   it('holds a second item on the same record until the first is final', async () => {
