@@ -9,17 +9,20 @@
  */
 import { hostname } from 'node:os';
 import { ITEM_STATES_WAITING_ON_JOB, itemLifecycle } from '../assignment/item-lifecycle.js';
+import { RequestProgress } from '../assignment/progress.js';
+import { chunk } from '../chunk.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import type { ItemPatch, JobRecord, Store } from '../store/types.js';
+import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
 import { type ItemPatchEntry, type JobPatch, patchItems, patchJobs } from './bulk-writes.js';
 import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
-import { finishIfComplete } from './finish.js';
 import { JOB_EVENT_OF_VERDICT, jobLifecycle } from './job-lifecycle.js';
+import { RequestFinisher } from './request-finisher.js';
 import { globalTimers, type Timers } from './timers.js';
 
 export interface JobTrackerDeps {
@@ -61,14 +64,6 @@ export interface PollRoundResult {
   calls: number;
 }
 
-const PER_CALL = 100;
-
-function chunk<T>(xs: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
-
 export class JobTracker {
   private readonly schedule: PollSchedule;
   private readonly timers: Timers;
@@ -77,6 +72,8 @@ export class JobTracker {
   private readonly roundLimit: number;
   private readonly idleMs: number;
   private readonly instanceId: string;
+  private readonly progress: RequestProgress;
+  private readonly finisher: RequestFinisher;
   /** Jobs seen finished-but-not-visible once; a restart just grants them one more look. */
   private readonly rechecked = new Set<number>();
   private timer: unknown = null;
@@ -92,6 +89,8 @@ export class JobTracker {
     this.roundLimit = deps.roundLimit ?? 2_000;
     this.idleMs = deps.idleMs ?? 60_000;
     this.instanceId = deps.instanceId ?? hostname();
+    this.progress = new RequestProgress(deps.notifier, this.logger);
+    this.finisher = new RequestFinisher(deps);
   }
 
   /** Starts the timer-driven loop (first round at once). */
@@ -151,7 +150,8 @@ export class JobTracker {
       // Chunk by distinct record so one call never carries more than 100 ids.
       const byRecord = new Map<string, JobRecord[]>();
       for (const j of jobs) byRecord.set(j.recordId, [...(byRecord.get(j.recordId) ?? []), j]);
-      for (const part of chunk([...byRecord.values()], PER_CALL)) work.push({ module, jobs: part.flat() });
+      for (const part of chunk([...byRecord.values()], MAX_RECORDS_PER_CALL))
+        work.push({ module, jobs: part.flat() });
     }
     await Promise.all(
       work.map(({ module, jobs }) =>
@@ -258,11 +258,7 @@ export class JobTracker {
   }
 
   private async afterSettled(requestId: string): Promise<void> {
-    try {
-      await this.deps.notifier.requestUpdated(requestId);
-    } catch (err) {
-      this.logger.warn({ err, requestId }, 'notifier.requestUpdated failed');
-    }
+    await this.progress.updated(requestId);
     const failed = (err: unknown) =>
       this.logger.error({ err, requestId }, 'moving the request on after job results failed');
     if (this.deps.onItemsSettled) {
@@ -271,7 +267,7 @@ export class JobTracker {
       this.deps.onItemsSettled(requestId).catch(failed);
       return;
     }
-    await finishIfComplete(this.deps, requestId).catch(failed);
+    await this.finisher.finishIfComplete(requestId).catch(failed);
   }
 
   private sleep(ms: number): void {

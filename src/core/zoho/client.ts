@@ -5,7 +5,9 @@
 import { type Logger, pino } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { chunk } from '../chunk.js';
 import { type Clock, systemClock } from '../clock.js';
+import { MAX_RECORDS_PER_CALL } from './call-limits.js';
 import { ZohoApiError, ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
 import { type ResolvedRetry, ZohoHttp, type ZohoRequest } from './http.js';
 import { Limiter } from './limiter.js';
@@ -70,8 +72,6 @@ const API = '/crm/v8';
 /** Zoho's per-call caps (zoho-api.md §11.4). */
 const TERRITORIES_PER_PAGE = 2000;
 const CHILD_TERRITORIES_PER_PAGE = 200;
-const IDS_PER_CALL = 100;
-const RECORDS_PER_WRITE = 100;
 /** Stops a server that keeps saying more_records from looping us forever. */
 const MAX_PAGES = 1000;
 
@@ -217,7 +217,7 @@ export class ZohoClient implements ZohoApi {
   async getRecords(module: ZohoModule, ids: readonly string[]): Promise<ZohoRecord[]> {
     const path = `${API}/${module}`;
     const fields = [...TERRITORY_FIELDS[module], NAME_FIELD[module]].join(',');
-    const chunks = chunk(unique(ids), IDS_PER_CALL);
+    const chunks = chunk(unique(ids), MAX_RECORDS_PER_CALL);
     const results = await Promise.all(
       chunks.map(async (part) => {
         const res = await this.http.request({ method: 'GET', path, query: { ids: part.join(','), fields } });
@@ -239,7 +239,7 @@ export class ZohoClient implements ZohoApi {
   async getPendingJobs(module: ZohoModule, recordIds: readonly string[]): Promise<PendingJob[]> {
     const path = `${API}/${module}/actions/get_feature_specific_info`;
     const results = await Promise.all(
-      chunk(unique(recordIds), IDS_PER_CALL).map(async (part) => {
+      chunk(unique(recordIds), MAX_RECORDS_PER_CALL).map(async (part) => {
         const res = await this.http.request({
           method: 'GET',
           path,
@@ -291,7 +291,7 @@ export class ZohoClient implements ZohoApi {
   ): Promise<WriteOutcome[]> {
     if (changes.length === 0) return [];
     const path = `${API}/${module}/actions/${action}`;
-    const chunks = chunk(changes, RECORDS_PER_WRITE);
+    const chunks = chunk(changes, MAX_RECORDS_PER_CALL);
     // Chunks run in parallel; the limiter in ZohoHttp bounds how many are in flight.
     const settled = await Promise.allSettled(
       chunks.map(async (part) => {
@@ -494,10 +494,4 @@ function seg(id: string): string {
 
 function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)];
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

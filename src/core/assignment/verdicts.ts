@@ -14,7 +14,7 @@ import {
   ZohoResponseError,
 } from '../zoho/errors.js';
 import type { WriteOutcome, ZohoModule } from '../zoho/types.js';
-import type { Operation } from './engine-phases.js';
+import type { Operation } from './phases.js';
 
 /** Our own item codes (Zoho's codes are stored as Zoho sent them). */
 export const ItemCodes = {
