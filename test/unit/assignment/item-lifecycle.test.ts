@@ -6,7 +6,7 @@ import {
   itemLifecycle,
   OPEN_ITEM_STATES,
 } from '../../../src/core/assignment/item-lifecycle.js';
-import { describeLifecycle } from '../lifecycle-table.js';
+import { describeLifecycle } from '../helpers/lifecycle-table.js';
 
 const EVENTS: ItemEvent[] = [
   'send',

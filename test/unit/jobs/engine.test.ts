@@ -3,7 +3,7 @@ import { createAssignmentService } from '../../../src/core/assignment/engine-ser
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
 import { ZohoApiError, ZohoAuthError, ZohoNetworkError } from '../../../src/core/zoho/errors.js';
-import { FakeZoho } from './fake-zoho.js';
+import { FakeZoho } from '../helpers/fake-zoho.js';
 import {
   ManualTime,
   RecordingNotifier,
@@ -202,7 +202,7 @@ describe('AssignmentEngine + JobTracker', () => {
       code: 'INVALID_DATA',
       details: { json_path: '$.data[2].Territories[0].id' },
     });
-    zoho.territories.delete(T2); // deleted in Zoho; our request still names it
+    zoho.deleteTerritory(T2); // deleted in Zoho; our request still names it
     const id = await seedRequest(store, [
       { recordId: recordId(0), territoryIds: [T1] },
       { recordId: recordId(1), territoryIds: [T2] },

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { JOB_EVENT_OF_VERDICT, type JobEvent, jobLifecycle } from '../../../src/core/jobs/job-lifecycle.js';
-import { describeLifecycle } from '../lifecycle-table.js';
+import { describeLifecycle } from '../helpers/lifecycle-table.js';
 
 const EVENTS: JobEvent[] = ['confirm', 'fail', 'time_out', 'reopen'];
 

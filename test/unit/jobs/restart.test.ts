@@ -10,7 +10,7 @@ import { createAssignmentService } from '../../../src/core/assignment/engine-ser
 import { RequestFinisher } from '../../../src/core/jobs/request-finisher.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
-import { FakeZoho } from './fake-zoho.js';
+import { FakeZoho } from '../helpers/fake-zoho.js';
 import {
   ManualTime,
   RecordingNotifier,

@@ -4,7 +4,7 @@ import {
   type AlertEvent,
   alertLifecycle,
 } from '../../../src/core/monitor/alert-lifecycle.js';
-import { describeLifecycle } from '../lifecycle-table.js';
+import { describeLifecycle } from '../helpers/lifecycle-table.js';
 
 const EVENTS: AlertEvent[] = ['resolve', 'refire'];
 

@@ -14,7 +14,7 @@ import {
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
 import { ZohoApiError, ZohoAuthError } from '../../../src/core/zoho/errors.js';
-import { FakeZoho, ID } from './fake-zoho.js';
+import { FakeZoho, ID } from '../helpers/fake-zoho.js';
 import { RecordingNotifier } from './recording-notifier.js';
 
 describe('validateSchedule', () => {
@@ -214,13 +214,13 @@ describe('MonitorRunner', () => {
       return list();
     };
     const running = m.runNow();
-    await vi.waitFor(() => expect(zoho.calls.checkAuth).toBe(1));
+    await vi.waitFor(() => expect(zoho.counts.checkAuth).toBe(1));
     expect(await m.tick()).toBeNull();
     const joined = m.runNow();
     release();
     const [r1, r2] = await Promise.all([running, joined]);
     expect(r2).toBe(r1);
-    expect(zoho.calls.listTerritories).toBe(1);
+    expect(zoho.counts.listTerritories).toBe(1);
   });
 
   it('reads the routing file again each run; a broken edit is an alert and the last valid file stays', async () => {

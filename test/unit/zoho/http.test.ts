@@ -5,7 +5,7 @@ import {
   ZohoNetworkError,
   ZohoResponseError,
 } from '../../../src/core/zoho/index.js';
-import { type FakeZoho, fakeZoho, territoryWire } from './fake-zoho.js';
+import { type FakeZohoWire, fakeZohoWire, territoryWire } from './fake-zoho-wire.js';
 
 const ROOT = '111111000000000100';
 
@@ -34,13 +34,13 @@ function script(...replies: Array<() => { status: number; body?: unknown }>) {
 }
 
 describe('ZohoHttp (through ZohoClient)', () => {
-  let fake: FakeZoho;
+  let fake: FakeZohoWire;
   afterEach(async () => {
     await fake.agent.close();
   });
 
   it('sends Authorization: Zoho-oauthtoken <token> and accept json', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(ok);
     await fake.client().getTerritory(ROOT);
     expect(fake.calls[0]?.headers.authorization).toBe(`Zoho-oauthtoken ${fake.tokenN(1)}`);
@@ -48,7 +48,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('401 INVALID_TOKEN: refreshes once and retries once', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(script(invalidToken, ok));
     const t = await fake.client().getTerritory(ROOT);
     expect(t.id).toBe(ROOT);
@@ -60,7 +60,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('401 AUTHENTICATION_FAILURE is treated like INVALID_TOKEN', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(
       script(
         () => ({
@@ -81,7 +81,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('401 twice: gives up with ZohoAuthError after one refresh', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(invalidToken);
     const err = await fake
       .client()
@@ -94,7 +94,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('concurrent 401s on the same token trigger a single refresh', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     const client = fake.client();
     await client.checkAuth();
     fake.serve((req) =>
@@ -105,7 +105,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('401 OAUTH_SCOPE_MISMATCH => ZohoAuthError scope, no refresh', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({
       status: 401,
       body: { code: 'OAUTH_SCOPE_MISMATCH', details: {}, message: 'invalid oauth scope', status: 'error' },
@@ -120,7 +120,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('429 then success: retries after a jittered backoff', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(script(tooMany, tooMany, ok));
     const sleeps: number[] = [];
     const client = fake.client({
@@ -141,7 +141,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('caps the backoff at maxDelayMs', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(script(tooMany, tooMany, tooMany, tooMany, tooMany, ok));
     const sleeps: number[] = [];
     const client = fake.client({
@@ -160,7 +160,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('5xx exhausted: throws the last ZohoApiError after the configured attempts', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(internal);
     const err = (await fake
       .client({ retry: { attempts: 3, sleep: async () => {} } })
@@ -173,7 +173,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('5xx with an HTML body is retried, then reported', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(script(() => ({ status: 503, body: '<html>busy</html>' }), ok));
     const t = await fake.client().getTerritory(ROOT);
     expect(t.id).toBe(ROOT);
@@ -181,7 +181,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('network error: retried, and ZohoNetworkError once attempts run out', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.api
       .intercept({ path: (p) => p.startsWith('/crm/v8/settings/territories/') })
       .replyWithError(new Error('ECONNRESET'))
@@ -191,7 +191,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
     expect(t.id).toBe(ROOT);
     expect(fake.calls).toHaveLength(1); // the two failures never reached the handler
 
-    const f2 = fakeZoho();
+    const f2 = fakeZohoWire();
     f2.api
       .intercept({ path: () => true })
       .replyWithError(new Error('ECONNREFUSED'))
@@ -206,7 +206,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('a network error on the token endpoint is retried like an API network error', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.accounts
       .intercept({ path: '/oauth/v2/token', method: 'POST' })
       .replyWithError(new Error('ECONNRESET'));
@@ -220,7 +220,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('timeout: an answer slower than requestTimeoutMs counts as a network failure and is retried', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.api
       .intercept({ path: (p) => p.startsWith('/crm/v8/settings/territories/') })
       .reply(200, JSON.stringify(ok().body))
@@ -231,7 +231,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
     expect(t.id).toBe(ROOT);
     expect(fake.calls).toHaveLength(1);
 
-    const f2 = fakeZoho();
+    const f2 = fakeZohoWire();
     f2.api
       .intercept({ path: () => true })
       .reply(200, '{}')
@@ -247,7 +247,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('non-JSON 200 answer => ZohoResponseError (not retried)', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({ status: 200, body: 'not json' }));
     const err = await fake
       .client()
@@ -258,7 +258,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('a JSON answer our schema rejects => ZohoResponseError naming the path', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     // A numeric id would already have lost precision: reject it.
     fake.serve(() => ({ status: 200, body: { territories: [{ ...territoryWire(ROOT, null), id: 12345 }] } }));
     const err = await fake
@@ -270,7 +270,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('Zoho error envelope => ZohoApiError(code, message, status, details), not retried', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({
       status: 400,
       body: {
@@ -295,7 +295,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('403 TERRITORY_NOT_ENABLED surfaces as ZohoApiError', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({
       status: 403,
       body: { code: 'TERRITORY_NOT_ENABLED', details: {}, message: 'territory not enabled', status: 'error' },
@@ -307,7 +307,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('204 and 304 are empty answers, never JSON-parsed', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(
       script(
         () => ({ status: 204 }),
@@ -320,7 +320,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('keeps commas literal in ids/fields query values', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({ status: 204 }));
     await fake.client().getRecords('Accounts', ['1', '2']);
     expect(fake.calls[0]?.rawQuery).toBe('ids=1,2&fields=Territories,Account_Name');

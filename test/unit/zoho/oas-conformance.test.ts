@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeZoho, fakeZoho, info, type SeenRequest, territoryWire } from './fake-zoho.js';
+import { type FakeZohoWire, fakeZohoWire, info, type SeenRequest, territoryWire } from './fake-zoho-wire.js';
 
 // Zoho's OAS files live outside the repo (never copied in); point ZOHO_OAS_DIR elsewhere if they move.
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -84,12 +84,12 @@ function operationFor(templates: Template[], req: SeenRequest) {
 const ID = (n: number) => `5550000000${String(n).padStart(8, '0')}`;
 
 describe.skipIf(!HAVE_OAS)("requests conform to Zoho's OAS", () => {
-  let fake: FakeZoho;
+  let fake: FakeZohoWire;
   const templates = HAVE_OAS ? loadTemplates() : [];
   let seen: SeenRequest[] = [];
 
   beforeAll(async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve((req) => {
       if (req.path.endsWith('/users') && req.query.get('type') === 'CurrentUser') {
         return { status: 200, body: { users: [{ id: ID(1), full_name: 'Me', status: 'active' }] } };

@@ -4,7 +4,7 @@
  * the ones the test expects. Any change to a table must change its test.
  */
 import { describe, expect, it } from 'vitest';
-import type { Lifecycle } from '../../src/core/lifecycle.js';
+import type { Lifecycle } from '../../../src/core/lifecycle.js';
 
 export function describeLifecycle<S extends string, E extends string>(
   lifecycle: Lifecycle<S, E>,
