@@ -10,6 +10,7 @@ import type { Store } from '../store/types.js';
 import type { ZohoApi } from '../zoho/types.js';
 import type { Batch } from './batches.js';
 import { type Decided, type ItemWriter, inFlightState } from './item-writer.js';
+import { changeVisible } from './phases.js';
 import type { RequestProgress } from './progress.js';
 import {
   ItemCodes,
@@ -45,14 +46,17 @@ export class BatchSender {
       verdict: verdicts[i]!,
       attempts: e.item.attempts + 1,
     }));
+    // The audit keeps what Zoho answered, before the checks below turn it into an outcome.
+    const codes = countCodes(decided);
     await this.resolveTerritoryChecks(decided);
+    await this.resolveRecordChecks(batch, decided);
     await writer.recordDecisions(requestId, decided, (d) => [inFlightState(d.plan)]);
     await store.appendAudit({
       at: clock.now(),
       actor: 'system',
       action: `zoho.${batch.operation}`,
       requestId,
-      data: { module: batch.module, records: batch.entries.length, codes: countCodes(decided) },
+      data: { module: batch.module, records: batch.entries.length, codes },
     });
     await this.deps.progress.updated(requestId);
   }
@@ -95,6 +99,10 @@ export class BatchSender {
     }
   }
 
+  private resolveRecordChecks(batch: Batch, decided: Decided[]): Promise<void> {
+    return recordChecks(this.deps.api, this.deps.logger, batch, decided);
+  }
+
   /** INVALID_DATA on a territory: a fresh catalog tells a deleted territory from a passing glitch. */
   private async resolveTerritoryChecks(decided: Decided[]): Promise<void> {
     const toCheck = decided.filter((d) => d.verdict.kind === 'check_territories');
@@ -116,6 +124,43 @@ export class BatchSender {
               code: d.verdict.code,
               message: `Zoho did not accept the territory, which still exists: retrying (${d.verdict.message})`,
             };
+    }
+  }
+}
+
+/**
+ * DUPLICATE_DATA: Zoho says a territory is already on the record — after a lost answer, because
+ * our own earlier call made it. One read of the records decides: the change is there (done) or
+ * it is not (failed, with Zoho's reason).
+ */
+async function recordChecks(api: ZohoApi, logger: Logger, batch: Batch, decided: Decided[]): Promise<void> {
+  const toCheck = decided.filter((d) => d.verdict.kind === 'check_record');
+  if (toCheck.length === 0) return;
+  let records: Map<string, string[]> | null = null;
+  try {
+    const read = await api.getRecords(batch.module, [...new Set(toCheck.map((d) => d.item.recordId))]);
+    records = new Map(read.map((r) => [r.id, r.territories.map((t) => t.id)]));
+  } catch (err) {
+    logger.warn({ err, module: batch.module }, 'could not read records after DUPLICATE_DATA; checking later');
+  }
+  for (const d of toCheck) {
+    const on = records?.get(d.item.recordId);
+    if (records === null) {
+      d.verdict = {
+        kind: 'retry',
+        reason: 'uncertain',
+        code: d.verdict.code,
+        message: `Zoho answered ${d.verdict.code}; the record could not be read to check it`,
+      };
+    } else if (on && changeVisible(on, d.plan)) {
+      d.verdict = {
+        kind: 'applied',
+        code: ItemCodes.alreadyApplied,
+        message: 'The record already shows the change',
+        after: on,
+      };
+    } else {
+      d.verdict = { kind: 'failed', code: d.verdict.code, message: d.verdict.message };
     }
   }
 }

@@ -93,6 +93,16 @@ export class ItemWriter {
           attempts: d.attempts,
           notBefore: null,
         };
+      case 'applied':
+        return {
+          state: itemLifecycle.target('confirm'),
+          jobId: null,
+          code: v.code,
+          message: v.message,
+          after: v.after,
+          attempts: d.attempts,
+          notBefore: null,
+        };
       case 'failed':
         return {
           state: itemLifecycle.target('fail'),
@@ -103,6 +113,7 @@ export class ItemWriter {
         };
       case 'retry':
       case 'check_territories':
+      case 'check_record':
         if (d.attempts >= this.deps.retry.maxAttempts) {
           return {
             state: itemLifecycle.target('fail'),

@@ -8,7 +8,13 @@ import type { z } from 'zod';
 import { chunk } from '../chunk.js';
 import { type Clock, systemClock } from '../clock.js';
 import { MAX_RECORDS_PER_CALL } from './call-limits.js';
-import { ZohoApiError, ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
+import {
+  ZohoApiError,
+  ZohoAuthError,
+  ZohoNetworkError,
+  ZohoOutcomeUnknownError,
+  ZohoResponseError,
+} from './errors.js';
 import { type ResolvedRetry, ZohoHttp, type ZohoRequest } from './http.js';
 import { Limiter } from './limiter.js';
 import {
@@ -299,6 +305,7 @@ export class ZohoClient implements ZohoApi {
           method: 'POST',
           path,
           itemResults: true,
+          write: true,
           body: {
             data: part.map((c) => ({ id: c.recordId, Territories: c.territoryIds.map((id) => ({ id })) })),
           },
@@ -333,9 +340,11 @@ function chunkFailure(change: TerritoryChange, err: unknown): WriteOutcome {
   const code =
     err instanceof ZohoApiError
       ? err.code
-      : err instanceof ZohoNetworkError
-        ? 'NETWORK_ERROR'
-        : 'REQUEST_FAILED';
+      : err instanceof ZohoOutcomeUnknownError
+        ? 'OUTCOME_UNKNOWN'
+        : err instanceof ZohoNetworkError
+          ? 'NETWORK_ERROR'
+          : 'REQUEST_FAILED';
   return {
     recordId: change.recordId,
     status: 'error',

@@ -3,6 +3,7 @@ import {
   ZohoApiError,
   ZohoAuthError,
   ZohoNetworkError,
+  ZohoOutcomeUnknownError,
   ZohoResponseError,
 } from '../../../src/core/zoho/index.js';
 import { type FakeZohoWire, fakeZohoWire, territoryWire } from './fake-zoho-wire.js';
@@ -170,6 +171,58 @@ describe('ZohoHttp (through ZohoClient)', () => {
     expect(err.code).toBe('INTERNAL_SERVER_ERROR');
     expect(err.status).toBe(500);
     expect(fake.calls).toHaveLength(3);
+  });
+
+  describe('writes (assign/remove) are never re-sent once Zoho may have acted on them', () => {
+    const change = [{ recordId: '3652397000000000001', territoryIds: [ROOT] }];
+    const scheduled = () => ({
+      status: 202,
+      body: {
+        data: [
+          {
+            code: 'SCHEDULED',
+            details: { id: change[0]!.recordId, job_id: 'j1' },
+            message: 's',
+            status: 'success',
+          },
+        ],
+      },
+    });
+
+    it('a 5xx answer: one call, then ZohoOutcomeUnknownError (a read would have been retried)', async () => {
+      fake = fakeZohoWire();
+      fake.serve(script(internal, scheduled));
+      const client = fake.client({ retry: { attempts: 3, sleep: async () => {} } });
+      const err = await client.assignTerritories('Accounts', change).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ZohoOutcomeUnknownError);
+      expect((err as Error).message).toMatch(/answer was lost/);
+      expect(fake.calls).toHaveLength(1);
+    });
+
+    it('a timeout: one call, then ZohoOutcomeUnknownError', async () => {
+      fake = fakeZohoWire();
+      fake.api
+        .intercept({ path: () => true, method: 'POST' })
+        .reply(202, JSON.stringify(scheduled().body))
+        .delay(2_000)
+        .persist();
+      const err = await fake
+        .client({ requestTimeoutMs: 100, retry: { attempts: 3, sleep: async () => {} } })
+        .removeTerritories('Accounts', change)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ZohoOutcomeUnknownError);
+      expect(((err as Error).cause as Error).message).toMatch(/timed out after 100 ms/);
+    });
+
+    it('a 429 is turned away before Zoho acts: the write is retried', async () => {
+      fake = fakeZohoWire();
+      fake.serve(script(tooMany, scheduled));
+      const out = await fake
+        .client({ retry: { attempts: 3, sleep: async () => {} } })
+        .assignTerritories('Accounts', change);
+      expect(out[0]).toMatchObject({ status: 'scheduled', jobId: 'j1' });
+      expect(fake.calls).toHaveLength(2);
+    });
   });
 
   it('5xx with an HTML body is retried, then reported', async () => {
