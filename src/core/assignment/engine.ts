@@ -175,8 +175,8 @@ export class AssignmentEngine {
    * stopped process left in flight are checked against Zoho before anything is sent again.
    */
   async resume(): Promise<string[]> {
-    const approved = await this.store.listRequestsByState(['approved'], 10_000);
-    const running = await this.store.listRequestsByState(['running'], 10_000);
+    const approved = await this.store.listRequestsByState(requestLifecycle.from('start'), 10_000);
+    const running = await this.store.listRequestsByState([requestLifecycle.target('start')], 10_000);
     this.logger.info({ approved: approved.length, running: running.length }, 'resuming requests');
     const missed = await this.finisher.resendMissedFinishes();
     if (missed.length > 0) this.logger.info({ requests: missed }, 'posted final replies a stop had cut off');
@@ -191,8 +191,8 @@ export class AssignmentEngine {
    */
   async sweep(): Promise<void> {
     if (this.stopped) return;
-    const approved = await this.store.listRequestsByState(['approved'], 1_000);
-    const running = await this.store.listRequestsByState(['running'], 1_000);
+    const approved = await this.store.listRequestsByState(requestLifecycle.from('start'), 1_000);
+    const running = await this.store.listRequestsByState([requestLifecycle.target('start')], 1_000);
     for (const r of approved) await this.run(r.id);
     for (const r of running) await this.advance(r.id);
   }
