@@ -18,7 +18,7 @@ import type { AppConfig } from './core/config/index.js';
 import type { PollSchedule } from './core/jobs/backoff.js';
 import type { Timers } from './core/jobs/timers.js';
 import { createLogger, type Logger } from './core/log.js';
-import { loadRoutingConfig, MonitorScheduler, RoutingConfigError } from './core/monitor/index.js';
+import { loadRoutingConfig, MonitorRunner, RoutingConfigError } from './core/monitor/index.js';
 import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
@@ -127,7 +127,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         .catch((err: unknown) => logger.error({ err, requestId }, 'running an approved request failed'));
     },
   });
-  const monitor = new MonitorScheduler({
+  const monitor = new MonitorRunner({
     api: zoho,
     store,
     notifier,

@@ -7,7 +7,7 @@ import type { AssignmentService } from '../core/assignment/engine-service.js';
 import type { Clock } from '../core/clock.js';
 import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
-import type { MonitorScheduler } from '../core/monitor/index.js';
+import type { MonitorRunner } from '../core/monitor/index.js';
 import type { RequestNotifier } from '../core/notify.js';
 import type { Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
@@ -25,7 +25,7 @@ export interface BotServices {
   policy: ApprovalPolicy;
   /** Slack user groups (approvers, requesters), cached. */
   directory: GroupDirectory;
-  monitor: MonitorScheduler;
+  monitor: MonitorRunner;
   /** Posts a bulk request's parent message once it is submitted (single records go through the engine). */
   notifier: RequestNotifier;
 }

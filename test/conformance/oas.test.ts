@@ -257,7 +257,9 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
   const clientModule = path.resolve(repoRoot, 'src/core/zoho/index.ts');
   it.skipIf(!existsSync(clientModule))('validates the requests our ZohoClient sends', async () => {
     const zoho = (await import('../../src/core/zoho/index.js')) as unknown as {
-      ZohoClient: new (o: Record<string, unknown>) => ZohoApi & ZohoUsersApi & { close?: () => Promise<void> };
+      ZohoClient: new (
+        o: Record<string, unknown>,
+      ) => ZohoApi & ZohoUsersApi & { close?: () => Promise<void> };
     };
     await sim?.close();
     clock = new ManualClock(Date.UTC(2026, 0, 5, 12));
@@ -416,7 +418,9 @@ describe.skipIf(!available)('Zoho OAS conformance (../shared/reference/zoho-oas)
 
   it('follows further pages of undocumented-paging endpoints with `page` only (a documented deviation)', async () => {
     const zoho = (await import('../../src/core/zoho/index.js')) as unknown as {
-      ZohoClient: new (o: Record<string, unknown>) => ZohoApi & ZohoUsersApi & { close?: () => Promise<void> };
+      ZohoClient: new (
+        o: Record<string, unknown>,
+      ) => ZohoApi & ZohoUsersApi & { close?: () => Promise<void> };
     };
     const paged = await startZohoSimulator({
       seed: bigSeed({ territories: 230, records: 0 }),

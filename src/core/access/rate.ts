@@ -3,7 +3,7 @@
  * approval in the last hour, counted from the requests table (no counter of its own to keep
  * in step across replicas).
  */
-import { REQUEST_TRANSITIONS, transitionRule } from '../approvals/state.js';
+import { REQUEST_TRANSITIONS, transitionRule } from '../approvals/request-lifecycle.js';
 import type { RequestState, Store } from '../store/types.js';
 
 export const DIRECT_CHANGE_WINDOW_MS = 60 * 60 * 1000;

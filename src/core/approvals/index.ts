@@ -13,20 +13,23 @@ export {
   type PolicyRefusal,
 } from './policy.js';
 export {
+  FINAL_REQUEST_STATES,
+  isFinalRequestState,
+  OPEN_REQUEST_STATES,
+  REQUEST_STATES,
+  REQUEST_TRANSITIONS,
+  type RequestEvent,
+  type RequestTransitionRule,
+  requestLifecycle,
+  type TransitionContext,
+  type TransitionResult,
+  transition,
+  transitionRule,
+} from './request-lifecycle.js';
+export {
   type ApprovalRefusal,
   type ApprovalResult,
   ApprovalService,
   type ApprovalServiceOptions,
   type Decision,
 } from './service.js';
-export {
-  FINAL_REQUEST_STATES,
-  isFinalRequestState,
-  REQUEST_TRANSITIONS,
-  type RequestEvent,
-  type RequestTransitionRule,
-  type TransitionContext,
-  type TransitionResult,
-  transition,
-  transitionRule,
-} from './state.js';

@@ -17,7 +17,7 @@ import {
   type PolicyDecision,
   type PolicyRefusal,
 } from './policy.js';
-import { transition, transitionRule } from './state.js';
+import { transition, transitionRule } from './request-lifecycle.js';
 
 export type Decision = 'approve' | 'reject';
 

@@ -1,36 +1,28 @@
 /**
  * The assignment engine: runs a stored request against Zoho. Items were written with the
- * request before any Zoho call; the engine sends them in batches of ≤ 100 records per module
- * with a bounded number of calls in flight, stores each outcome as it arrives, hands scheduled
- * jobs to the job tracker, and brings back items that must wait (retry) or go on (a move's
- * assign phase once its removal is confirmed). Nothing is sent twice: anything whose last call
- * has an unknown fate is checked against Zoho first (see engine-verify.ts).
+ * request before any Zoho call; `run` starts an approved request and pumps it (request-pump.ts:
+ * lease, work selection, batches through batch-sender.ts, the resend check of resend-check.ts),
+ * scheduled jobs go to the job tracker, and items that must wait come back on a timer. The
+ * engine owns the parts and their dependencies; it serialises pumps per request.
  */
 import { randomUUID } from 'node:crypto';
+import { requestLifecycle } from '../approvals/request-lifecycle.js';
 import type { Clock } from '../clock.js';
 import { DEFAULT_POLL_SCHEDULE, type PollSchedule } from '../jobs/backoff.js';
-import { finishIfComplete, resendMissedFinishes } from '../jobs/finish.js';
+import { RequestFinisher } from '../jobs/request-finisher.js';
 import { globalTimers, type Timers } from '../jobs/timers.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
-import { LEASE_RENEW_MS, LEASE_TTL_MS, REPLICA_ID } from '../replica.js';
-import type {
-  ItemState,
-  JobRecord,
-  RequestItemRecord,
-  RequestRecord,
-  RequestState,
-  Store,
-} from '../store/types.js';
+import { LEASE_TTL_MS, REPLICA_ID } from '../replica.js';
+import type { ItemState, RequestRecord, RequestState, Store } from '../store/types.js';
+import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi } from '../zoho/types.js';
-import { firstPerRecord, MAX_RECORDS_PER_CALL, planBatches, type SendEntry } from './engine-batches.js';
-import { type EngineContext, safeNotify } from './engine-context.js';
-import { type Lane, LaneLimiter } from './engine-limiter.js';
-import { ItemCodes, UNCERTAIN_CODES } from './engine-outcomes.js';
-import { firstPlan, phaseOf, planFor } from './engine-phases.js';
+import { BatchSender } from './batch-sender.js';
 import { buildSingleRequest, type SingleRequestInput } from './engine-single.js';
-import { type VerifyEntry, verifyBeforeResend } from './engine-verify.js';
-import { sendBatch } from './execute.js';
+import { ItemWriter } from './item-writer.js';
+import { RequestProgress } from './progress.js';
+import { RequestPump } from './request-pump.js';
+import { ResendCheck } from './resend-check.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export interface AssignmentEngineDeps {
@@ -66,51 +58,64 @@ export interface AssignmentEngineDeps {
 
 export interface RunResult {
   requestId: string;
-  /** False when the request was not in a startable state (already running, decided, unknown). */
+  /** False when the request was not approved (the table's `start` refused it (already running, decided, unknown). */
   started: boolean;
   state: RequestState | null;
   counts: Partial<Record<ItemState, number>>;
 }
 
-const OPEN_STATES: ItemState[] = ['pending', 'sending', 'removing', 'pending_assign', 'scheduled', 'retry'];
-/** States from which `run` starts a request (a request that needs no approval may start from draft). */
-const STARTABLE: RequestState[] = ['approved', 'draft'];
-/** A pump round that keeps finding work this many times in a row is stopped and logged (a bug guard). */
-const MAX_ROUNDS = 1_000;
-
 export class AssignmentEngine {
-  private readonly ctx: EngineContext;
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly progress: RequestProgress;
+  private readonly finisher: RequestFinisher;
+  private readonly requestPump: RequestPump;
+  private readonly retry: RetryPolicy;
   private readonly timers: Timers;
   private readonly newRequestId: () => string;
   private onJobsCreated: () => void;
   private readonly pumps = new Map<string, { again: boolean; done: Promise<void> }>();
   private readonly wakeups = new Map<string, unknown>();
   private stopped = false;
-  private readonly instanceId: string;
-  private readonly leaseTtlMs: number;
 
   constructor(deps: AssignmentEngineDeps) {
-    const retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
-    const poll = { ...DEFAULT_POLL_SCHEDULE, ...deps.poll };
-    this.onJobsCreated = deps.onJobsCreated ?? (() => {});
+    this.store = deps.store;
+    this.clock = deps.clock;
+    this.logger = deps.logger.child({ component: 'assignment' });
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...deps.retry };
     this.timers = deps.timers ?? globalTimers;
     this.newRequestId = deps.newRequestId ?? randomUUID;
-    this.instanceId = deps.instanceId ?? REPLICA_ID;
-    this.leaseTtlMs = deps.leaseTtlMs ?? LEASE_TTL_MS;
-    this.ctx = {
-      api: deps.api,
-      store: deps.store,
-      notifier: deps.notifier,
-      clock: deps.clock,
-      logger: deps.logger.child({ component: 'assignment' }),
-      limiter: new LaneLimiter(deps.concurrency ?? 5),
-      retry,
-      poll,
+    this.onJobsCreated = deps.onJobsCreated ?? (() => {});
+    const { api, store, clock } = deps;
+    const logger = this.logger;
+    const limiter = new Limiter(deps.concurrency ?? 5);
+    this.progress = new RequestProgress(deps.notifier, logger);
+    this.finisher = new RequestFinisher({ store, notifier: deps.notifier, clock, logger });
+    const writer = new ItemWriter({
+      store,
+      clock,
+      retry: this.retry,
+      poll: { ...DEFAULT_POLL_SCHEDULE, ...deps.poll },
       random: deps.random ?? Math.random,
-      territoryIds:
-        deps.catalogRefresh ?? (async () => new Set((await deps.api.listTerritories()).map((t) => t.id))),
       jobsCreated: () => this.onJobsCreated(),
-    };
+    });
+    const territoryIds =
+      deps.catalogRefresh ?? (async () => new Set((await api.listTerritories()).map((t) => t.id)));
+    this.requestPump = new RequestPump({
+      store,
+      clock,
+      logger,
+      limiter,
+      writer,
+      sender: new BatchSender({ api, store, writer, progress: this.progress, clock, logger, territoryIds }),
+      resendCheck: new ResendCheck({ api, writer, limiter, logger }),
+      finisher: this.finisher,
+      progress: this.progress,
+      timers: this.timers,
+      instanceId: deps.instanceId ?? REPLICA_ID,
+      leaseTtlMs: deps.leaseTtlMs ?? LEASE_TTL_MS,
+    });
   }
 
   /** Wires the job tracker's wake-up after construction (the tracker needs the engine too). */
@@ -119,38 +124,35 @@ export class AssignmentEngine {
   }
 
   /**
-   * Starts a stored request (approved, or a draft that needs no approval) and sends its items.
-   * Resolves once every item has been answered by Zoho (scheduled, failed or waiting to retry);
-   * the job tracker takes it from there.
+   * Starts a stored, approved request and sends its items. Resolves once every item has been
+   * answered by Zoho (scheduled, failed or waiting to retry); the job tracker takes it from there.
    */
   async run(requestId: string): Promise<RunResult> {
-    const now = this.ctx.clock.now();
-    const started = await this.ctx.store.transitionRequest(requestId, STARTABLE, 'running', undefined, now);
+    const now = this.clock.now();
+    const start = requestLifecycle.rule('start');
+    const started = await this.store.transitionRequest(requestId, start.from, start.to, undefined, now);
     if (!started) {
-      const current = await this.ctx.store.getRequest(requestId);
-      this.ctx.logger.info(
-        { requestId, state: current?.state ?? null },
-        'request not started: not startable',
-      );
+      const current = await this.store.getRequest(requestId);
+      this.logger.info({ requestId, state: current?.state ?? null }, 'request not started: not approved');
       return this.result(requestId, false);
     }
-    await this.ctx.store.appendAudit({
+    await this.store.appendAudit({
       at: now,
       actor: 'system',
       action: 'request.running',
       requestId,
       data: { items: started.itemCount },
     });
-    await safeNotify(this.ctx, requestId);
+    await this.progress.updated(requestId);
     await this.advance(requestId);
     return this.result(requestId, true);
   }
 
   /** Writes a one-record request (state `approved`: no approval needed) and posts its parent message. */
   async createSingle(input: SingleRequestInput): Promise<RequestRecord> {
-    const { request, items } = buildSingleRequest(input, this.newRequestId(), this.ctx.clock.now());
-    const stored = await this.ctx.store.createRequest(request, items);
-    await this.ctx.store.appendAudit({
+    const { request, items } = buildSingleRequest(input, this.newRequestId(), this.clock.now());
+    const stored = await this.store.createRequest(request, items);
+    await this.store.appendAudit({
       at: request.createdAt,
       actor: input.requesterId,
       action: 'request.created',
@@ -162,11 +164,7 @@ export class AssignmentEngine {
         territoryIds: input.territoryIds,
       },
     });
-    try {
-      await this.ctx.notifier.requestCreated(stored.id);
-    } catch (err) {
-      this.ctx.logger.warn({ err, requestId: stored.id }, 'notifier.requestCreated failed');
-    }
+    await this.progress.created(stored.id);
     return stored;
   }
 
@@ -181,12 +179,11 @@ export class AssignmentEngine {
    * stopped process left in flight are checked against Zoho before anything is sent again.
    */
   async resume(): Promise<string[]> {
-    const approved = await this.ctx.store.listRequestsByState(['approved'], 10_000);
-    const running = await this.ctx.store.listRequestsByState(['running'], 10_000);
-    this.ctx.logger.info({ approved: approved.length, running: running.length }, 'resuming requests');
-    const missed = await resendMissedFinishes(this.ctx);
-    if (missed.length > 0)
-      this.ctx.logger.info({ requests: missed }, 'posted final replies a stop had cut off');
+    const approved = await this.store.listRequestsByState(requestLifecycle.from('start'), 10_000);
+    const running = await this.store.listRequestsByState([requestLifecycle.target('start')], 10_000);
+    this.logger.info({ approved: approved.length, running: running.length }, 'resuming requests');
+    const missed = await this.finisher.resendMissedFinishes();
+    if (missed.length > 0) this.logger.info({ requests: missed }, 'posted final replies a stop had cut off');
     await Promise.all([...approved.map((r) => this.run(r.id)), ...running.map((r) => this.advance(r.id))]);
     return [...approved, ...running].map((r) => r.id);
   }
@@ -198,8 +195,8 @@ export class AssignmentEngine {
    */
   async sweep(): Promise<void> {
     if (this.stopped) return;
-    const approved = await this.ctx.store.listRequestsByState(['approved'], 1_000);
-    const running = await this.ctx.store.listRequestsByState(['running'], 1_000);
+    const approved = await this.store.listRequestsByState(requestLifecycle.from('start'), 1_000);
+    const running = await this.store.listRequestsByState([requestLifecycle.target('start')], 1_000);
     for (const r of approved) await this.run(r.id);
     for (const r of running) await this.advance(r.id);
   }
@@ -220,11 +217,12 @@ export class AssignmentEngine {
       try {
         while (pump.again && !this.stopped) {
           pump.again = false;
-          await this.pump(requestId);
+          const wakeAt = await this.requestPump.pump(requestId);
+          if (wakeAt !== null) this.wakeAt(requestId, wakeAt);
         }
       } catch (err) {
-        this.ctx.logger.error({ err, requestId }, 'assignment pump failed; retrying shortly');
-        this.wakeAt(requestId, this.ctx.clock.now() + this.ctx.retry.baseDelayMs);
+        this.logger.error({ err, requestId }, 'assignment pump failed; retrying shortly');
+        this.wakeAt(requestId, this.clock.now() + this.retry.baseDelayMs);
       } finally {
         this.pumps.delete(requestId);
       }
@@ -247,182 +245,20 @@ export class AssignmentEngine {
   }
 
   private async result(requestId: string, started: boolean): Promise<RunResult> {
-    const request = await this.ctx.store.getRequest(requestId);
+    const request = await this.store.getRequest(requestId);
     return {
       requestId,
       started,
       state: request?.state ?? null,
-      counts: request ? await this.ctx.store.countItemsByState(requestId) : {},
+      counts: request ? await this.store.countItemsByState(requestId) : {},
     };
-  }
-
-  /**
-   * One replica at a time sends a request's items: the lease keeps a second replica (whose
-   * tracker may settle this request's jobs) from sending the same pending items again.
-   */
-  private async pump(requestId: string): Promise<void> {
-    const lease = `assignment:request:${requestId}`;
-    const renew = () =>
-      this.ctx.store.acquireLease(lease, this.instanceId, this.leaseTtlMs, this.ctx.clock.now());
-    if (!(await renew())) {
-      this.ctx.logger.debug({ requestId }, 'another replica is sending this request');
-      return;
-    }
-    // A Zoho call can outlast the lease (latency, backoff): renew on a timer too, not only
-    // between batches. A lost renewal is seen by the next per-batch renew, which stops sending.
-    let beat: unknown = null;
-    let renewing: Promise<unknown> = Promise.resolve();
-    const heartbeat = () => {
-      beat = this.timers.setTimeout(
-        () => {
-          renewing = renew()
-            .catch(() => false)
-            .then((held) => {
-              if (held && beat !== null) heartbeat();
-            });
-        },
-        Math.min(LEASE_RENEW_MS, this.leaseTtlMs / 3),
-      );
-    };
-    heartbeat();
-    try {
-      await this.pumpRounds(requestId, renew);
-    } finally {
-      if (beat !== null) this.timers.clearTimeout(beat);
-      beat = null;
-      // A renewal still in flight must not take the lease again after it is released.
-      await renewing;
-      await this.ctx.store.releaseLease(lease, this.instanceId);
-    }
-  }
-
-  private async pumpRounds(requestId: string, renew: () => Promise<boolean>): Promise<void> {
-    const { store } = this.ctx;
-    const request = await store.getRequest(requestId);
-    if (request?.state !== 'running') return;
-    // A request that fits in one call is someone waiting in Slack: it goes ahead of bulk batches.
-    const lane: Lane = request.itemCount <= MAX_RECORDS_PER_CALL ? 'interactive' : 'bulk';
-    for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const now = this.ctx.clock.now();
-      const open = await store.listItems(requestId, { states: OPEN_STATES });
-      if (open.length === 0) break;
-      const { send, verify, settled } = await this.selectWork(requestId, open, now);
-      if (send.length === 0 && verify.length === 0) {
-        if (settled > 0) continue;
-        this.scheduleRetryWakeup(requestId, open);
-        return;
-      }
-      const jobRows = verify.length > 0 ? await store.listJobs(requestId) : [];
-      const checked =
-        verify.length > 0 ? await verifyBeforeResend(this.ctx, requestId, verify, jobRows, lane) : [];
-      if (verify.length > checked.length) await safeNotify(this.ctx, requestId);
-      const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
-      let held = true;
-      await Promise.all(
-        batches.map((b) =>
-          this.ctx.limiter.run(async () => {
-            // Lease lost (this process stalled past its TTL): another replica owns the request now.
-            if (!held) return;
-            await sendBatch(this.ctx, requestId, b);
-            held = await renew();
-          }, lane),
-        ),
-      );
-      if (!held) {
-        this.ctx.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
-        return;
-      }
-    }
-    await finishIfComplete(this.ctx, requestId);
-  }
-
-  /** What of the open items goes to Zoho now: straight (never sent) or after a check. */
-  private async selectWork(
-    requestId: string,
-    open: readonly RequestItemRecord[],
-    now: number,
-  ): Promise<{ send: SendEntry[]; verify: VerifyEntry[]; settled: number }> {
-    const send: SendEntry[] = [];
-    const verify: VerifyEntry[] = [];
-    let settled = 0;
-    const eligible = firstPerRecord(open);
-    const needsJobs = eligible.some(
-      (it) => it.action === 'move' && (it.state === 'retry' || it.state === 'sending'),
-    );
-    const removeDone = needsJobs ? await this.confirmedRemovals(requestId) : new Set<number>();
-    for (const item of eligible) {
-      switch (item.state) {
-        case 'pending': {
-          const plan = firstPlan(item);
-          if (plan) send.push({ item, plan });
-          else settled += await this.markNothingToDo(requestId, item, now);
-          break;
-        }
-        case 'pending_assign': {
-          const plan = planFor(item, 'main');
-          if (plan) send.push({ item, plan });
-          else settled += await this.markNothingToDo(requestId, item, now);
-          break;
-        }
-        case 'retry': {
-          if ((item.notBefore ?? 0) > now) break;
-          const plan = planFor(item, phaseOf(item, removeDone.has(item.seq)));
-          if (plan) verify.push({ item, plan, adopt: UNCERTAIN_CODES.has(item.code ?? '') });
-          else settled += await this.markNothingToDo(requestId, item, now);
-          break;
-        }
-        case 'sending':
-        case 'removing': {
-          // Between pumps nothing of ours is in flight: these were left by a stopped process.
-          if (item.state === 'removing' && item.jobId) break;
-          const plan = planFor(item, item.state === 'removing' ? 'remove_first' : 'main');
-          if (plan) verify.push({ item, plan, adopt: true });
-          else settled += await this.markNothingToDo(requestId, item, now);
-          break;
-        }
-        default:
-          break;
-      }
-    }
-    return { send, verify, settled };
-  }
-
-  private async confirmedRemovals(requestId: string): Promise<Set<number>> {
-    const jobs: JobRecord[] = await this.ctx.store.listJobs(requestId);
-    return new Set(jobs.filter((j) => j.operation === 'remove' && j.state === 'done').map((j) => j.seq));
-  }
-
-  /** A move whose target is already on the record and nothing to remove: no Zoho call needed. */
-  private async markNothingToDo(requestId: string, item: RequestItemRecord, now: number): Promise<number> {
-    const changed = await this.ctx.store.updateItem(
-      requestId,
-      item.seq,
-      {
-        state: 'done',
-        code: item.state === 'pending_assign' ? ItemCodes.removedOld : ItemCodes.nothingToDo,
-        message:
-          item.state === 'pending_assign'
-            ? 'The old territories were removed; the new one was already on the record'
-            : 'The record already has these territories; nothing to send',
-        notBefore: null,
-      },
-      [item.state],
-      now,
-    );
-    return changed ? 1 : 0;
-  }
-
-  private scheduleRetryWakeup(requestId: string, open: readonly RequestItemRecord[]): void {
-    let at = Number.POSITIVE_INFINITY;
-    for (const it of open) if (it.state === 'retry' && it.notBefore !== null) at = Math.min(at, it.notBefore);
-    if (Number.isFinite(at)) this.wakeAt(requestId, at);
   }
 
   private wakeAt(requestId: string, at: number): void {
     if (this.stopped) return;
     const previous = this.wakeups.get(requestId);
     if (previous !== undefined) this.timers.clearTimeout(previous);
-    const delay = Math.max(0, at - this.ctx.clock.now());
+    const delay = Math.max(0, at - this.clock.now());
     const handle = this.timers.setTimeout(() => {
       this.wakeups.delete(requestId);
       void this.advance(requestId);

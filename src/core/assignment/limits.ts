@@ -8,8 +8,7 @@ import type { ZohoModule, ZohoRecord } from '../zoho/types.js';
 export const MAX_TERRITORIES_PER_DEAL = 1;
 /** "max 10 territories per Lead, Contact or Account", total including existing ones. */
 export const MAX_TERRITORIES_PER_RECORD = 10;
-/** Records per assign/remove call (Zoho's OAS caps `data` at 100). */
-export const MAX_RECORDS_PER_CALL = 100;
+export { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 
 export function maxTerritoriesFor(module: ZohoModule): number {
   return module === 'Deals' ? MAX_TERRITORIES_PER_DEAL : MAX_TERRITORIES_PER_RECORD;

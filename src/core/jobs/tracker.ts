@@ -7,17 +7,22 @@
  * re-check; past the deadline: unconfirmed. All state lives in the store, so after a restart
  * the tracker simply continues.
  */
+import { ITEM_STATES_WAITING_ON_JOB, itemLifecycle } from '../assignment/item-lifecycle.js';
+import { RequestProgress } from '../assignment/progress.js';
+import { chunk } from '../chunk.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import { LEASE_RENEW_MS, REPLICA_ID } from '../replica.js';
-import type { ItemPatch, ItemState, JobRecord, Store } from '../store/types.js';
+import type { ItemPatch, JobRecord, Store } from '../store/types.js';
+import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
 import { type ItemPatchEntry, type JobPatch, patchItems, patchJobs } from './bulk-writes.js';
 import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
-import { finishIfComplete } from './finish.js';
+import { JOB_EVENT_OF_VERDICT, jobLifecycle } from './job-lifecycle.js';
+import { RequestFinisher } from './request-finisher.js';
 import { globalTimers, type Timers } from './timers.js';
 
 export interface JobTrackerDeps {
@@ -62,14 +67,6 @@ export interface PollRoundResult {
   calls: number;
 }
 
-const PER_CALL = 100;
-
-function chunk<T>(xs: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
-
 export class JobTracker {
   private readonly schedule: PollSchedule;
   private readonly timers: Timers;
@@ -78,6 +75,8 @@ export class JobTracker {
   private readonly roundLimit: number;
   private readonly idleMs: number;
   private readonly instanceId: string;
+  private readonly progress: RequestProgress;
+  private readonly finisher: RequestFinisher;
   /** Jobs seen finished-but-not-visible once; a restart just grants them one more look. */
   private readonly rechecked = new Set<number>();
   private timer: unknown = null;
@@ -93,6 +92,8 @@ export class JobTracker {
     this.roundLimit = deps.roundLimit ?? 2_000;
     this.idleMs = deps.idleMs ?? LEASE_RENEW_MS;
     this.instanceId = deps.instanceId ?? REPLICA_ID;
+    this.progress = new RequestProgress(deps.notifier, this.logger);
+    this.finisher = new RequestFinisher(deps);
   }
 
   /** Starts the timer-driven loop (first round at once). */
@@ -152,7 +153,8 @@ export class JobTracker {
       // Chunk by distinct record so one call never carries more than 100 ids.
       const byRecord = new Map<string, JobRecord[]>();
       for (const j of jobs) byRecord.set(j.recordId, [...(byRecord.get(j.recordId) ?? []), j]);
-      for (const part of chunk([...byRecord.values()], PER_CALL)) work.push({ module, jobs: part.flat() });
+      for (const part of chunk([...byRecord.values()], MAX_RECORDS_PER_CALL))
+        work.push({ module, jobs: part.flat() });
     }
     await Promise.all(
       work.map(({ module, jobs }) =>
@@ -229,7 +231,7 @@ export class JobTracker {
     }
     await patchJobs(store, waits, now);
     for (const [requestId, list] of settled) {
-      const items = await store.listItems(requestId, { states: WAITING_ON_JOB });
+      const items = await store.listItems(requestId, { states: ITEM_STATES_WAITING_ON_JOB });
       const bySeq = new Map(items.map((it) => [it.seq, it]));
       const patches: ItemPatchEntry[] = [];
       for (const { job, verdict } of list) {
@@ -248,7 +250,10 @@ export class JobTracker {
         store,
         list.map(({ job, verdict }) => ({
           id: job.id,
-          patch: { state: verdict.kind, polls: job.polls + 1 },
+          patch: {
+            state: jobLifecycle.to(job.state, JOB_EVENT_OF_VERDICT[verdict.kind]),
+            polls: job.polls + 1,
+          },
         })),
         now,
       );
@@ -256,11 +261,7 @@ export class JobTracker {
   }
 
   private async afterSettled(requestId: string): Promise<void> {
-    try {
-      await this.deps.notifier.requestUpdated(requestId);
-    } catch (err) {
-      this.logger.warn({ err, requestId }, 'notifier.requestUpdated failed');
-    }
+    await this.progress.updated(requestId);
     const failed = (err: unknown) =>
       this.logger.error({ err, requestId }, 'moving the request on after job results failed');
     if (this.deps.onItemsSettled) {
@@ -269,7 +270,7 @@ export class JobTracker {
       this.deps.onItemsSettled(requestId).catch(failed);
       return;
     }
-    await finishIfComplete(this.deps, requestId).catch(failed);
+    await this.finisher.finishIfComplete(requestId).catch(failed);
   }
 
   private sleep(ms: number): void {
@@ -308,9 +309,6 @@ export class JobTracker {
   }
 }
 
-/** Item states that wait on a tracked job (`sending`: stopped between storing the job and the item). */
-const WAITING_ON_JOB: ItemState[] = ['scheduled', 'removing', 'sending'];
-
 function itemPatch(
   job: JobRecord,
   verdict: Exclude<JobVerdict, { kind: 'wait' }>,
@@ -319,16 +317,21 @@ function itemPatch(
   if (verdict.kind === 'done') {
     return phaseOne
       ? {
-          state: 'pending_assign',
+          state: itemLifecycle.target('removal_confirmed'),
           jobId: null,
           code: 'REMOVED_OLD',
           message: 'The old territories are removed; assigning the new one',
         }
-      : { state: 'done', code: 'CONFIRMED', message: confirmedMessage(job), after: verdict.after };
+      : {
+          state: itemLifecycle.target('confirm'),
+          code: 'CONFIRMED',
+          message: confirmedMessage(job),
+          after: verdict.after,
+        };
   }
   const prefix = phaseOne ? 'Could not remove the old territories first: ' : '';
   return {
-    state: verdict.kind,
+    state: itemLifecycle.target(verdict.kind === 'failed' ? 'fail' : 'unconfirm'),
     code: verdict.code,
     message: prefix + verdict.message,
     ...(verdict.kind === 'failed' && verdict.after ? { after: verdict.after } : {}),

@@ -26,6 +26,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { AlertEvent, AlertNotifier } from '../notify.js';
 import type { AlertRecord, Store } from '../store/types.js';
+import { ALERT_INITIAL_STATE, alertLifecycle } from './alert-lifecycle.js';
 import {
   type AffectedTerritory,
   type AlertCondition,
@@ -136,12 +137,13 @@ export function planAlerts(
   for (const c of conditions.values()) {
     const prev = prevByFp.get(c.fingerprint);
     const details = { cause: c.cause, fix: c.fix, affected: c.affected, facts: c.facts };
-    if (!prev || prev.state === 'resolved') {
+    const refired = prev ? alertLifecycle.apply(prev.state, 'refire') : null;
+    if (!prev || refired?.ok) {
       next.set(c.fingerprint, {
         fingerprint: c.fingerprint,
         kind: c.kind,
         territoryId: c.territoryId,
-        state: 'firing',
+        state: refired?.ok ? refired.to : ALERT_INITIAL_STATE,
         severity: c.severity,
         title: c.title,
         details,
@@ -168,11 +170,12 @@ export function planAlerts(
     }
   }
   for (const prev of previous) {
-    if (prev.state !== 'firing' || conditions.has(prev.fingerprint)) continue;
+    const resolved = alertLifecycle.apply(prev.state, 'resolve');
+    if (!resolved.ok || conditions.has(prev.fingerprint)) continue;
     if (evaluated.has(prev.kind)) {
       next.set(prev.fingerprint, {
         ...prev,
-        state: 'resolved',
+        state: resolved.to,
         resolvedAt: now,
         inhibitedBy: null,
         snoozedUntil: null,

@@ -1,7 +1,7 @@
 /**
  * The territory health monitor (DESIGN.md §5): routing file, checks, alert lifecycle, schedule.
  * Wiring: `loadRoutingConfig(config.monitor.routingConfigPath)` at start (a bad file stops it),
- * then `new MonitorScheduler({...}).start()`; `/territory health` calls `runNow()`, the health
+ * then `new MonitorRunner({...}).start()`; `/territory health` calls `runNow()`, the health
  * endpoint `health()`, the alert buttons `snooze()` / `unsnooze()`.
  */
 export { type AccessCode, type AccessVerdict, evaluateAccess, territoryPath } from './access.js';
@@ -34,8 +34,8 @@ export {
   MONITOR_LEASE,
   type MonitorHealth,
   type MonitorOptions,
+  MonitorRunner,
   type MonitorRunResult,
   MonitorScheduleError,
-  MonitorScheduler,
   validateSchedule,
-} from './schedule.js';
+} from './runner.js';

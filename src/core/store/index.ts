@@ -13,7 +13,6 @@ import type { Database } from './schema.js';
 export { parseDatabaseUrl, redactUrl } from './dialects.js';
 export { KyselyStore } from './kysely-store.js';
 export type * from './types.js';
-export { FINAL_ITEM_STATES } from './types.js';
 
 export interface OpenStoreOptions {
   logger?: Logger;

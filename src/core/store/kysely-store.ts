@@ -4,6 +4,7 @@
  * `INSERT ... ON CONFLICT`, both supported by SQLite >= 3.35 and PostgreSQL.
  */
 import { type Kysely, type RawBuilder, sql, type Transaction, type Updateable } from 'kysely';
+import { chunk } from '../chunk.js';
 import type { Clock } from '../clock.js';
 import type { ZohoModule } from '../zoho/types.js';
 import {
@@ -42,12 +43,6 @@ import type {
  * (since 3.32; better-sqlite3 12 keeps the default), PostgreSQL's protocol limit is 65535.
  */
 const MAX_PARAMS = 30_000;
-
-function chunk<T>(rows: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
 
 function rowsPerStatement(row: object): number {
   return Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, Object.keys(row).length)));

@@ -7,12 +7,7 @@ import type { ZohoModule } from '../zoho/types.js';
 
 export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
 
-/**
- * Request lifecycle (the transitions themselves live in src/core/approvals):
- * draft (bulk list validated, preview shown, not yet submitted) -> pending_approval | approved | cancelled
- * pending_approval -> approved | rejected | expired | cancelled
- * approved (by a decision, or at once when under the threshold) -> running -> done | failed
- */
+/** Request states; the transitions are the table in src/core/approvals/request-lifecycle.ts. */
 export type RequestState =
   | 'draft'
   | 'pending_approval'
@@ -50,11 +45,7 @@ export type NewRequest = Omit<RequestRecord, 'updatedAt' | 'decidedBy' | 'decide
 
 export type ItemAction = 'assign' | 'remove' | 'move';
 
-/**
- * Item lifecycle: pending -> (sending) -> scheduled -> done | failed | unconfirmed.
- * `move` goes through remove first: pending -> removing -> pending_assign -> scheduled -> ...
- * `skipped` is for items the preview decided not to send (e.g. territory already on the record).
- */
+/** Item states; the transitions are the table in src/core/assignment/item-lifecycle.ts. */
 export type ItemState =
   | 'pending'
   | 'sending'
@@ -66,8 +57,6 @@ export type ItemState =
   | 'failed'
   | 'unconfirmed'
   | 'skipped';
-
-export const FINAL_ITEM_STATES: readonly ItemState[] = ['done', 'failed', 'unconfirmed', 'skipped'];
 
 export interface RequestItemRecord {
   requestId: string;
@@ -118,6 +107,7 @@ export interface ItemPatchEntry {
   expectState?: readonly ItemState[];
 }
 
+/** Job states; the transitions are the table in src/core/jobs/job-lifecycle.ts. */
 export type JobState = 'pending' | 'done' | 'failed' | 'unconfirmed';
 
 /** A Zoho background job for one record, tracked until confirmed by reading the record. */
@@ -147,6 +137,7 @@ export type JobPatch = Partial<Pick<JobRecord, 'state' | 'polls' | 'nextPollAt'>
 
 export type NewJob = Omit<JobRecord, 'id' | 'state' | 'polls' | 'updatedAt'>;
 
+/** Alert states; the transitions are the table in src/core/monitor/alert-lifecycle.ts. */
 export type AlertState = 'firing' | 'resolved';
 
 export interface AlertRecord {

@@ -5,8 +5,16 @@
 import { type Logger, pino } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { chunk } from '../chunk.js';
 import { type Clock, systemClock } from '../clock.js';
-import { ZohoApiError, ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
+import { MAX_RECORDS_PER_CALL } from './call-limits.js';
+import {
+  ZohoApiError,
+  ZohoAuthError,
+  ZohoNetworkError,
+  ZohoOutcomeUnknownError,
+  ZohoResponseError,
+} from './errors.js';
 import { type ResolvedRetry, ZohoHttp, type ZohoRequest } from './http.js';
 import { Limiter } from './limiter.js';
 import {
@@ -73,8 +81,6 @@ const TERRITORIES_PER_PAGE = 2000;
 const CHILD_TERRITORIES_PER_PAGE = 200;
 /** `GET /users`: `per_page` max 200 (zoho-api.md §5.3). */
 const USERS_PER_PAGE = 200;
-const IDS_PER_CALL = 100;
-const RECORDS_PER_WRITE = 100;
 /** Stops a server that keeps saying more_records from looping us forever. */
 const MAX_PAGES = 1000;
 
@@ -232,7 +238,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
   async getRecords(module: ZohoModule, ids: readonly string[]): Promise<ZohoRecord[]> {
     const path = `${API}/${module}`;
     const fields = [...TERRITORY_FIELDS[module], NAME_FIELD[module]].join(',');
-    const chunks = chunk(unique(ids), IDS_PER_CALL);
+    const chunks = chunk(unique(ids), MAX_RECORDS_PER_CALL);
     const results = await Promise.all(
       chunks.map(async (part) => {
         const res = await this.http.request({ method: 'GET', path, query: { ids: part.join(','), fields } });
@@ -254,7 +260,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
   async getPendingJobs(module: ZohoModule, recordIds: readonly string[]): Promise<PendingJob[]> {
     const path = `${API}/${module}/actions/get_feature_specific_info`;
     const results = await Promise.all(
-      chunk(unique(recordIds), IDS_PER_CALL).map(async (part) => {
+      chunk(unique(recordIds), MAX_RECORDS_PER_CALL).map(async (part) => {
         const res = await this.http.request({
           method: 'GET',
           path,
@@ -306,7 +312,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
   ): Promise<WriteOutcome[]> {
     if (changes.length === 0) return [];
     const path = `${API}/${module}/actions/${action}`;
-    const chunks = chunk(changes, RECORDS_PER_WRITE);
+    const chunks = chunk(changes, MAX_RECORDS_PER_CALL);
     // Chunks run in parallel; the limiter in ZohoHttp bounds how many are in flight.
     const settled = await Promise.allSettled(
       chunks.map(async (part) => {
@@ -314,6 +320,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
           method: 'POST',
           path,
           itemResults: true,
+          write: true,
           body: {
             data: part.map((c) => ({ id: c.recordId, Territories: c.territoryIds.map((id) => ({ id })) })),
           },
@@ -348,9 +355,11 @@ function chunkFailure(change: TerritoryChange, err: unknown): WriteOutcome {
   const code =
     err instanceof ZohoApiError
       ? err.code
-      : err instanceof ZohoNetworkError
-        ? 'NETWORK_ERROR'
-        : 'REQUEST_FAILED';
+      : err instanceof ZohoOutcomeUnknownError
+        ? 'OUTCOME_UNKNOWN'
+        : err instanceof ZohoNetworkError
+          ? 'NETWORK_ERROR'
+          : 'REQUEST_FAILED';
   return {
     recordId: change.recordId,
     status: 'error',
@@ -509,10 +518,4 @@ function seg(id: string): string {
 
 function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)];
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }

@@ -42,6 +42,18 @@ export class ZohoNetworkError extends Error {
   }
 }
 
+/**
+ * A write (assign/remove) whose answer was lost: a timeout, a network error or a 5xx after the
+ * body may have reached Zoho. Zoho may have made the change, so the client never re-sends it;
+ * the engine's resend check reads pending jobs and the record first (DESIGN.md §3 "Retries").
+ */
+export class ZohoOutcomeUnknownError extends Error {
+  override readonly name = 'ZohoOutcomeUnknownError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** Zoho answered with something our schemas do not accept. */
 export class ZohoResponseError extends Error {
   override readonly name = 'ZohoResponseError';

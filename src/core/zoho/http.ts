@@ -1,13 +1,24 @@
 /**
  * One Zoho CRM call: auth header, bounded concurrency, retries, error envelopes.
  *
+ * Retries (DESIGN.md §3): 429/5xx/network errors/timeouts are retried with backoff and jitter
+ * for reads. A write is retried only when Zoho certainly did not act on it (429, or no token
+ * yet); once its body may have reached Zoho, a lost answer surfaces as ZohoOutcomeUnknownError
+ * and is never re-sent blindly.
+ *
  * Transport is the global `fetch` with an npm-undici dispatcher (toolchain.md §2): tests pass a
  * MockAgent, production gets a keep-alive Agent with timeouts.
  */
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../clock.js';
-import { ZohoApiError, ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
+import {
+  ZohoApiError,
+  ZohoAuthError,
+  ZohoNetworkError,
+  ZohoOutcomeUnknownError,
+  ZohoResponseError,
+} from './errors.js';
 import type { Limiter } from './limiter.js';
 import { errorEnvelopeSchema } from './schemas.js';
 import { type AccessToken, errorSummary, type TokenManager } from './token.js';
@@ -31,6 +42,8 @@ export interface ZohoRequest {
    * batch: with this set, a 4xx whose body has a `data` array is returned, not thrown.
    */
   itemResults?: boolean;
+  /** A change (assign/remove): never re-sent once its body may have reached Zoho. */
+  write?: boolean;
 }
 
 export interface ZohoResponse {
@@ -51,9 +64,16 @@ export interface ZohoHttpOptions {
 
 const AUTH_RETRY_CODES = new Set(['INVALID_TOKEN', 'AUTHENTICATION_FAILURE']);
 
-/** A transient failure worth another attempt; carries the error to throw if attempts run out. */
+/**
+ * A transient failure worth another attempt; carries the error to throw if attempts run out.
+ * `mayHaveApplied`: the request may have reached Zoho and been acted on (only a 429 or a
+ * failure before sending says it was not).
+ */
 class Retryable extends Error {
-  constructor(readonly final: Error) {
+  constructor(
+    readonly final: Error,
+    readonly mayHaveApplied = true,
+  ) {
     super(final.message);
   }
 }
@@ -87,6 +107,12 @@ export class ZohoHttp {
           continue;
         }
         if (!(err instanceof Retryable)) throw err;
+        if (req.write && err.mayHaveApplied) {
+          throw new ZohoOutcomeUnknownError(
+            `Zoho ${req.method} ${req.path}: the answer was lost (${err.message}); Zoho may have made the change`,
+            { cause: err.final },
+          );
+        }
         if (attempt >= retry.attempts) throw err.final;
         const delay = backoffDelay(attempt, retry);
         this.o.logger.debug(
@@ -103,7 +129,8 @@ export class ZohoHttp {
     try {
       return await this.o.tokens.getToken();
     } catch (err) {
-      if (err instanceof ZohoNetworkError) throw new Retryable(err);
+      // Nothing was sent yet: retried even for a write.
+      if (err instanceof ZohoNetworkError) throw new Retryable(err, false);
       throw err;
     }
   }
@@ -161,7 +188,7 @@ export class ZohoHttp {
           `Zoho ${req.method} ${req.path} answered HTTP ${status} with a non-JSON body`,
           status,
         );
-        if (status === 429 || status >= 500) throw new Retryable(err);
+        if (status === 429 || status >= 500) throw new Retryable(err, status !== 429);
         throw err;
       }
     }
@@ -180,14 +207,17 @@ export class ZohoHttp {
         );
       }
       const apiError = new ZohoApiError(code, message, status, details);
-      if (status === 429 || status >= 500 || code === 'TOO_MANY_REQUESTS') throw new Retryable(apiError);
+      // A 429 is turned away before Zoho acts on the call; a 5xx may come after it did.
+      if (status === 429 || code === 'TOO_MANY_REQUESTS') throw new Retryable(apiError, false);
+      if (status >= 500) throw new Retryable(apiError);
       // Zoho's error envelope means failure whatever the HTTP status says.
       throw apiError;
     }
 
     if (status === 401) throw new TokenRejected('HTTP_401');
     if (status === 429 || status >= 500) {
-      throw new Retryable(new ZohoApiError(`HTTP_${status}`, `Zoho answered HTTP ${status}`, status));
+      const err = new ZohoApiError(`HTTP_${status}`, `Zoho answered HTTP ${status}`, status);
+      throw new Retryable(err, status !== 429);
     }
     if (status >= 400) {
       if (req.itemResults && hasDataArray(body)) return { status, body };

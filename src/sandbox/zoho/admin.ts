@@ -15,7 +15,7 @@ export const ADMIN_ENDPOINTS: Record<string, string> = {
   'POST /__sim/reset-calls': 'clear counts and log',
   'POST /__sim/faults/latency': '{"ms": 200} fixed latency per call',
   'POST /__sim/faults/fail-next':
-    '{"count": 3, "status": 429|500, "path_prefix": "/Deals", "after_applying": false} next calls fail',
+    '{"count": 3, "status": 429|500, "path_prefix": "/Deals", "after_applying": false, "delay_ms": 0} next calls fail',
   'POST /__sim/faults/concurrency-limit': '{"limit": 5|null} more concurrent calls answer 429',
   'POST /__sim/faults/expire-tokens': 'every access token now answers 401 INVALID_TOKEN',
   'POST /__sim/faults/revoke-refresh-token': 'token endpoint answers {"error":"invalid_code"}',
@@ -121,6 +121,8 @@ export function handleAdmin(sim: ZohoSimulator, method: string, url: URL, raw: s
           count: Number(body.count ?? 1),
           status,
           ...(prefix ? { pathPrefix: prefix } : {}),
+          ...(body.after_applying !== undefined ? { afterApplying: bool(body.after_applying, false) } : {}),
+          ...(body.delay_ms !== undefined ? { delayMs: Number(body.delay_ms) } : {}),
         });
         return ok();
       }

@@ -269,6 +269,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
         bodyInvalid = true;
       }
     }
+    let holdMs = 0;
     const reply = (() => {
       if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
         return fail(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
@@ -283,6 +284,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       if (injected) {
         injected.count -= 1;
         if (injected.count <= 0) faults.failNext.splice(faults.failNext.indexOf(injected), 1);
+        holdMs = injected.delayMs ?? 0;
       }
       const injectedReply = (): Reply =>
         injected!.status === 429 ? fail(429, 'TOO_MANY_REQUESTS', TOO_MANY_MESSAGE) : internalError(path);
@@ -323,6 +325,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       status: reply.status,
       responseBody: reply.body ?? null,
     });
+    if (holdMs > 0) await sleep(holdMs);
     return reply;
   };
 

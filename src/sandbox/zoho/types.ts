@@ -136,6 +136,11 @@ export interface FailNextFault {
    * error: a lost answer, for testing retries that must not send a record twice.
    */
   afterApplying?: boolean;
+  /**
+   * Holds the answer this long (ms). With `afterApplying` the change is made at once, so a
+   * client whose timeout is shorter has lost the answer of a call that took effect.
+   */
+  delayMs?: number;
 }
 
 export interface SimFaults {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { loadRoutingConfig } from '../../../src/core/monitor/routing.js';
-import { MonitorScheduler } from '../../../src/core/monitor/schedule.js';
+import { MonitorRunner } from '../../../src/core/monitor/runner.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
 import { ZohoClient } from '../../../src/core/zoho/index.js';
@@ -36,7 +36,7 @@ interface Env {
   store: Store;
   notifier: RecordingNotifier;
   clock: ManualClock;
-  monitor: MonitorScheduler;
+  monitor: MonitorRunner;
   routingPath: string;
   id: (name: string) => string;
   /** One run; returns the alert messages it sent ("firing fp", ...). */
@@ -64,7 +64,7 @@ async function setup(options: { routing?: string[] | null; seed?: SimSeed } = {}
   const routingPath = join(dir, 'routing.yaml');
   const lines = options.routing === undefined ? ROUTING : options.routing;
   if (lines) await writeFile(routingPath, `${lines.join('\n')}\n`);
-  const monitor = new MonitorScheduler({
+  const monitor = new MonitorRunner({
     api,
     store,
     notifier,

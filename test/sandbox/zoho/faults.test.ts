@@ -57,6 +57,35 @@ describe('Zoho simulator faults, routing and observation', () => {
     expect((await api.assign('Accounts', body)).body.data[0].code).toBe('ALREADY_SCHEDULED');
   });
 
+  it('can hold the answer of a call that took effect (afterApplying + delayMs): the change is made before the answer', async () => {
+    // The hold runs on the simulator's timers: this test fires it by hand.
+    const held: Array<() => void> = [];
+    const timers: SimTimers = {
+      setTimeout: (fn, ms) => {
+        if (ms === 200) held.push(fn);
+        return held.length;
+      },
+      clearTimeout: () => {},
+    };
+    t = await startTestSim({ timers });
+    const api = client(t.sim, await accessToken(t.sim));
+    const account = t.sim.records('Accounts').find((r) => r.territories.length === 0 && !r.locked)!;
+    const body = [{ id: account.id, Territories: [{ id: territoryId(t.sim, 'Brazil') }] }];
+    t.sim.faults.failNext({
+      count: 1,
+      status: 500,
+      pathPrefix: '/Accounts/actions',
+      afterApplying: true,
+      delayMs: 200,
+    });
+    const answer = api.assign('Accounts', body);
+    await vi.waitFor(() => expect(held).toHaveLength(1));
+    // Applied while the answer is still held back.
+    expect(t.sim.pendingJobs().map((j) => j.recordId)).toEqual([account.id]);
+    held[0]!();
+    expect((await answer).status).toBe(500);
+  });
+
   it('answers 404 INVALID_URL_PATTERN for unknown paths and 400 INVALID_REQUEST_METHOD for wrong methods', async () => {
     t = await startTestSim();
     const token = await accessToken(t.sim);

@@ -3,7 +3,7 @@ import { createAssignmentService } from '../../../src/core/assignment/engine-ser
 import type { ItemPatchEntry, JobPatch } from '../../../src/core/jobs/bulk-writes.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
-import { FakeZoho } from './fake-zoho.js';
+import { FakeZoho } from '../helpers/fake-zoho.js';
 import {
   ManualTime,
   RecordingNotifier,

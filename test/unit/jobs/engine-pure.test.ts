@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import {
-  chunk,
-  firstPerRecord,
-  planBatches,
-  type SendEntry,
-} from '../../../src/core/assignment/engine-batches.js';
+import { firstPerRecord, planBatches, type SendEntry } from '../../../src/core/assignment/batches.js';
+import { changeVisible, firstPlan, moveSets, phaseOf, planFor } from '../../../src/core/assignment/phases.js';
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../../src/core/assignment/retry.js';
 import {
   ItemCodes,
   invalidDataTarget,
   mapBatchError,
   mapWriteOutcome,
-} from '../../../src/core/assignment/engine-outcomes.js';
-import {
-  changeVisible,
-  firstPlan,
-  moveSets,
-  phaseOf,
-  planFor,
-} from '../../../src/core/assignment/engine-phases.js';
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../../src/core/assignment/retry.js';
+} from '../../../src/core/assignment/verdicts.js';
+import { chunk } from '../../../src/core/chunk.js';
 import type { RequestItemRecord } from '../../../src/core/store/types.js';
 import {
   ZohoApiError,

@@ -3,7 +3,7 @@ import { createAssignmentService } from '../../../src/core/assignment/engine-ser
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
 import { ZohoApiError, ZohoAuthError, ZohoNetworkError } from '../../../src/core/zoho/errors.js';
-import { FakeZoho } from './fake-zoho.js';
+import { FakeZoho } from '../helpers/fake-zoho.js';
 import {
   ManualTime,
   RecordingNotifier,
@@ -116,7 +116,8 @@ describe('AssignmentEngine + JobTracker', () => {
     const items = await store.listItems(id);
     expect(items.map((i) => [i.state, i.code])).toEqual([
       ['scheduled', 'SCHEDULED'],
-      ['failed', 'DUPLICATE_DATA'],
+      // DUPLICATE_DATA for a territory the record has: the change is there, so it is done.
+      ['done', 'ALREADY_APPLIED'],
       ['failed', 'LIMIT_EXCEEDED'],
       ['failed', 'RECORD_LOCKED'],
       ['failed', 'RECORD_NOT_FOUND'],
@@ -202,7 +203,7 @@ describe('AssignmentEngine + JobTracker', () => {
       code: 'INVALID_DATA',
       details: { json_path: '$.data[2].Territories[0].id' },
     });
-    zoho.territories.delete(T2); // deleted in Zoho; our request still names it
+    zoho.deleteTerritory(T2); // deleted in Zoho; our request still names it
     const id = await seedRequest(store, [
       { recordId: recordId(0), territoryIds: [T1] },
       { recordId: recordId(1), territoryIds: [T2] },
@@ -355,6 +356,10 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(zoho.callsOf('assign')).toHaveLength(1);
     const pending = await seedRequest(store, accounts(1), { state: 'pending_approval' });
     expect(await engine.run(pending)).toMatchObject({ started: false, state: 'pending_approval' });
+    // The request table starts only approved requests: a draft must be submitted first.
+    const draft = await seedRequest(store, accounts(1), { state: 'draft' });
+    expect(await engine.run(draft)).toMatchObject({ started: false, state: 'draft' });
+    expect(zoho.callsOf('assign')).toHaveLength(1);
   });
 
   it('holds a second item on the same record until the first is final', async () => {

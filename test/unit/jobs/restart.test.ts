@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAssignmentService } from '../../../src/core/assignment/engine-service.js';
-import { finishIfComplete } from '../../../src/core/jobs/finish.js';
+import { RequestFinisher } from '../../../src/core/jobs/request-finisher.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
-import { FakeZoho } from './fake-zoho.js';
+import { FakeZoho } from '../helpers/fake-zoho.js';
 import {
   ManualTime,
   RecordingNotifier,
@@ -195,12 +195,12 @@ describe('finishing', () => {
     const id = await seedRequest(store, bulk(1));
     await engine.run(id);
     await store.updateItem(id, 0, { state: 'done' });
-    const deps = { store, notifier, clock: time.clock, logger: silentLogger };
+    const finisher = new RequestFinisher({ store, notifier, clock: time.clock, logger: silentLogger });
     const won = await Promise.all([
-      finishIfComplete(deps, id),
-      finishIfComplete(deps, id),
+      finisher.finishIfComplete(id),
+      finisher.finishIfComplete(id),
       engine.advance(id).then(() => false),
-      finishIfComplete(deps, id),
+      finisher.finishIfComplete(id),
     ]);
     expect(won.filter(Boolean).length).toBeLessThanOrEqual(1);
     expect(notifier.count('finished', id)).toBe(1);

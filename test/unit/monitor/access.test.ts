@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateAccess, territoryPath } from '../../../src/core/monitor/access.js';
 import type { UserTerritory } from '../../../src/core/zoho/types.js';
-import { FakeZoho, ID } from './fake-zoho.js';
+import { FakeZoho, ID } from '../helpers/fake-zoho.js';
 
 const member = (zoho: FakeZoho, ...ids: string[]): UserTerritory[] =>
   ids.map((id) => {

@@ -13,7 +13,7 @@ import {
 } from '../../../src/core/monitor/conditions.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
-import { ID } from './fake-zoho.js';
+import { ID } from '../helpers/fake-zoho.js';
 import { RecordingNotifier } from './recording-notifier.js';
 
 type Territoryish = AffectedTerritory & { id: string };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../../src/core/monitor/checks.js';
 import { parseRoutingConfig } from '../../../src/core/monitor/routing.js';
 import { ZohoApiError, ZohoAuthError, ZohoNetworkError } from '../../../src/core/zoho/errors.js';
-import { FakeZoho, ID } from './fake-zoho.js';
+import { FakeZoho, ID } from '../helpers/fake-zoho.js';
 
 const routing = (...lines: string[]) =>
   parseRoutingConfig(['territories:', ...lines].join('\n'), 'routing.yaml');
@@ -16,7 +16,7 @@ describe('runChecks', () => {
     expect(r.status).toBe('ok');
     expect(r.conditions).toEqual([]);
     expect(r.calls).toEqual({ checkAuth: 1, listTerritories: 1, getCurrentUser: 1, getUserTerritories: 1 });
-    expect(zoho.calls).toEqual(r.calls);
+    expect(zoho.counts).toEqual(r.calls);
     expect(r.watched).toHaveLength(8);
     expect(r.watched.every((w) => w.usable && w.viaId === ID.root && w.viaName === 'Zylker')).toBe(true);
     expect(r.evaluatedKinds).toContain('api_user_not_member');
@@ -38,7 +38,7 @@ describe('runChecks', () => {
     expect(c.cause).toContain('INVALID_DATA');
     expect(c.affected).toEqual([{ id: ID.oregon, name: 'Oregon', modules: ['Leads'] }]);
     expect(c.fix.join('\n')).toContain('routing.yaml (line 2)');
-    expect(zoho.calls.getTerritory).toBe(1);
+    expect(zoho.counts.getTerritory).toBe(1);
     expect(r.watched.find((w) => w.id === ID.oregon)).toMatchObject({ usable: false, code: 'deleted' });
   });
 
@@ -182,7 +182,7 @@ describe('runChecks', () => {
     const r = await runChecks({ api: zoho, routing: null, previousNames: {} });
     expect(fps(r)).toEqual(['oauth_revoked']);
     expect(r.conditions[0]!.fix.join(' ')).toContain('ZOHO_REFRESH_TOKEN');
-    expect(zoho.calls).toEqual({ checkAuth: 1 });
+    expect(zoho.counts).toEqual({ checkAuth: 1 });
     expect(r.evaluatedKinds).toEqual(['oauth_revoked', 'oauth_scope_missing', 'oauth_invalid_client']);
   });
 

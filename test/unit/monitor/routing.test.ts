@@ -8,7 +8,7 @@ import {
   RoutingConfigError,
   resolveRouting,
 } from '../../../src/core/monitor/routing.js';
-import { FakeZoho, ID } from './fake-zoho.js';
+import { FakeZoho, ID } from '../helpers/fake-zoho.js';
 
 function errorOf(text: string): RoutingConfigError {
   try {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZohoResponseError } from '../../../src/core/zoho/index.js';
-import { type FakeZoho, fakeZoho, info } from './fake-zoho.js';
+import { type FakeZohoWire as FakeZoho, fakeZohoWire as fakeZoho, info } from './fake-zoho-wire.js';
 
 const id = (n: number) => `5550000000${String(n).padStart(8, '0')}`;
 

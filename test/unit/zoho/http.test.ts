@@ -3,9 +3,10 @@ import {
   ZohoApiError,
   ZohoAuthError,
   ZohoNetworkError,
+  ZohoOutcomeUnknownError,
   ZohoResponseError,
 } from '../../../src/core/zoho/index.js';
-import { type FakeZoho, fakeZoho, territoryWire } from './fake-zoho.js';
+import { type FakeZohoWire, fakeZohoWire, territoryWire } from './fake-zoho-wire.js';
 
 const ROOT = '111111000000000100';
 
@@ -34,13 +35,13 @@ function script(...replies: Array<() => { status: number; body?: unknown }>) {
 }
 
 describe('ZohoHttp (through ZohoClient)', () => {
-  let fake: FakeZoho;
+  let fake: FakeZohoWire;
   afterEach(async () => {
     await fake.agent.close();
   });
 
   it('sends Authorization: Zoho-oauthtoken <token> and accept json', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(ok);
     await fake.client().getTerritory(ROOT);
     expect(fake.calls[0]?.headers.authorization).toBe(`Zoho-oauthtoken ${fake.tokenN(1)}`);
@@ -48,7 +49,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('401 INVALID_TOKEN: refreshes once and retries once', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(script(invalidToken, ok));
     const t = await fake.client().getTerritory(ROOT);
     expect(t.id).toBe(ROOT);
@@ -60,7 +61,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('401 AUTHENTICATION_FAILURE is treated like INVALID_TOKEN', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(
       script(
         () => ({
@@ -81,7 +82,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('401 twice: gives up with ZohoAuthError after one refresh', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(invalidToken);
     const err = await fake
       .client()
@@ -94,7 +95,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('concurrent 401s on the same token trigger a single refresh', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     const client = fake.client();
     await client.checkAuth();
     fake.serve((req) =>
@@ -105,7 +106,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('401 OAUTH_SCOPE_MISMATCH => ZohoAuthError scope, no refresh', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({
       status: 401,
       body: { code: 'OAUTH_SCOPE_MISMATCH', details: {}, message: 'invalid oauth scope', status: 'error' },
@@ -120,7 +121,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('429 then success: retries after a jittered backoff', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(script(tooMany, tooMany, ok));
     const sleeps: number[] = [];
     const client = fake.client({
@@ -141,7 +142,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('caps the backoff at maxDelayMs', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(script(tooMany, tooMany, tooMany, tooMany, tooMany, ok));
     const sleeps: number[] = [];
     const client = fake.client({
@@ -160,7 +161,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('5xx exhausted: throws the last ZohoApiError after the configured attempts', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(internal);
     const err = (await fake
       .client({ retry: { attempts: 3, sleep: async () => {} } })
@@ -172,8 +173,60 @@ describe('ZohoHttp (through ZohoClient)', () => {
     expect(fake.calls).toHaveLength(3);
   });
 
+  describe('writes (assign/remove) are never re-sent once Zoho may have acted on them', () => {
+    const change = [{ recordId: '3652397000000000001', territoryIds: [ROOT] }];
+    const scheduled = () => ({
+      status: 202,
+      body: {
+        data: [
+          {
+            code: 'SCHEDULED',
+            details: { id: change[0]!.recordId, job_id: 'j1' },
+            message: 's',
+            status: 'success',
+          },
+        ],
+      },
+    });
+
+    it('a 5xx answer: one call, then ZohoOutcomeUnknownError (a read would have been retried)', async () => {
+      fake = fakeZohoWire();
+      fake.serve(script(internal, scheduled));
+      const client = fake.client({ retry: { attempts: 3, sleep: async () => {} } });
+      const err = await client.assignTerritories('Accounts', change).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ZohoOutcomeUnknownError);
+      expect((err as Error).message).toMatch(/answer was lost/);
+      expect(fake.calls).toHaveLength(1);
+    });
+
+    it('a timeout: one call, then ZohoOutcomeUnknownError', async () => {
+      fake = fakeZohoWire();
+      fake.api
+        .intercept({ path: () => true, method: 'POST' })
+        .reply(202, JSON.stringify(scheduled().body))
+        .delay(2_000)
+        .persist();
+      const err = await fake
+        .client({ requestTimeoutMs: 100, retry: { attempts: 3, sleep: async () => {} } })
+        .removeTerritories('Accounts', change)
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ZohoOutcomeUnknownError);
+      expect(((err as Error).cause as Error).message).toMatch(/timed out after 100 ms/);
+    });
+
+    it('a 429 is turned away before Zoho acts: the write is retried', async () => {
+      fake = fakeZohoWire();
+      fake.serve(script(tooMany, scheduled));
+      const out = await fake
+        .client({ retry: { attempts: 3, sleep: async () => {} } })
+        .assignTerritories('Accounts', change);
+      expect(out[0]).toMatchObject({ status: 'scheduled', jobId: 'j1' });
+      expect(fake.calls).toHaveLength(2);
+    });
+  });
+
   it('5xx with an HTML body is retried, then reported', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(script(() => ({ status: 503, body: '<html>busy</html>' }), ok));
     const t = await fake.client().getTerritory(ROOT);
     expect(t.id).toBe(ROOT);
@@ -181,7 +234,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('network error: retried, and ZohoNetworkError once attempts run out', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.api
       .intercept({ path: (p) => p.startsWith('/crm/v8/settings/territories/') })
       .replyWithError(new Error('ECONNRESET'))
@@ -191,7 +244,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
     expect(t.id).toBe(ROOT);
     expect(fake.calls).toHaveLength(1); // the two failures never reached the handler
 
-    const f2 = fakeZoho();
+    const f2 = fakeZohoWire();
     f2.api
       .intercept({ path: () => true })
       .replyWithError(new Error('ECONNREFUSED'))
@@ -206,7 +259,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('a network error on the token endpoint is retried like an API network error', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.accounts
       .intercept({ path: '/oauth/v2/token', method: 'POST' })
       .replyWithError(new Error('ECONNRESET'));
@@ -220,7 +273,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('timeout: an answer slower than requestTimeoutMs counts as a network failure and is retried', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.api
       .intercept({ path: (p) => p.startsWith('/crm/v8/settings/territories/') })
       .reply(200, JSON.stringify(ok().body))
@@ -231,7 +284,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
     expect(t.id).toBe(ROOT);
     expect(fake.calls).toHaveLength(1);
 
-    const f2 = fakeZoho();
+    const f2 = fakeZohoWire();
     f2.api
       .intercept({ path: () => true })
       .reply(200, '{}')
@@ -247,7 +300,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('non-JSON 200 answer => ZohoResponseError (not retried)', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({ status: 200, body: 'not json' }));
     const err = await fake
       .client()
@@ -258,7 +311,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('a JSON answer our schema rejects => ZohoResponseError naming the path', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     // A numeric id would already have lost precision: reject it.
     fake.serve(() => ({ status: 200, body: { territories: [{ ...territoryWire(ROOT, null), id: 12345 }] } }));
     const err = await fake
@@ -270,7 +323,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('Zoho error envelope => ZohoApiError(code, message, status, details), not retried', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({
       status: 400,
       body: {
@@ -295,7 +348,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('403 TERRITORY_NOT_ENABLED surfaces as ZohoApiError', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({
       status: 403,
       body: { code: 'TERRITORY_NOT_ENABLED', details: {}, message: 'territory not enabled', status: 'error' },
@@ -307,7 +360,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('204 and 304 are empty answers, never JSON-parsed', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(
       script(
         () => ({ status: 204 }),
@@ -320,7 +373,7 @@ describe('ZohoHttp (through ZohoClient)', () => {
   });
 
   it('keeps commas literal in ids/fields query values', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.serve(() => ({ status: 204 }));
     await fake.client().getRecords('Accounts', ['1', '2']);
     expect(fake.calls[0]?.rawQuery).toBe('ids=1,2&fields=Territories,Account_Name');

@@ -2,11 +2,11 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ZohoAuthError, ZohoResponseError } from '../../../src/core/zoho/index.js';
-import { API, type FakeZoho, fakeZoho, tokenBody } from './fake-zoho.js';
+import { API, type FakeZohoWire, fakeZohoWire, tokenBody } from './fake-zoho-wire.js';
 
 const MIN = 60_000;
 
-function withUser(fake: FakeZoho) {
+function withUser(fake: FakeZohoWire) {
   fake.serve(() => ({
     status: 200,
     body: { users: [{ id: '111111000000000042', full_name: 'Api User', status: 'active' }], info: null },
@@ -14,13 +14,13 @@ function withUser(fake: FakeZoho) {
 }
 
 describe('TokenManager (refresh-token flow)', () => {
-  let fake: FakeZoho;
+  let fake: FakeZohoWire;
   afterEach(async () => {
     await fake.agent.close();
   });
 
   it('POSTs a form body with grant_type, client id/secret and refresh token to {accounts}/oauth/v2/token', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     withUser(fake);
     const info = await fake.client().checkAuth();
     expect(fake.tokenCalls).toHaveLength(1);
@@ -46,7 +46,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('uses the api_domain from the token response, or the configured override', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     withUser(fake);
     fake.tokenReply((n) => ({ status: 200, body: tokenBody(n, { api_domain: 'https://elsewhere.test' }) }));
     expect((await fake.client().checkAuth()).apiDomain).toBe('https://elsewhere.test');
@@ -57,13 +57,13 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('reads expires_in as seconds when expires_in_sec is absent', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.tokenReply((n) => ({ status: 200, body: tokenBody(n, { expires_in: 1800 }) }));
     expect((await fake.client().checkAuth()).expiresAt).toBe(fake.clock.now() + 1800_000);
   });
 
   it('reads expires_in as milliseconds when expires_in_sec is present (older Accounts answers)', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.tokenReply((n) => ({
       status: 200,
       body: tokenBody(n, { expires_in: 3600000, expires_in_sec: 3600 }),
@@ -72,7 +72,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('keeps scopes null when Zoho sends none', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.tokenReply((n) => {
       const b = tokenBody(n);
       delete b.scope;
@@ -82,7 +82,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('single-flight: 100 concurrent calls on an expired token cause exactly one refresh', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     withUser(fake);
     const client = fake.client({ maxConcurrency: 5 });
     await client.checkAuth();
@@ -95,7 +95,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('refreshes ahead of expiry (5 minutes before) and not earlier', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     withUser(fake);
     const client = fake.client();
     await client.getCurrentUser();
@@ -109,7 +109,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('short-lived tokens are refreshed at half their lifetime, not on every call', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     withUser(fake);
     fake.tokenReply((n) => ({ status: 200, body: tokenBody(n, { expires_in: 120 }) }));
     const client = fake.client();
@@ -123,7 +123,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('keeps using a still-valid token when a refresh-ahead fails', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     withUser(fake);
     const client = fake.client();
     await client.getCurrentUser();
@@ -139,7 +139,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('maps HTTP 200 "Access Denied" to ZohoAuthError throttled with a wait-and-limit message', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.tokenReply(() => ({
       status: 200,
       body: {
@@ -159,7 +159,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('maps invalid_code to revoked, telling the person to make a new refresh token', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.tokenReply(() => ({ status: 200, body: { error: 'invalid_code' } }));
     const err = (await fake
       .client()
@@ -171,7 +171,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('maps invalid_client to invalid_client, pointing at the client credentials and data centre', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.tokenReply(() => ({ status: 200, body: { error: 'invalid_client' } }));
     const err = (await fake
       .client()
@@ -183,7 +183,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('reports an unrecognised token error as unknown and a non-JSON answer as ZohoResponseError', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.tokenReply(() => ({ status: 200, body: { error: 'something_new' } }));
     const client = fake.client();
     await expect(client.checkAuth()).rejects.toMatchObject({ reason: 'unknown' });
@@ -192,7 +192,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('never sends more than 10 refreshes in any 10-minute window; refuses the 11th locally', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     withUser(fake);
     // Tokens that are already inside the refresh-ahead margin force a refresh on every call.
     fake.tokenReply((n) => ({ status: 200, body: tokenBody(n, { expires_in: 60 }) }));
@@ -205,7 +205,7 @@ describe('TokenManager (refresh-token flow)', () => {
     expect(fake.tokenCalls).toHaveLength(10);
 
     // Now burst: 10 in one window, then the 11th is refused without calling Zoho.
-    const burst = fakeZoho();
+    const burst = fakeZohoWire();
     burst.tokenReply((n) => ({ status: 200, body: tokenBody(n, { expires_in: 30 }) }));
     const c2 = burst.client();
     for (let i = 0; i < 10; i += 1) {
@@ -226,7 +226,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('counts refreshes Zoho refused (throttled answers) against the local budget too', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     fake.tokenReply(() => ({ status: 200, body: { error: 'Access Denied', status: 'failure' } }));
     const client = fake.client();
     for (let i = 0; i < 10; i += 1) await expect(client.checkAuth()).rejects.toBeInstanceOf(ZohoAuthError);
@@ -236,7 +236,7 @@ describe('TokenManager (refresh-token flow)', () => {
   });
 
   it('never logs the access token, refresh token or client secret', async () => {
-    fake = fakeZoho();
+    fake = fakeZohoWire();
     withUser(fake);
     const lines: string[] = [];
     const sink = new Writable({

@@ -11,16 +11,19 @@ import {
   ZohoApiError,
   ZohoAuthError,
   ZohoNetworkError,
+  ZohoOutcomeUnknownError,
   ZohoResponseError,
 } from '../zoho/errors.js';
 import type { WriteOutcome, ZohoModule } from '../zoho/types.js';
-import type { Operation } from './engine-phases.js';
+import type { Operation } from './phases.js';
 
 /** Our own item codes (Zoho's codes are stored as Zoho sent them). */
 export const ItemCodes = {
   territoryDeleted: 'TERRITORY_DELETED',
   recordNotFound: 'RECORD_NOT_FOUND',
   networkError: 'NETWORK_ERROR',
+  /** A write whose answer was lost (timeout, network, 5xx after sending): Zoho may have made it. */
+  outcomeUnknown: 'OUTCOME_UNKNOWN',
   badResponse: 'BAD_RESPONSE',
   /** The process stopped while the call was in flight; checked before resending. */
   interrupted: 'INTERRUPTED',
@@ -37,6 +40,7 @@ export const ItemCodes = {
  * a pending job on the record is adopted as ours and a visible change counts as done.
  */
 export const UNCERTAIN_CODES: ReadonlySet<string> = new Set([
+  ItemCodes.outcomeUnknown,
   ItemCodes.networkError,
   ItemCodes.badResponse,
   ItemCodes.interrupted,
@@ -49,7 +53,11 @@ export type ItemVerdict =
   | { kind: 'failed'; code: string; message: string }
   | { kind: 'retry'; reason: RetryReason; code: string; message: string }
   /** INVALID_DATA that may name a territory: look the territories up before deciding. */
-  | { kind: 'check_territories'; code: string; message: string };
+  | { kind: 'check_territories'; code: string; message: string }
+  /** DUPLICATE_DATA: done if the record now has the territories, failed otherwise (read it). */
+  | { kind: 'check_record'; code: string; message: string }
+  /** The record already shows the change (found by reading it): done without a job. */
+  | { kind: 'applied'; code: string; message: string; after: string[] };
 
 export interface OutcomeContext {
   module: ZohoModule;
@@ -135,10 +143,18 @@ export function mapWriteOutcome(outcome: WriteOutcome, ctx: OutcomeContext): Ite
       return { kind: 'check_territories', code, message: zohoMessage(outcome) };
     }
     case 'DUPLICATE_DATA':
+      // Also what a lost-then-repeated assign meets: the record decides (DESIGN.md §3 "Retries").
       return {
-        kind: 'failed',
+        kind: 'check_record',
         code,
         message: `The record already has territory ${territories}; nothing was changed`,
+      };
+    case ItemCodes.outcomeUnknown:
+      return {
+        kind: 'retry',
+        reason: 'uncertain',
+        code,
+        message: `Zoho's answer was lost; checking the record before anything is sent again (${zohoMessage(outcome)})`,
       };
     case 'ALREADY_USED':
       return {
@@ -249,6 +265,14 @@ export function mapBatchError(err: unknown, ctx: Pick<OutcomeContext, 'module' |
       kind: 'failed',
       code: `AUTH_${err.reason.toUpperCase()}`,
       message: `Zoho refused the bot's credentials (${err.reason}): ops must check the Zoho connection (${err.message})`,
+    };
+  }
+  if (err instanceof ZohoOutcomeUnknownError) {
+    return {
+      kind: 'retry',
+      reason: 'uncertain',
+      code: ItemCodes.outcomeUnknown,
+      message: `Zoho's answer was lost; checking the record before anything is sent again (${err.message})`,
     };
   }
   if (err instanceof ZohoNetworkError) {

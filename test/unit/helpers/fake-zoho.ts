@@ -1,12 +1,18 @@
 /**
- * A hand-written ZohoApi for engine and tracker unit tests: records with territories, Zoho's
- * assign/remove rules (one territory per Deal, ten per record, duplicates, unknown territories,
- * pending jobs), background jobs the test finishes explicitly or after a number of status polls,
- * scriptable per-record outcomes and call failures, and a log of every call.
+ * The one hand-written in-memory ZohoApi for unit tests (engine, tracker, monitor):
+ * - an org: a territory catalog (the Zylker tree below by default, or a flat list of the ids
+ *   given), the API user and its memberships, and switches that break it the way Zoho does
+ *   (auth errors, territory management off, unreadable territories, a failing method);
+ * - records with territories and Zoho's assign/remove rules (one territory per Deal, ten per
+ *   record, duplicates, unknown territories, pending jobs), background jobs the test finishes
+ *   explicitly or after a number of status polls, scriptable per-record outcomes and calls;
+ * - a log of every record/job call (`calls`) and a count per method (`counts`).
+ * (test/unit/zoho/fake-zoho-wire.ts is another layer: Zoho's HTTP wire, for the client's tests.)
  */
-import { ZohoApiError } from '../../../src/core/zoho/errors.js';
+import { ZohoApiError, type ZohoAuthError } from '../../../src/core/zoho/errors.js';
 import type {
   PendingJob,
+  PermissionType,
   RecordTerritory,
   Territory,
   TerritoryChange,
@@ -18,6 +24,48 @@ import type {
   ZohoRecord,
   ZohoUser,
 } from '../../../src/core/zoho/types.js';
+
+export const ID = {
+  root: '3652397000000100001',
+  us: '3652397000000100002',
+  usWest: '3652397000000100003',
+  california: '3652397000000100004',
+  oregon: '3652397000000100005',
+  usEast: '3652397000000100006',
+  emea: '3652397000000100007',
+  germany: '3652397000000100008',
+} as const;
+
+export const API_USER_ID = '3652397000000200001';
+
+function territory(
+  id: string,
+  name: string,
+  parentId: string | null,
+  permissionType: PermissionType = 'read_write_delete',
+): Territory {
+  return {
+    id,
+    name,
+    apiName: name.replace(/\W+/g, '_'),
+    description: null,
+    parentId,
+    managerId: null,
+    managerName: null,
+    permissionType,
+  };
+}
+
+const zylkerTree = (): Territory[] => [
+  territory(ID.root, 'Zylker', null),
+  territory(ID.us, 'US', ID.root),
+  territory(ID.usWest, 'US West', ID.us),
+  territory(ID.california, 'California', ID.usWest),
+  territory(ID.oregon, 'Oregon', ID.usWest),
+  territory(ID.usEast, 'US East', ID.us),
+  territory(ID.emea, 'EMEA', ID.root),
+  territory(ID.germany, 'Germany', ID.emea),
+];
 
 export interface CallLog {
   method: 'assign' | 'remove' | 'pending' | 'records' | 'territories';
@@ -47,8 +95,28 @@ type CallScript =
   | { kind: 'apply-then-throw'; error: unknown };
 
 export class FakeZoho implements ZohoApi {
+  /** Record and job calls, in order. */
   readonly calls: CallLog[] = [];
-  readonly territories = new Set<string>();
+  /** Calls per ZohoApi method. */
+  readonly counts: Record<string, number> = {};
+  territories: Territory[];
+  user: ZohoUser = {
+    id: API_USER_ID,
+    fullName: 'Territory Bot',
+    email: 'territory-bot@zylker.com',
+    status: 'active',
+    zuid: '700000001',
+    roleName: 'CEO',
+    profileName: 'Administrator',
+  };
+  /** The API user's territories (ids). By default the root: every territory is writable. */
+  memberships = new Set<string>([ID.root]);
+  authError: ZohoAuthError | null = null;
+  territoryManagementOff = false;
+  /** Any error thrown by the named method (network, 5xx...). */
+  failures: Partial<Record<keyof ZohoApi, Error>> = {};
+  /** Territories that answer NO_PERMISSION when read one by one (and are missing from the list). */
+  unreadable = new Set<string>();
   private readonly records = new Map<string, RecordTerritory[]>();
   private readonly jobs = new Map<string, FakeJob>();
   private readonly outcomeScripts = new Map<string, Array<Partial<WriteOutcome>>>();
@@ -65,11 +133,43 @@ export class FakeZoho implements ZohoApi {
   hung: Promise<void>;
   private markHung: () => void = () => {};
 
-  constructor(territoryIds: readonly string[] = []) {
-    for (const t of territoryIds) this.territories.add(t);
+  /** With ids: a flat catalog of those territories; without: the Zylker tree (`ID`). */
+  constructor(territoryIds?: readonly string[]) {
+    this.territories = territoryIds ? territoryIds.map((id) => territory(id, `T ${id}`, null)) : zylkerTree();
     this.hung = new Promise((r) => {
       this.markHung = r;
     });
+  }
+
+  private count(name: keyof ZohoApi): void {
+    this.counts[name] = (this.counts[name] ?? 0) + 1;
+    const f = this.failures[name];
+    if (f) throw f;
+  }
+
+  private guard(): void {
+    if (this.authError) throw this.authError;
+    if (this.territoryManagementOff) {
+      throw new ZohoApiError('TERRITORY_NOT_ENABLED', 'Territory management is not enabled', 403);
+    }
+  }
+
+  byName(name: string): Territory {
+    const t = this.territories.find((x) => x.name === name);
+    if (!t) throw new Error(`no territory ${name}`);
+    return t;
+  }
+  deleteTerritory(id: string): void {
+    this.territories = this.territories.filter((t) => t.id !== id);
+  }
+  rename(id: string, name: string): void {
+    this.territories = this.territories.map((t) => (t.id === id ? { ...t, name } : t));
+  }
+  setPermission(id: string, permissionType: PermissionType): void {
+    this.territories = this.territories.map((t) => (t.id === id ? { ...t, permissionType } : t));
+  }
+  private hasTerritory(id: string): boolean {
+    return this.territories.some((t) => t.id === id);
   }
 
   private key(module: ZohoModule, id: string) {
@@ -139,21 +239,16 @@ export class FakeZoho implements ZohoApi {
   }
 
   async listTerritories(): Promise<Territory[]> {
+    this.count('listTerritories');
     this.calls.push({ method: 'territories', module: null, ids: [] });
-    return [...this.territories].map((id) => ({
-      id,
-      name: `T ${id}`,
-      apiName: null,
-      description: null,
-      parentId: null,
-      managerId: null,
-      managerName: null,
-      permissionType: 'read_write_delete' as const,
-    }));
+    this.guard();
+    return this.territories.filter((t) => !this.unreadable.has(t.id)).map((t) => ({ ...t }));
   }
 
   async getRecords(module: ZohoModule, ids: readonly string[]): Promise<ZohoRecord[]> {
     if (ids.length > 100) throw new Error(`getRecords: ${ids.length} ids in one call`);
+    this.count('getRecords');
+    this.guard();
     this.calls.push({ method: 'records', module, ids: [...ids] });
     const out: ZohoRecord[] = [];
     for (const id of ids) {
@@ -165,6 +260,8 @@ export class FakeZoho implements ZohoApi {
 
   async getPendingJobs(module: ZohoModule, recordIds: readonly string[]): Promise<PendingJob[]> {
     if (recordIds.length > 100) throw new Error(`getPendingJobs: ${recordIds.length} ids in one call`);
+    this.count('getPendingJobs');
+    this.guard();
     this.calls.push({ method: 'pending', module, ids: [...recordIds] });
     const out: PendingJob[] = [];
     for (const id of recordIds) {
@@ -186,11 +283,15 @@ export class FakeZoho implements ZohoApi {
     return out;
   }
 
-  assignTerritories(module: ZohoModule, changes: readonly TerritoryChange[]): Promise<WriteOutcome[]> {
+  async assignTerritories(module: ZohoModule, changes: readonly TerritoryChange[]): Promise<WriteOutcome[]> {
+    this.count('assignTerritories');
+    this.guard();
     return this.write('assign', module, changes);
   }
 
-  removeTerritories(module: ZohoModule, changes: readonly TerritoryChange[]): Promise<WriteOutcome[]> {
+  async removeTerritories(module: ZohoModule, changes: readonly TerritoryChange[]): Promise<WriteOutcome[]> {
+    this.count('removeTerritories');
+    this.guard();
     return this.write('remove', module, changes);
   }
 
@@ -250,7 +351,7 @@ export class FakeZoho implements ZohoApi {
     const current = this.records.get(k);
     if (!current)
       return err('INVALID_DATA', 'the id given seems to be invalid', { json_path: '$.data[0].id' });
-    const unknown = c.territoryIds.findIndex((t) => !this.territories.has(t));
+    const unknown = c.territoryIds.findIndex((t) => !this.hasTerritory(t));
     if (unknown >= 0) {
       return err('INVALID_DATA', 'the id given seems to be invalid', {
         api_name: 'id',
@@ -302,32 +403,43 @@ export class FakeZoho implements ZohoApi {
     };
   }
 
+  async checkAuth(): Promise<TokenInfo> {
+    this.count('checkAuth');
+    if (this.authError) throw this.authError;
+    return { apiDomain: 'https://www.zohoapis.com', scopes: null, expiresAt: Date.UTC(2030, 0, 1) };
+  }
   async getTerritory(id: string): Promise<Territory> {
-    const t = (await this.listTerritories()).find((x) => x.id === id);
-    if (!t) throw new ZohoApiError('INVALID_DATA', 'the id given seems to be invalid', 400);
-    return t;
+    this.count('getTerritory');
+    this.guard();
+    if (this.unreadable.has(id)) throw new ZohoApiError('NO_PERMISSION', 'permission denied', 403);
+    const t = this.territories.find((x) => x.id === id);
+    if (!t)
+      throw new ZohoApiError('INVALID_DATA', 'the id given seems to be invalid', 400, {
+        resource_path_index: 0,
+      });
+    return { ...t };
   }
-  async getChildTerritories(): Promise<Territory[]> {
-    return [];
+  async getChildTerritories(id: string): Promise<Territory[]> {
+    this.count('getChildTerritories');
+    this.guard();
+    return this.territories.filter((t) => t.parentId === id);
   }
-  async getTerritoryUsers(): Promise<ZohoUser[]> {
-    return [];
+  async getTerritoryUsers(id: string): Promise<ZohoUser[]> {
+    this.count('getTerritoryUsers');
+    this.guard();
+    return this.memberships.has(id) ? [this.user] : [];
   }
   async getCurrentUser(): Promise<ZohoUser> {
-    return {
-      id: 'u1',
-      fullName: 'API User',
-      email: null,
-      status: 'active',
-      zuid: null,
-      roleName: null,
-      profileName: null,
-    };
+    this.count('getCurrentUser');
+    if (this.authError) throw this.authError;
+    return { ...this.user };
   }
-  async getUserTerritories(): Promise<UserTerritory[]> {
-    return [];
-  }
-  async checkAuth(): Promise<TokenInfo> {
-    return { apiDomain: 'https://www.zohoapis.com', scopes: null, expiresAt: Date.now() + 3_600_000 };
+  async getUserTerritories(userId: string): Promise<UserTerritory[]> {
+    this.count('getUserTerritories');
+    this.guard();
+    if (userId !== this.user.id) throw new ZohoApiError('INVALID_DATA', 'invalid user', 400);
+    return this.territories
+      .filter((t) => this.memberships.has(t.id))
+      .map((t) => ({ id: t.id, name: t.name, parentId: t.parentId, managerId: t.managerId }));
   }
 }

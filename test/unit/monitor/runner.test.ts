@@ -7,14 +7,14 @@ import { parseRoutingConfig } from '../../../src/core/monitor/routing.js';
 import {
   MONITOR_LEASE,
   type MonitorOptions,
+  MonitorRunner,
   MonitorScheduleError,
-  MonitorScheduler,
   validateSchedule,
-} from '../../../src/core/monitor/schedule.js';
+} from '../../../src/core/monitor/runner.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
 import { ZohoApiError, ZohoAuthError } from '../../../src/core/zoho/errors.js';
-import { FakeZoho, ID } from './fake-zoho.js';
+import { FakeZoho, ID } from '../helpers/fake-zoho.js';
 import { RecordingNotifier } from './recording-notifier.js';
 
 describe('validateSchedule', () => {
@@ -38,14 +38,14 @@ describe('validateSchedule', () => {
   });
 });
 
-describe('MonitorScheduler', () => {
+describe('MonitorRunner', () => {
   let store: Store;
   let zoho: FakeZoho;
   let notifier: RecordingNotifier;
   let clock: ManualClock;
-  const monitors: MonitorScheduler[] = [];
+  const monitors: MonitorRunner[] = [];
   const monitor = (over: Partial<MonitorOptions> = {}) => {
-    const m = new MonitorScheduler({
+    const m = new MonitorRunner({
       api: zoho,
       store,
       notifier,
@@ -214,13 +214,13 @@ describe('MonitorScheduler', () => {
       return list();
     };
     const running = m.runNow();
-    await vi.waitFor(() => expect(zoho.calls.checkAuth).toBe(1));
+    await vi.waitFor(() => expect(zoho.counts.checkAuth).toBe(1));
     expect(await m.tick()).toBeNull();
     const joined = m.runNow();
     release();
     const [r1, r2] = await Promise.all([running, joined]);
     expect(r2).toBe(r1);
-    expect(zoho.calls.listTerritories).toBe(1);
+    expect(zoho.counts.listTerritories).toBe(1);
   });
 
   it('reads the routing file again each run; a broken edit is an alert and the last valid file stays', async () => {
@@ -246,7 +246,7 @@ describe('MonitorScheduler', () => {
   });
 });
 
-describe('MonitorScheduler on the cron clock (fake timers)', () => {
+describe('MonitorRunner on the cron clock (fake timers)', () => {
   let store: Store;
   afterEach(async () => {
     vi.useRealTimers();
@@ -257,7 +257,7 @@ describe('MonitorScheduler on the cron clock (fake timers)', () => {
     vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 8, 59, 0) });
     store = await openStore('sqlite::memory:');
     const clock: Clock = { now: () => Date.now() };
-    const m = new MonitorScheduler({
+    const m = new MonitorRunner({
       api: new FakeZoho(),
       store,
       notifier: new RecordingNotifier(),
@@ -295,7 +295,7 @@ describe('MonitorScheduler on the cron clock (fake timers)', () => {
   it('honours the timezone', async () => {
     vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 12, 0, 0) });
     store = await openStore('sqlite::memory:');
-    const m = new MonitorScheduler({
+    const m = new MonitorRunner({
       api: new FakeZoho(),
       store,
       notifier: new RecordingNotifier(),

@@ -98,7 +98,7 @@ export interface MonitorHealth {
 const namesSchema = z.record(z.string(), z.string());
 const inconclusiveSchema = z.object({ since: z.number(), reason: z.string(), runs: z.number().int() });
 
-export class MonitorScheduler {
+export class MonitorRunner {
   readonly holderId: string;
   readonly expectedPeriodMs: number;
   readonly lifecycle: AlertLifecycle;

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   FINAL_REQUEST_STATES,
   isFinalRequestState,
+  OPEN_REQUEST_STATES,
   REQUEST_TRANSITIONS,
   type RequestEvent,
+  requestLifecycle,
   transition,
   transitionRule,
 } from '../../../src/core/approvals/index.js';
@@ -84,5 +86,16 @@ describe('request state machine', () => {
     expect(!r.ok && r.message).toBe('This request was already approved, so it cannot be approved.');
     const e = transition('expired', 'reject');
     expect(!e.ok && e.message).toBe('This request expired without a decision, so it cannot be rejected.');
+  });
+
+  it('derives the final and open sets from the table', () => {
+    expect([...FINAL_REQUEST_STATES].sort()).toEqual(['cancelled', 'done', 'expired', 'failed', 'rejected']);
+    expect([...OPEN_REQUEST_STATES].sort()).toEqual(['approved', 'draft', 'pending_approval', 'running']);
+    expect(requestLifecycle.final).toBe(FINAL_REQUEST_STATES);
+  });
+
+  it('starts only an approved request (a draft is submitted first, never run)', () => {
+    expect(requestLifecycle.from('start')).toEqual(['approved']);
+    expect(transition('draft', 'start').ok).toBe(false);
   });
 });

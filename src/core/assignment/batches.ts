@@ -3,23 +3,26 @@
  * feature-info / get-records call (zoho-api.md §11.4); one call carries records of one module
  * and one operation, each record with its own territories.
  */
-import { FINAL_ITEM_STATES, type RequestItemRecord } from '../store/types.js';
+import { chunk } from '../chunk.js';
+import type { RequestItemRecord } from '../store/types.js';
+import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import type { ZohoModule } from '../zoho/types.js';
-import type { Operation, PhasePlan } from './engine-phases.js';
+import { itemLifecycle } from './item-lifecycle.js';
+import type { Operation, PhasePlan } from './phases.js';
 
-export const MAX_RECORDS_PER_CALL = 100;
-
-export function chunk<T>(xs: readonly T[], size: number): T[][] {
-  if (!Number.isInteger(size) || size < 1)
-    throw new RangeError(`chunk size must be a positive integer, got ${size}`);
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
-
+/** One item and the phase of it that goes to Zoho now. */
 export interface SendEntry {
   item: RequestItemRecord;
   plan: PhasePlan;
+}
+
+/** An item the resend check looks at before anything goes to Zoho again. */
+export interface ResendEntry extends SendEntry {
+  /**
+   * The last call's fate is unknown (in flight at a restart, answer lost): a pending job on
+   * the record is taken to be ours. Otherwise a pending job is someone else's and we wait.
+   */
+  adopt: boolean;
 }
 
 export interface Batch {
@@ -59,8 +62,6 @@ export function groupByModule<T extends { module: ZohoModule }>(xs: readonly T[]
   return out;
 }
 
-const FINAL = new Set(FINAL_ITEM_STATES);
-
 /**
  * Of several items of one request on the same record, only the earliest unfinished one may go
  * to Zoho: a second call while the first one's job runs would only earn ALREADY_SCHEDULED.
@@ -69,7 +70,7 @@ const FINAL = new Set(FINAL_ITEM_STATES);
 export function firstPerRecord(items: readonly RequestItemRecord[]): RequestItemRecord[] {
   const owner = new Map<string, number>();
   for (const it of items) {
-    if (FINAL.has(it.state)) continue;
+    if (itemLifecycle.isFinal(it.state)) continue;
     const key = `${it.module}:${it.recordId}`;
     const seq = owner.get(key);
     if (seq === undefined || it.seq < seq) owner.set(key, it.seq);

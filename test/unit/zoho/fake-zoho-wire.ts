@@ -30,7 +30,7 @@ export interface Reply {
 
 export type Handler = (req: SeenRequest) => Reply;
 
-export interface FakeZoho {
+export interface FakeZohoWire {
   agent: MockAgent;
   api: Interceptable;
   accounts: Interceptable;
@@ -82,7 +82,7 @@ function tokenOf(n: number): string {
   return `1000.${n.toString(16).padStart(32, 'a')}.${'b'.repeat(32)}`;
 }
 
-export function fakeZoho(): FakeZoho {
+export function fakeZohoWire(): FakeZohoWire {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const api = agent.get<Interceptable>(API);
@@ -110,7 +110,7 @@ export function fakeZoho(): FakeZoho {
       .persist();
   };
 
-  const fake: FakeZoho = {
+  const fake: FakeZohoWire = {
     agent,
     api,
     accounts,

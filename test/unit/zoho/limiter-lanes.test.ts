@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LaneLimiter } from '../../../src/core/assignment/engine-limiter.js';
+import { Limiter } from '../../../src/core/zoho/limiter.js';
 
 function deferred() {
   let resolve!: () => void;
@@ -9,9 +9,9 @@ function deferred() {
   return { promise, resolve };
 }
 
-describe('LaneLimiter', () => {
+describe('Limiter lanes', () => {
   it('runs at most `max` tasks and lets interactive work overtake queued bulk work', async () => {
-    const limiter = new LaneLimiter(2);
+    const limiter = new Limiter(2);
     const order: string[] = [];
     const gates = new Map<string, ReturnType<typeof deferred>>();
     const task = (name: string, lane: 'interactive' | 'bulk') => {
@@ -45,9 +45,9 @@ describe('LaneLimiter', () => {
   });
 
   it('releases the slot when a task throws', async () => {
-    const limiter = new LaneLimiter(1);
+    const limiter = new Limiter(1);
     await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await limiter.run(async () => 42)).toBe(42);
-    expect(() => new LaneLimiter(0)).toThrow(RangeError);
+    expect(() => new Limiter(0)).toThrow(RangeError);
   });
 });

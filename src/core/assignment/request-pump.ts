@@ -1,0 +1,198 @@
+/**
+ * Moves one running request on: takes its lease (one replica at a time sends a request's
+ * items), picks what of its open items can go now — straight to Zoho when never sent, through
+ * the resend check when an earlier call's fate is unknown or it waits on a retry — sends it in
+ * batches with a bounded number of calls in flight, and finishes the request once every item is
+ * final. The engine serialises pumps per request and owns the retry wake-ups.
+ */
+import type { Clock } from '../clock.js';
+import type { RequestFinisher } from '../jobs/request-finisher.js';
+import type { Timers } from '../jobs/timers.js';
+import type { Logger } from '../log.js';
+import { LEASE_RENEW_MS } from '../replica.js';
+import type { RequestItemRecord, Store } from '../store/types.js';
+import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
+import type { Lane, Limiter } from '../zoho/limiter.js';
+import type { BatchSender } from './batch-sender.js';
+import { firstPerRecord, planBatches, type ResendEntry, type SendEntry } from './batches.js';
+import { OPEN_ITEM_STATES } from './item-lifecycle.js';
+import type { ItemWriter } from './item-writer.js';
+import { firstPlan, phaseOf, planFor } from './phases.js';
+import type { RequestProgress } from './progress.js';
+import type { ResendCheck } from './resend-check.js';
+import { UNCERTAIN_CODES } from './verdicts.js';
+
+export interface RequestPumpDeps {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Bounds Zoho calls in flight across every request the engine runs. */
+  limiter: Limiter;
+  writer: ItemWriter;
+  sender: BatchSender;
+  resendCheck: ResendCheck;
+  finisher: RequestFinisher;
+  progress: RequestProgress;
+  /** Holder name of the request leases (several replicas share one PostgreSQL store). */
+  instanceId: string;
+  /** Lease time; renewed after every batch and on a timer while sending. */
+  leaseTtlMs: number;
+  timers: Timers;
+}
+
+/** A pump that keeps finding work this many rounds in a row is stopped and logged (a bug guard). */
+const MAX_ROUNDS = 1_000;
+
+export class RequestPump {
+  constructor(private readonly deps: RequestPumpDeps) {}
+
+  /**
+   * One pump of a request. Returns when its earliest waiting retry is due (the engine wakes it
+   * then), or null when nothing waits on a timer.
+   */
+  async pump(requestId: string): Promise<number | null> {
+    const { store, clock, instanceId, leaseTtlMs } = this.deps;
+    const lease = `assignment:request:${requestId}`;
+    const renew = () => store.acquireLease(lease, instanceId, leaseTtlMs, clock.now());
+    if (!(await renew())) {
+      this.deps.logger.debug({ requestId }, 'another replica is sending this request');
+      return null;
+    }
+    // A Zoho call can outlast the lease (latency, backoff): renew on a timer too, not only
+    // between batches. A lost renewal is seen by the next per-batch renew, which stops sending.
+    const { timers } = this.deps;
+    let beat: unknown = null;
+    let renewing: Promise<unknown> = Promise.resolve();
+    const heartbeat = () => {
+      beat = timers.setTimeout(
+        () => {
+          renewing = renew()
+            .catch(() => false)
+            .then((held) => {
+              if (held && beat !== null) heartbeat();
+            });
+        },
+        Math.min(LEASE_RENEW_MS, leaseTtlMs / 3),
+      );
+    };
+    heartbeat();
+    try {
+      return await this.rounds(requestId, renew);
+    } finally {
+      if (beat !== null) timers.clearTimeout(beat);
+      beat = null;
+      // A renewal still in flight must not take the lease again after it is released.
+      await renewing;
+      await store.releaseLease(lease, instanceId);
+    }
+  }
+
+  private async rounds(requestId: string, renew: () => Promise<boolean>): Promise<number | null> {
+    const { store, clock, limiter, sender } = this.deps;
+    const request = await store.getRequest(requestId);
+    if (request?.state !== 'running') return null;
+    // A request that fits in one call is someone waiting in Slack: it goes ahead of bulk batches.
+    const lane: Lane = request.itemCount <= MAX_RECORDS_PER_CALL ? 'interactive' : 'bulk';
+    for (let round = 0; round < MAX_ROUNDS; round += 1) {
+      const open = await store.listItems(requestId, { states: OPEN_ITEM_STATES });
+      if (open.length === 0) break;
+      const { send, check, settled } = await this.selectWork(requestId, open, clock.now());
+      if (send.length === 0 && check.length === 0) {
+        if (settled > 0) continue;
+        return earliestRetry(open);
+      }
+      const checked = check.length > 0 ? await this.checkFirst(requestId, check, lane) : [];
+      const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
+      let held = true;
+      await Promise.all(
+        batches.map((b) =>
+          limiter.run(async () => {
+            // Lease lost (this process stalled past its TTL): another replica owns the request now.
+            if (!held) return;
+            await sender.send(requestId, b);
+            held = await renew();
+          }, lane),
+        ),
+      );
+      if (!held) {
+        this.deps.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
+        return null;
+      }
+    }
+    await this.deps.finisher.finishIfComplete(requestId);
+    return null;
+  }
+
+  /** Runs the resend check; returns what may be sent. Settled entries are shown at once. */
+  private async checkFirst(requestId: string, check: ResendEntry[], lane: Lane): Promise<SendEntry[]> {
+    const jobRows = await this.deps.store.listJobs(requestId);
+    const checked = await this.deps.resendCheck.check(requestId, check, jobRows, lane);
+    if (check.length > checked.length) await this.deps.progress.updated(requestId);
+    return checked;
+  }
+
+  /** What of the open items goes to Zoho now: straight (never sent) or after the resend check. */
+  private async selectWork(
+    requestId: string,
+    open: readonly RequestItemRecord[],
+    now: number,
+  ): Promise<{ send: SendEntry[]; check: ResendEntry[]; settled: number }> {
+    const send: SendEntry[] = [];
+    const check: ResendEntry[] = [];
+    let settled = 0;
+    const nothingToDo = async (item: RequestItemRecord) => {
+      if (await this.deps.writer.markNothingToDo(requestId, item)) settled += 1;
+    };
+    const eligible = firstPerRecord(open);
+    const needsJobs = eligible.some(
+      (it) => it.action === 'move' && (it.state === 'retry' || it.state === 'sending'),
+    );
+    const removeDone = needsJobs ? await this.confirmedRemovals(requestId) : new Set<number>();
+    for (const item of eligible) {
+      switch (item.state) {
+        case 'pending': {
+          const plan = firstPlan(item);
+          if (plan) send.push({ item, plan });
+          else await nothingToDo(item);
+          break;
+        }
+        case 'pending_assign': {
+          const plan = planFor(item, 'main');
+          if (plan) send.push({ item, plan });
+          else await nothingToDo(item);
+          break;
+        }
+        case 'retry': {
+          if ((item.notBefore ?? 0) > now) break;
+          const plan = planFor(item, phaseOf(item, removeDone.has(item.seq)));
+          if (plan) check.push({ item, plan, adopt: UNCERTAIN_CODES.has(item.code ?? '') });
+          else await nothingToDo(item);
+          break;
+        }
+        case 'sending':
+        case 'removing': {
+          // Between pumps nothing of ours is in flight: these were left by a stopped process.
+          if (item.state === 'removing' && item.jobId) break;
+          const plan = planFor(item, item.state === 'removing' ? 'remove_first' : 'main');
+          if (plan) check.push({ item, plan, adopt: true });
+          else await nothingToDo(item);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return { send, check, settled };
+  }
+
+  private async confirmedRemovals(requestId: string): Promise<Set<number>> {
+    const jobs = await this.deps.store.listJobs(requestId);
+    return new Set(jobs.filter((j) => j.operation === 'remove' && j.state === 'done').map((j) => j.seq));
+  }
+}
+
+function earliestRetry(open: readonly RequestItemRecord[]): number | null {
+  let at = Number.POSITIVE_INFINITY;
+  for (const it of open) if (it.state === 'retry' && it.notBefore !== null) at = Math.min(at, it.notBefore);
+  return Number.isFinite(at) ? at : null;
+}
