@@ -19,6 +19,7 @@ import type { PollSchedule } from './core/jobs/backoff.js';
 import type { Timers } from './core/jobs/timers.js';
 import { createLogger, type Logger } from './core/log.js';
 import { loadRoutingConfig, MonitorScheduler, RoutingConfigError } from './core/monitor/index.js';
+import { BackgroundStarter } from './core/requests/index.js';
 import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
@@ -102,6 +103,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     schedule: options.pollSchedule,
     timers: options.timers,
   });
+  // Approved bulks, run-now bulks and single changes all start here, in the background.
+  const starter = new BackgroundStarter(assignment.engine, logger.child({ component: 'requests' }));
   const policy = approvalPolicyFromConfig(config);
   const directory = new CachedGroupDirectory({ source: new SlackGroupDirectory(background), clock });
   const approvals = new ApprovalService({
@@ -111,11 +114,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     policy,
     directory,
     logger: logger.child({ component: 'approvals' }),
-    onApproved: async (requestId) => {
-      void assignment.engine
-        .run(requestId)
-        .catch((err: unknown) => logger.error({ err, requestId }, 'running an approved request failed'));
-    },
+    starter,
   });
   const monitor = new MonitorScheduler({
     api: zoho,
@@ -138,6 +137,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     catalog,
     assignment,
     approvals,
+    starter,
     policy,
     directory,
     monitor,

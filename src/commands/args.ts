@@ -15,7 +15,8 @@ export type Subcommand = (typeof SUBCOMMANDS)[number];
 
 export type ParsedCommand =
   | { sub: 'help' | 'bulk' | 'health' | 'requests' }
-  | { sub: 'assign' | 'remove' | 'move'; record: string | null; territories: string[] }
+  /** territories: the rest of the line as typed; core resolves it (a name may hold a comma). */
+  | { sub: 'assign' | 'remove' | 'move'; record: string | null; territories: string }
   | { sub: 'show'; record: string | null }
   | { sub: 'list'; filter: string }
   | { sub: 'unknown'; word: string };
@@ -42,16 +43,10 @@ export function parseCommandText(text: string): ParsedCommand {
     case 'assign':
     case 'remove':
     case 'move': {
-      if (remainder === '') return { sub, record: null, territories: [] };
-      // The record is one token (URL or Module/ID); territory names may contain spaces, so
-      // everything after it is a comma-separated list.
+      if (remainder === '') return { sub, record: null, territories: '' };
+      // The record is one token (URL or Module/ID); everything after it names the territories.
       const record = remainder.split(/\s+/)[0] ?? '';
-      const territories = remainder
-        .slice(record.length)
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean);
-      return { sub, record, territories };
+      return { sub, record, territories: remainder.slice(record.length).trim() };
     }
     case 'show':
       return { sub, record: remainder === '' ? null : (remainder.split(/\s+/)[0] ?? null) };

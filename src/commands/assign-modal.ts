@@ -4,17 +4,13 @@
  * outcome, because view submissions must be acked within 3 s.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import {
-  prepareSingleChange,
-  type SingleChangeResult,
-  toSingleRequestInput,
-} from '../core/assignment/single-request.js';
+import { type SingleRefusal, startSingle } from '../core/requests/index.js';
 import { isZohoModule } from '../core/records/index.js';
 import { explainZohoError } from '../core/zoho/explain.js';
 import { ACTION, ASSIGN_BLOCK, ASSIGN_REPLACE_VALUE, decodeModalOrigin } from '../views/ids.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
 import { LATE, withinAckWindow } from './ack-window.js';
-import { refusalMessage } from './change.js';
+import { refusalMessage, singleDeps } from './change.js';
 import type { BotServices } from './context.js';
 
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
@@ -40,11 +36,13 @@ export function assignModalSubmit(services: BotServices) {
       });
       return;
     }
-    const work = prepareSingleChange(services, {
+    const work = startSingle(singleDeps(services), {
       action: replace ? 'move' : 'assign',
       recordText,
-      territoryTexts: territoryIds,
+      territories: territoryIds,
       defaultModule: moduleValue && isZohoModule(moduleValue) ? moduleValue : undefined,
+      requesterId: userId,
+      originChannelId: origin.channelId,
     }).then(
       (result) => ({ result }),
       (error: unknown) => ({ error }),
@@ -64,7 +62,6 @@ export function assignModalSubmit(services: BotServices) {
         return;
       }
       await ack();
-      await submit(services, first.result, userId, origin.channelId);
       return;
     }
 
@@ -92,7 +89,6 @@ export function assignModalSubmit(services: BotServices) {
       });
       return;
     }
-    await submit(services, outcome.result, userId, origin.channelId);
     await client.views.update({
       view_id: viewId,
       view: buildLoadingModal({
@@ -103,23 +99,8 @@ export function assignModalSubmit(services: BotServices) {
   };
 }
 
-async function submit(
-  services: BotServices,
-  prepared: Extract<SingleChangeResult, { ok: true }>,
-  requesterId: string,
-  originChannelId: string | null,
-): Promise<void> {
-  const engine = services.assignment.engine;
-  const request = await engine.createSingle(toSingleRequestInput(prepared, { requesterId, originChannelId }));
-  void engine
-    .run(request.id)
-    .catch((err: unknown) =>
-      services.logger.error({ err, requestId: request.id }, 'running a request failed'),
-    );
-}
-
 /** Which input each refusal belongs under. */
-function inlineErrors(result: Exclude<SingleChangeResult, { ok: true }>): Record<string, string> {
+function inlineErrors(result: SingleRefusal): Record<string, string> {
   const clip = (s: string) => (s.length > 480 ? `${s.slice(0, 479)}…` : s);
   switch (result.reason) {
     case 'bad_record':

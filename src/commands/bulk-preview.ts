@@ -12,16 +12,23 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
-import { parentMessageKey } from '../notify/message-keys.js';
+import { submitDraft } from '../core/requests/index.js';
 import { decodePagedRequest, parsePageValue } from '../views/ids.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
-import { renderBulkPreview, sendableCount } from './bulk-views.js';
+import { renderBulkPreview } from './bulk-views.js';
 import type { BotServices } from './context.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 const TITLE = 'Bulk assign';
+
+const SUBMITTED = {
+  already_submitted: 'This list was already submitted. `/territory requests` shows where it stands.',
+  pending_approval:
+    'Sent to the approvers. Nothing changes in Zoho until a manager approves it; you will be told in the thread of the request message.',
+  approved: 'Running now. Progress shows on the request message, and the result is posted in its thread.',
+} as const;
 
 export function bulkPreviewPage(services: BotServices) {
   return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
@@ -55,57 +62,24 @@ export function bulkPreviewSubmit(services: BotServices) {
       client.views.update({ view_id: view.id, view: buildErrorModal({ title: TITLE, problem, action }) });
 
     try {
-      const request = target ? await services.store.getRequest(target.requestId) : null;
-      if (!request) {
+      if (!target) {
         await refuse('This preview no longer exists.');
         return;
       }
-      if (request.requesterId !== userId) {
-        await refuse(
-          'Only the person who made this list can submit it.',
-          'Make your own list with `/territory bulk`.',
-        );
-        return;
-      }
-      if (request.state !== 'draft') {
-        await show('This list was already submitted. `/territory requests` shows where it stands.');
-        return;
-      }
-      if ((await sendableCount(services, request.id)) === 0) {
-        await refuse('Nothing in this list can be sent to Zoho (see the reasons in the preview).');
-        return;
-      }
-      const allowed = await services.approvals.checkRequester(userId);
-      if (!allowed.ok) {
-        await refuse(allowed.message, 'Ask an admin to add you to the requester group.');
-        return;
-      }
-      const parentExists = async () =>
-        (await services.store.getMessageRef(parentMessageKey(request.id))) !== null;
-      const postParent = async () => {
-        if (!(await parentExists())) await services.notifier.requestCreated(request.id);
-      };
-      // Run now starts the engine at once: the parent message goes first so every progress update
-      // and the final reply find it. A request for approval waits for a person, so its parent is
-      // posted after the submit and shows "waiting for approval" from the start.
-      const runsNow = !services.approvals.needsApproval(request.itemCount);
-      if (runsNow) await postParent();
-      const result = await services.approvals.submit(request.id, userId);
-      if (!result.ok) {
-        const current = await services.store.getRequest(request.id);
-        // A refused draft whose parent is already out (run now) is withdrawn so the message says so.
-        if (current?.state === 'draft' && (await parentExists())) {
-          await services.approvals.cancel(request.id, userId);
-        }
-        await refuse(result.message);
-        return;
-      }
-      if (!runsNow) await postParent();
-      await show(
-        result.request.state === 'pending_approval'
-          ? 'Sent to the approvers. Nothing changes in Zoho until a manager approves it; you will be told in the thread of the request message.'
-          : 'Running now. Progress shows on the request message, and the result is posted in its thread.',
+      const result = await submitDraft(
+        { store: services.store, approvals: services.approvals, notifier: services.notifier },
+        target.requestId,
+        userId,
       );
+      if (!result.ok) {
+        if (result.reason === 'not_owner')
+          await refuse(result.message, 'Make your own list with `/territory bulk`.');
+        else if (result.reason === 'not_requester')
+          await refuse(result.message, 'Ask an admin to add you to the requester group.');
+        else await refuse(result.message);
+        return;
+      }
+      await show(SUBMITTED[result.state]);
     } catch (err) {
       services.logger.error(
         { err, requestId: target?.requestId, userId },

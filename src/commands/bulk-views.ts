@@ -2,7 +2,7 @@
 import type { ModalView } from '@slack/types';
 import { recordWebUrl } from '../core/records/index.js';
 import type { RequestRecord } from '../core/store/types.js';
-import { loadBulkSummary, loadPreviewPage } from '../notify/approval-messenger.js';
+import { loadBulkSummary, loadPreviewPage, sendableCount } from '../core/requests/index.js';
 import { buildBulkPreviewModal } from '../views/bulk-preview.js';
 import type { RecordLinker } from '../views/labels.js';
 import type { BotServices } from './context.js';
@@ -17,12 +17,6 @@ export function recordLinker(services: BotServices): RecordLinker {
   return (module, id) => recordWebUrl(dc, module, id);
 }
 
-/** Items the preview left to send (the others are already failed/skipped with their reason). */
-export async function sendableCount(services: BotServices, requestId: string): Promise<number> {
-  const counts = await services.store.countItemsByState(requestId);
-  return counts.pending ?? 0;
-}
-
 export async function renderBulkPreview(
   services: BotServices,
   request: RequestRecord,
@@ -32,7 +26,7 @@ export async function renderBulkPreview(
     loadBulkSummary(services.store, request),
     loadPreviewPage(services.store, request, page),
     territoryNames(services),
-    sendableCount(services, request.id),
+    sendableCount(services.store, request.id),
   ]);
   const notes = Array.isArray(request.summary.notes)
     ? request.summary.notes.filter((n): n is string => typeof n === 'string')

@@ -15,11 +15,10 @@ import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import {
   type BulkValidation,
-  prepareBulkRequest,
-  storeBulkDraft,
   type ValidatedEntry,
   validateBulkList,
 } from '../core/assignment/bulk-request.js';
+import { storeDraft } from '../core/requests/index.js';
 import { isZohoModule } from '../core/records/index.js';
 import { explainZohoError } from '../core/zoho/explain.js';
 import { section } from '../views/blocks.js';
@@ -144,8 +143,13 @@ export function bulkModalSubmit(services: BotServices) {
       return;
     }
     try {
-      const prepared = await prepareBulkRequest(
-        { zoho: services.zoho, catalog: services.catalog, now: services.clock.now() },
+      const request = await storeDraft(
+        {
+          zoho: services.zoho,
+          catalog: services.catalog,
+          store: services.store,
+          now: () => services.clock.now(),
+        },
         checked.entries,
         {
           requesterId: userId,
@@ -155,9 +159,6 @@ export function bulkModalSubmit(services: BotServices) {
           notes: checked.notes,
         },
       );
-      await storeBulkDraft(services.store, prepared);
-      const request = await services.store.getRequest(prepared.request.id);
-      if (!request) throw new Error('the draft request was not stored');
       await update(client, viewId, await renderBulkPreview(services, request, 0));
     } catch (err) {
       services.logger.warn({ err, userId }, 'preparing the bulk preview failed');

@@ -5,11 +5,7 @@
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ChangeAction } from '../core/assignment/plan.js';
-import {
-  prepareSingleChange,
-  type SingleChangeResult,
-  toSingleRequestInput,
-} from '../core/assignment/single-request.js';
+import { type SingleRefusal, type StartSingleDeps, startSingle } from '../core/requests/index.js';
 import { PATH_SEPARATOR, type TerritoryCandidate } from '../core/territories/index.js';
 import { buildAssignModal } from '../views/assign-modal.js';
 import type { SlackMessage } from '../views/blocks.js';
@@ -26,7 +22,7 @@ type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 export async function changeCommand(
   services: BotServices,
   args: CommandArgs,
-  parsed: { sub: ChangeAction; record: string | null; territories: string[] },
+  parsed: { sub: ChangeAction; record: string | null; territories: string },
 ): Promise<void> {
   const { command, ack, respond, client } = args;
   if (parsed.record === null) {
@@ -48,23 +44,14 @@ export async function changeCommand(
 
   await ack({ response_type: 'ephemeral', text: `Checking ${parsed.record} in Zoho…` });
   try {
-    const prepared = await prepareSingleChange(services, {
+    const started = await startSingle(singleDeps(services), {
       action: parsed.sub,
       recordText: parsed.record,
-      territoryTexts: parsed.territories,
+      territories: parsed.territories,
+      requesterId: command.user_id,
+      originChannelId: command.channel_id,
     });
-    if (!prepared.ok) {
-      await replyEphemeral(respond, refusalMessage(prepared));
-      return;
-    }
-    const request = await services.assignment.engine.createSingle(
-      toSingleRequestInput(prepared, { requesterId: command.user_id, originChannelId: command.channel_id }),
-    );
-    void services.assignment.engine
-      .run(request.id)
-      .catch((err: unknown) =>
-        services.logger.error({ err, requestId: request.id }, 'running a request failed'),
-      );
+    if (!started.ok) await replyEphemeral(respond, refusalMessage(started));
   } catch (err) {
     services.logger.warn({ err, sub: parsed.sub }, 'single change failed before reaching the engine');
     await replyEphemeral(respond, zohoErrorMessage(err));
@@ -72,7 +59,7 @@ export async function changeCommand(
 }
 
 /** Why nothing was sent, in the words of src/views. */
-export function refusalMessage(result: Exclude<SingleChangeResult, { ok: true }>): SlackMessage {
+export function refusalMessage(result: SingleRefusal): SlackMessage {
   switch (result.reason) {
     case 'territory': {
       const failure = result.failures[0];
@@ -121,4 +108,14 @@ export function refusalMessage(result: Exclude<SingleChangeResult, { ok: true }>
 function candidateView(c: TerritoryCandidate) {
   // The view shows the ancestors; the candidate's path ends with the territory itself.
   return { id: c.territory.id, name: c.territory.name, path: c.path.split(PATH_SEPARATOR).slice(0, -1) };
+}
+
+/** What startSingle needs, from the services built in src/bot.ts. */
+export function singleDeps(services: BotServices): StartSingleDeps {
+  return {
+    zoho: services.zoho,
+    catalog: services.catalog,
+    requests: services.assignment.engine,
+    starter: services.starter,
+  };
 }

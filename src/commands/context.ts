@@ -9,6 +9,7 @@ import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
 import type { MonitorScheduler } from '../core/monitor/index.js';
 import type { RequestNotifier } from '../core/notify.js';
+import type { RequestStarter } from '../core/requests/index.js';
 import type { Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi } from '../core/zoho/types.js';
@@ -22,6 +23,8 @@ export interface BotServices {
   catalog: TerritoryCatalog;
   assignment: AssignmentService;
   approvals: ApprovalService;
+  /** Starts stored requests in the background (the assignment engine behind a core port). */
+  starter: RequestStarter;
   policy: ApprovalPolicy;
   /** Slack user groups (approvers, requesters), cached. */
   directory: GroupDirectory;

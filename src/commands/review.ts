@@ -15,7 +15,7 @@ import type {
 } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { ApprovalResult } from '../core/approvals/index.js';
-import { loadBulkSummary, loadPreviewPage } from '../notify/approval-messenger.js';
+import { loadBulkSummary, loadPreviewPage } from '../core/requests/index.js';
 import { ACTION, decodePagedRequest, parsePageValue, REVIEW_BLOCK, REVIEW_DECISION } from '../views/ids.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
 import { buildReviewModal } from '../views/review-modal.js';

@@ -30,7 +30,7 @@ import {
 } from '../views/thread-replies.js';
 import { AlertMessenger } from './alert-messenger.js';
 import { ApprovalMessenger } from './approval-messenger.js';
-import { parentMessageKey } from './message-keys.js';
+import { parentMessageKey } from '../core/requests/message-keys.js';
 import { SlackGroupDirectory } from './slack-directory.js';
 import { SlackPoster, UpdateThrottle } from './slack-poster.js';
 

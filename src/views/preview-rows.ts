@@ -4,13 +4,14 @@
  * the target page number as their value.
  */
 import type { KnownBlock } from '@slack/types';
+import { PREVIEW_PAGE_SIZE } from '../core/requests/preview.js';
 import { actions, button, context } from './blocks.js';
 import { type RecordLinker, recordLabel, type TerritoryNames } from './labels.js';
 import { packLines } from './pack.js';
 import { expectedAfter, type PreviewItem } from './summary.js';
 import { escapeTruncate, formatCount, oneLine } from './text.js';
 
-export const PREVIEW_PAGE_SIZE = 20;
+export { PREVIEW_PAGE_SIZE };
 /** Names shown per side of a row; the rest is counted. */
 const ROW_NAMES = 4;
 const ROW_NAME_MAX = 40;

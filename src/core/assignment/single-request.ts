@@ -14,7 +14,11 @@ import { type ChangeAction, type ChangePlan, planChange } from './plan.js';
 export interface SingleChangeInput {
   action: ChangeAction;
   recordText: string;
-  territoryTexts: readonly string[];
+  /**
+   * As typed (one string: tried whole as a name before it is split on commas, so a name that
+   * holds a comma still matches) or as picked in a select (ids or names, one per entry).
+   */
+  territories: string | readonly string[];
   /** For a bare record id (the assign modal's module select). */
   defaultModule?: ZohoModule;
 }
@@ -35,7 +39,8 @@ export async function prepareSingleChange(
   const parsed = parseRecordRef(input.recordText, { defaultModule: input.defaultModule });
   if (!parsed.ok) return { ok: false, reason: 'bad_record', message: parsed.reason };
   const ref = parsed.ref;
-  if (input.territoryTexts.length === 0) {
+  const given = typeof input.territories === 'string' ? input.territories.trim() : input.territories;
+  if (given.length === 0) {
     return {
       ok: false,
       reason: 'no_territory',
@@ -44,11 +49,11 @@ export async function prepareSingleChange(
   }
 
   let catalog = await deps.catalog.get();
-  let resolved = resolveTerritories(catalog, input.territoryTexts);
+  let resolved = resolveTerritories(catalog, given);
   if (!resolved.ok && resolved.failures.some((f) => f.reason === 'not_found')) {
     // A territory created minutes ago is not in a cached catalog yet: read Zoho once more.
     catalog = await deps.catalog.refresh();
-    resolved = resolveTerritories(catalog, input.territoryTexts);
+    resolved = resolveTerritories(catalog, given);
   }
   if (!resolved.ok) {
     return { ok: false, reason: 'territory', failures: resolved.failures, message: resolved.message ?? '' };

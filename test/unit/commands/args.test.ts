@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandText } from '../../../src/commands/args.js';
 
 describe('parseCommandText', () => {
-  it('reads assign with a URL and several territory names containing spaces', () => {
+  it('reads assign with a URL and hands the territory text to core as typed (commas included)', () => {
     expect(
       parseCommandText(
         'assign https://crm.zoho.com/crm/org1/tab/Leads/3652397000001234567 US West,  Canada East ',
@@ -10,18 +10,18 @@ describe('parseCommandText', () => {
     ).toEqual({
       sub: 'assign',
       record: 'https://crm.zoho.com/crm/org1/tab/Leads/3652397000001234567',
-      territories: ['US West', 'Canada East'],
+      territories: 'US West,  Canada East',
     });
   });
 
   it('assign without arguments asks for the modal', () => {
-    expect(parseCommandText('assign')).toEqual({ sub: 'assign', record: null, territories: [] });
+    expect(parseCommandText('assign')).toEqual({ sub: 'assign', record: null, territories: '' });
   });
 
   it('is case-insensitive on the subcommand and knows aliases', () => {
     expect(parseCommandText('MOVE Deals/3652397000001234567 EMEA')).toMatchObject({
       sub: 'move',
-      territories: ['EMEA'],
+      territories: 'EMEA',
     });
     expect(parseCommandText('')).toEqual({ sub: 'help' });
     expect(parseCommandText('status')).toEqual({ sub: 'requests' });
