@@ -4,8 +4,8 @@
  * outcome, because view submissions must be acked within 3 s.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { type SingleRefusal, startSingle } from '../core/requests/index.js';
 import { isZohoModule } from '../core/records/index.js';
+import { type SingleRefusal, startSingle } from '../core/requests/index.js';
 import { explainZohoError } from '../core/zoho/explain.js';
 import { ACTION, ASSIGN_BLOCK, ASSIGN_REPLACE_VALUE, decodeModalOrigin } from '../views/ids.js';
 import { buildErrorModal, buildLoadingModal } from '../views/modal.js';

@@ -1,8 +1,8 @@
 /** Renders the stored draft as the bulk preview modal (first render and the pager). */
 import type { ModalView } from '@slack/types';
 import { recordWebUrl } from '../core/records/index.js';
-import type { RequestRecord } from '../core/store/types.js';
 import { loadBulkSummary, loadPreviewPage, sendableCount } from '../core/requests/index.js';
+import type { RequestRecord } from '../core/store/types.js';
 import { buildBulkPreviewModal } from '../views/bulk-preview.js';
 import type { RecordLinker } from '../views/labels.js';
 import type { BotServices } from './context.js';

@@ -18,8 +18,8 @@ import {
   type ValidatedEntry,
   validateBulkList,
 } from '../core/assignment/bulk-request.js';
-import { storeDraft } from '../core/requests/index.js';
 import { isZohoModule } from '../core/records/index.js';
+import { storeDraft } from '../core/requests/index.js';
 import { explainZohoError } from '../core/zoho/explain.js';
 import { section } from '../views/blocks.js';
 import { buildBulkModal } from '../views/bulk-modal.js';

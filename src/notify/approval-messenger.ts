@@ -7,11 +7,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { ApprovalPolicy, GroupDirectory } from '../core/approvals/index.js';
 import type { Logger } from '../core/log.js';
+import { approvalKeyPrefix, parentMessageKey } from '../core/requests/message-keys.js';
+import { loadBulkSummary } from '../core/requests/preview.js';
 import type { RequestRecord, Store } from '../core/store/types.js';
 import { buildApprovalCard } from '../views/approval-card.js';
 import { buildDecisionReply } from '../views/approval-outcome.js';
-import { loadBulkSummary } from '../core/requests/preview.js';
-import { approvalKeyPrefix, parentMessageKey } from '../core/requests/message-keys.js';
 import { SlackPoster, slackErrorCode } from './slack-poster.js';
 
 export interface ApprovalMessengerOptions {

@@ -12,6 +12,7 @@ import { expectedAfter, type PreviewItem } from './summary.js';
 import { escapeTruncate, formatCount, oneLine } from './text.js';
 
 export { PREVIEW_PAGE_SIZE };
+
 /** Names shown per side of a row; the rest is counted. */
 const ROW_NAMES = 4;
 const ROW_NAME_MAX = 40;

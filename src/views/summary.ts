@@ -12,6 +12,7 @@ import { escapeTruncate, formatCount, oneLine, plural } from './text.js';
 
 export type { BulkSummary, PreviewItem } from '../core/requests/bulk-summary.js';
 export { summarizeItems } from '../core/requests/bulk-summary.js';
+
 import type { BulkSummary, PreviewItem } from '../core/requests/bulk-summary.js';
 
 export interface SummaryBlockOptions {
