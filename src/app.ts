@@ -1,6 +1,6 @@
 /**
  * Builds the Bolt App: HTTP receiver at /slack/events with /healthz beside it, or Socket Mode
- * when SLACK_APP_TOKEN is set. Listeners are registered by src/commands/index.ts.
+ * when SLACK_APP_TOKEN is set. Listeners are registered by src/listeners/index.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App } from '@slack/bolt';

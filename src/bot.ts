@@ -9,8 +9,6 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { buildApp, writeHealth } from './app.js';
-import type { BotServices } from './commands/context.js';
-import { registerListeners } from './commands/index.js';
 import { ApprovalService, approvalPolicyFromConfig, CachedGroupDirectory } from './core/approvals/index.js';
 import { createAssignmentService } from './core/assignment/engine-service.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -25,8 +23,10 @@ import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
 import { ZohoClient } from './core/zoho/index.js';
 import type { ZohoApi } from './core/zoho/types.js';
+import { registerListeners } from './listeners/index.js';
 import { SlackGroupDirectory } from './notify/slack-directory.js';
 import { SlackNotifier } from './notify/slack-notifier.js';
+import type { BotServices } from './slack/context.js';
 
 export interface StartBotOptions {
   config: AppConfig;

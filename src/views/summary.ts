@@ -4,7 +4,7 @@
  * rendered compactly by the preview, the approval card and the review modal.
  */
 import type { KnownBlock } from '@slack/types';
-import { TERRITORY_MODULES, type ZohoModule } from '../core/zoho/types.js';
+import { TERRITORY_MODULES } from '../core/zoho/types.js';
 import { fieldsSection } from './blocks.js';
 import { type TerritoryNames, territoryName } from './labels.js';
 import { packLines, renderLimit } from './pack.js';

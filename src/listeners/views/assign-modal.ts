@@ -4,14 +4,14 @@
  * outcome, because view submissions must be acked within 3 s.
  */
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { isZohoModule } from '../core/records/index.js';
-import { type SingleRefusal, startSingle } from '../core/requests/index.js';
-import { explainZohoError } from '../core/zoho/explain.js';
-import { ACTION, ASSIGN_BLOCK, ASSIGN_REPLACE_VALUE, decodeModalOrigin } from '../views/ids.js';
-import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
-import { LATE, withinAckWindow } from './ack-window.js';
-import { refusalMessage, singleDeps } from './change.js';
-import type { BotServices } from './context.js';
+import { isZohoModule } from '../../core/records/index.js';
+import { type SingleRefusal, startSingle } from '../../core/requests/index.js';
+import { explainZohoError } from '../../core/zoho/explain.js';
+import { LATE, withinAckWindow } from '../../slack/ack-window.js';
+import { type BotServices, singleDeps } from '../../slack/context.js';
+import { ACTION, ASSIGN_BLOCK, ASSIGN_REPLACE_VALUE, decodeModalOrigin } from '../../views/ids.js';
+import { buildErrorModal, buildLoadingModal } from '../../views/modal.js';
+import { refusalMessage } from '../../views/single-refusal.js';
 
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 

@@ -4,9 +4,9 @@
  * open alerts. Holding the lease, the run also updates the ops channel, so both agree.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { buildHealthMessage, healthChecks } from '../views/health.js';
-import type { BotServices } from './context.js';
-import { replyEphemeral, zohoErrorMessage } from './reply.js';
+import type { BotServices } from '../../slack/context.js';
+import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
+import { buildHealthMessage, healthChecks } from '../../views/health.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 

@@ -3,11 +3,11 @@
  * the requests waiting for their decision with a Review button. Ephemeral.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { isApprover } from '../core/approvals/index.js';
-import { progressFromCounts } from '../views/labels.js';
-import { buildRequestsList } from '../views/requests-list.js';
-import type { BotServices } from './context.js';
-import { replyEphemeral } from './reply.js';
+import { isApprover } from '../../core/approvals/index.js';
+import type { BotServices } from '../../slack/context.js';
+import { replyEphemeral } from '../../slack/reply.js';
+import { progressFromCounts } from '../../views/labels.js';
+import { buildRequestsList } from '../../views/requests-list.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 

@@ -4,10 +4,10 @@
  * only to the person who asked; big trees are cut within Slack's limits by the view.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { evaluateAccess } from '../core/monitor/index.js';
-import { buildTerritoryListMessage } from '../views/territory-list.js';
-import type { BotServices } from './context.js';
-import { replyEphemeral, zohoErrorMessage } from './reply.js';
+import { evaluateAccess } from '../../core/monitor/index.js';
+import type { BotServices } from '../../slack/context.js';
+import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
+import { buildTerritoryListMessage } from '../../views/territory-list.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 

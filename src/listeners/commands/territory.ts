@@ -1,11 +1,11 @@
 /** `/territory …`: routes each subcommand to its handler (DESIGN.md §2). */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { buildErrorMessage } from '../views/errors.js';
-import { buildHelpMessage } from '../views/help.js';
+import type { BotServices } from '../../slack/context.js';
+import { buildErrorMessage } from '../../views/errors.js';
+import { buildHelpMessage } from '../../views/help.js';
 import { parseCommandText } from './args.js';
 import { bulkCommand } from './bulk.js';
 import { changeCommand } from './change.js';
-import type { BotServices } from './context.js';
 import { healthCommand } from './health.js';
 import { listCommand } from './list.js';
 import { requestsCommand } from './requests.js';

@@ -1,11 +1,11 @@
 /** `/territory show <record>`: territories (manual or by rule), pending jobs, the bot's last change. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { parseRecordRef } from '../core/records/index.js';
-import { buildErrorMessage } from '../views/errors.js';
-import { buildRecordShowMessage } from '../views/record-show.js';
-import { recordLinker } from './bulk-views.js';
-import type { BotServices } from './context.js';
-import { replyEphemeral, zohoErrorMessage } from './reply.js';
+import { parseRecordRef } from '../../core/records/index.js';
+import { recordLinker } from '../../slack/bulk-preview.js';
+import type { BotServices } from '../../slack/context.js';
+import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
+import { buildErrorMessage } from '../../views/errors.js';
+import { buildRecordShowMessage } from '../../views/record-show.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 

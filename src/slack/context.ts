@@ -9,7 +9,7 @@ import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
 import type { MonitorScheduler } from '../core/monitor/index.js';
 import type { RequestNotifier } from '../core/notify.js';
-import type { RequestStarter } from '../core/requests/index.js';
+import type { RequestStarter, StartSingleDeps } from '../core/requests/index.js';
 import type { Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi } from '../core/zoho/types.js';
@@ -31,4 +31,14 @@ export interface BotServices {
   monitor: MonitorScheduler;
   /** Posts a bulk request's parent message once it is submitted (single records go through the engine). */
   notifier: RequestNotifier;
+}
+
+/** What startSingle needs, from the services built in src/bot.ts. */
+export function singleDeps(services: BotServices): StartSingleDeps {
+  return {
+    zoho: services.zoho,
+    catalog: services.catalog,
+    requests: services.assignment.engine,
+    starter: services.starter,
+  };
 }

@@ -1,24 +1,14 @@
 /**
- * The bulk preview modal: its pager (views.update with the next page, read from the store) and
- * its submit — "Submit for approval" (pending_approval, approval card) or "Run now" at or under
- * APPROVAL_THRESHOLD (approved at once; the engine runs it). Either way the requester gets the
- * request's parent message in the channel (or DM), which then follows the request.
+ * The bulk preview modal's submit: "Submit for approval" (pending_approval, approval card) or
+ * "Run now" at or under APPROVAL_THRESHOLD (approved at once; the engine runs it). The use case
+ * (core/requests submitDraft) checks and posts the parent message; this shows its answer.
  */
-import type {
-  AllMiddlewareArgs,
-  BlockAction,
-  ButtonAction,
-  SlackActionMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
-import { submitDraft } from '../core/requests/index.js';
-import { decodePagedRequest, parsePageValue } from '../views/ids.js';
-import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
-import { renderBulkPreview } from './bulk-views.js';
-import type { BotServices } from './context.js';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { submitDraft } from '../../core/requests/index.js';
+import type { BotServices } from '../../slack/context.js';
+import { decodePagedRequest } from '../../views/ids.js';
+import { buildErrorModal, buildLoadingModal } from '../../views/modal.js';
 
-type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 const TITLE = 'Bulk assign';
@@ -29,24 +19,6 @@ const SUBMITTED = {
     'Sent to the approvers. Nothing changes in Zoho until a manager approves it; you will be told in the thread of the request message.',
   approved: 'Running now. Progress shows on the request message, and the result is posted in its thread.',
 } as const;
-
-export function bulkPreviewPage(services: BotServices) {
-  return async ({ ack, body, action, client }: ActionArgs): Promise<void> => {
-    await ack();
-    const view = body.view;
-    const target = decodePagedRequest(view?.private_metadata);
-    const page = parsePageValue(action.value);
-    if (!view || !target || page === null) return;
-    const request = await services.store.getRequest(target.requestId);
-    // Only the requester's own draft is shown; the view id comes from Slack's payload.
-    if (!request || request.requesterId !== body.user.id) return;
-    await client.views.update({
-      view_id: view.id,
-      hash: view.hash,
-      view: await renderBulkPreview(services, request, page),
-    });
-  };
-}
 
 export function bulkPreviewSubmit(services: BotServices) {
   return async ({ ack, view, body, client }: ViewArgs): Promise<void> => {

@@ -1,8 +1,8 @@
 /** Type-ahead for every territory select (external selects in the assign and bulk modals). */
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
-import { searchTerritories } from '../core/territories/index.js';
-import { buildTerritoryOptions } from '../views/territory-options.js';
-import type { BotServices } from './context.js';
+import { searchTerritories } from '../../core/territories/index.js';
+import type { BotServices } from '../../slack/context.js';
+import { buildTerritoryOptions } from '../../views/territory-options.js';
 
 export function territorySearch(services: BotServices) {
   return async ({ options, ack }: AllMiddlewareArgs & SlackOptionsMiddlewareArgs): Promise<void> => {

@@ -4,7 +4,7 @@
  * told to the clicker alone, through the interaction's response_url (ephemeral).
  */
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import type { BotServices } from './context.js';
+import type { BotServices } from '../../slack/context.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction<ButtonAction>>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandText } from '../../../src/commands/args.js';
+import { parseCommandText } from '../../../../src/listeners/commands/args.js';
 
 describe('parseCommandText', () => {
   it('reads assign with a URL and hands the territory text to core as typed (commas included)', () => {

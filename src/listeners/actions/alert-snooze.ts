@@ -4,13 +4,13 @@
  * snooze edits the alert message to say who snoozed it until when (the monitor does the edit).
  */
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { canSnooze } from '../core/approvals/index.js';
-import { section } from '../views/blocks.js';
-import { buildErrorMessage } from '../views/errors.js';
-import { parseSnoozeValue, SNOOZE_DURATIONS } from '../views/ids.js';
-import { slackDate } from '../views/text.js';
-import type { BotServices } from './context.js';
-import { replyEphemeral } from './reply.js';
+import { canSnooze } from '../../core/approvals/index.js';
+import type { BotServices } from '../../slack/context.js';
+import { replyEphemeral } from '../../slack/reply.js';
+import { section } from '../../views/blocks.js';
+import { buildErrorMessage } from '../../views/errors.js';
+import { parseSnoozeValue, SNOOZE_DURATIONS } from '../../views/ids.js';
+import { slackDate } from '../../views/text.js';
 
 type ActionArgs = AllMiddlewareArgs & SlackActionMiddlewareArgs<BlockAction>;
 

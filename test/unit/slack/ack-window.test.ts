@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ACK_WINDOW_MS, withinAckWindow } from '../../../src/commands/ack-window.js';
+import { ACK_WINDOW_MS, withinAckWindow } from '../../../src/slack/ack-window.js';
 
 describe('withinAckWindow', () => {
   afterEach(() => {

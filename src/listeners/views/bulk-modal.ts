@@ -1,53 +1,35 @@
 /**
- * `/territory bulk` and the bulk modal's submission (DESIGN.md §2-§3). The modal opens before
- * any other I/O (trigger_id lives 3 s). On submit the list is checked inline — every bad line
- * named with its number via `response_action: errors` — then the modal turns into "preparing
- * preview…" while the records are read from Zoho and planned; the stored draft is shown as the
- * paged preview (views.update), whose submit is handled in bulk-preview.ts.
+ * The bulk modal's submission (DESIGN.md §2-§3; `/territory bulk` opens it in commands/bulk.ts).
+ * The list is checked inline — every bad line named with its number via `response_action:
+ * errors` — then the modal turns into "preparing preview…" while core/requests storeDraft reads
+ * the records from Zoho, plans and stores them; the stored draft is shown as the paged preview
+ * (views.update), whose submit is handled in bulk-preview.ts.
  */
-import type {
-  AllMiddlewareArgs,
-  SlackCommandMiddlewareArgs,
-  SlackViewMiddlewareArgs,
-  ViewSubmitAction,
-} from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import {
   type BulkValidation,
   type ValidatedEntry,
   validateBulkList,
-} from '../core/assignment/bulk-request.js';
-import { isZohoModule } from '../core/records/index.js';
-import { storeDraft } from '../core/requests/index.js';
-import { explainZohoError } from '../core/zoho/explain.js';
-import { section } from '../views/blocks.js';
-import { buildBulkModal } from '../views/bulk-modal.js';
-import { ACTION, BULK_BLOCK, decodeModalOrigin } from '../views/ids.js';
-import { buildInlineErrors, summarizeLineErrors } from '../views/inline-errors.js';
-import { buildErrorModal, buildLoadingModal } from '../views/modal.js';
-import { escapeMrkdwn } from '../views/text.js';
-import { LATE, withinAckWindow } from './ack-window.js';
-import { attachedFileId, CsvDownloadError, downloadCsv } from './bulk-file.js';
-import { renderBulkPreview, territoryNames } from './bulk-views.js';
-import type { BotServices } from './context.js';
+} from '../../core/assignment/bulk-request.js';
+import { isZohoModule } from '../../core/records/index.js';
+import { storeDraft } from '../../core/requests/index.js';
+import { explainZohoError } from '../../core/zoho/explain.js';
+import { LATE, withinAckWindow } from '../../slack/ack-window.js';
+import { renderBulkPreview, territoryNames } from '../../slack/bulk-preview.js';
+import type { BotServices } from '../../slack/context.js';
+import { attachedFileId, CsvDownloadError, downloadCsv } from '../../slack/file-download.js';
+import { section } from '../../views/blocks.js';
+import { buildBulkModal } from '../../views/bulk-modal.js';
+import { ACTION, BULK_BLOCK, decodeModalOrigin } from '../../views/ids.js';
+import { buildInlineErrors, summarizeLineErrors } from '../../views/inline-errors.js';
+import { buildErrorModal, buildLoadingModal } from '../../views/modal.js';
+import { escapeMrkdwn } from '../../views/text.js';
 
-type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 const TITLE = 'Bulk assign';
-
-export async function bulkCommand(services: BotServices, args: CommandArgs): Promise<void> {
-  await args.ack();
-  await args.client.views.open({
-    trigger_id: args.command.trigger_id,
-    view: buildBulkModal({
-      channelId: args.command.channel_id,
-      maxRecords: services.config.policy.maxRecordsPerRequest,
-      approvalThreshold: services.policy.approvalThreshold,
-    }),
-  });
-}
 
 type Checked =
   | { kind: 'invalid'; errors: Record<string, string>; summary: string }
