@@ -4,8 +4,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App } from '@slack/bolt';
+import { boltLogger, boltLogLevel } from './bolt-logger.js';
 import type { AppConfig } from './core/config/index.js';
-import { boltLogger, boltLogLevel, type Logger } from './core/log.js';
+import type { Logger } from './core/log.js';
 
 export interface BuildAppOptions {
   config: AppConfig;
