@@ -251,9 +251,8 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
     };
   }
 
-  protected async names(): Promise<Map<string, string>> {
-    const index = this.options.catalog.peek() ?? (await this.options.catalog.get().catch(() => null));
-    return new Map((index?.list ?? []).map((t) => [t.id, t.name]));
+  protected names(): Promise<Map<string, string>> {
+    return this.options.catalog.names();
   }
 
   protected request(requestId: string): Promise<RequestRecord | null> {

@@ -7,11 +7,6 @@ import { buildBulkPreviewModal } from '../views/bulk-preview.js';
 import type { RecordLinker } from '../views/labels.js';
 import type { BotServices } from './context.js';
 
-export async function territoryNames(services: BotServices): Promise<Map<string, string>> {
-  const index = services.catalog.peek() ?? (await services.catalog.get().catch(() => null));
-  return new Map((index?.list ?? []).map((t) => [t.id, t.name]));
-}
-
 export function recordLinker(services: BotServices): RecordLinker {
   const dc = services.config.zoho.dc;
   return (module, id) => recordWebUrl(dc, module, id);
@@ -25,7 +20,7 @@ export async function renderBulkPreview(
   const [summary, rows, names, sendable] = await Promise.all([
     loadBulkSummary(services.store, request),
     loadPreviewPage(services.store, request, page),
-    territoryNames(services),
+    services.catalog.names(),
     sendableCount(services.store, request.id),
   ]);
   const notes = Array.isArray(request.summary.notes)

@@ -4,7 +4,7 @@ import type { ApprovalResult } from '../core/approvals/index.js';
 import { loadBulkSummary, loadPreviewPage } from '../core/requests/index.js';
 import { buildErrorModal } from '../views/modal.js';
 import { buildReviewModal } from '../views/review-modal.js';
-import { recordLinker, territoryNames } from './bulk-preview.js';
+import { recordLinker } from './bulk-preview.js';
 import type { BotServices } from './context.js';
 
 export const REVIEW_TITLE = 'Review request';
@@ -25,7 +25,7 @@ export async function renderReview(
   const [summary, rows, names] = await Promise.all([
     loadBulkSummary(services.store, request),
     loadPreviewPage(services.store, request, page),
-    territoryNames(services),
+    services.catalog.names(),
   ]);
   return buildReviewModal({
     request,

@@ -36,11 +36,11 @@ export async function showCommand(
   await ack();
   const { module, id } = parsed.ref;
   try {
-    const [records, pendingJobs, latest, catalog] = await Promise.all([
+    const [records, pendingJobs, latest, names] = await Promise.all([
       services.zoho.getRecords(module, [id]),
       services.zoho.getPendingJobs(module, [id]),
       services.store.latestItemForRecord(module, id),
-      services.catalog.get(),
+      services.catalog.names(),
     ]);
     const record = records[0];
     if (!record) {
@@ -53,7 +53,6 @@ export async function showCommand(
       );
       return;
     }
-    const names = new Map(catalog.list.map((t) => [t.id, t.name]));
     for (const t of record.territories) if (!names.has(t.id)) names.set(t.id, t.name);
     await replyEphemeral(
       respond,

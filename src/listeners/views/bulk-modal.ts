@@ -17,7 +17,7 @@ import { isZohoModule } from '../../core/records/index.js';
 import { storeDraft } from '../../core/requests/index.js';
 import { explainZohoError } from '../../core/zoho/explain.js';
 import { LATE, withinAckWindow } from '../../slack/ack-window.js';
-import { renderBulkPreview, territoryNames } from '../../slack/bulk-preview.js';
+import { renderBulkPreview } from '../../slack/bulk-preview.js';
 import type { BotServices } from '../../slack/context.js';
 import { attachedFileId, CsvDownloadError, downloadCsv } from '../../slack/file-download.js';
 import { section } from '../../views/blocks.js';
@@ -93,7 +93,7 @@ export function bulkModalSubmit(services: BotServices) {
     if (checked.kind === 'invalid') {
       // Inline errors are only possible in the ack: show the form again, filled in, with the problems on top.
       const territory = defaultTerritoryId
-        ? (await territoryNames(services)).get(defaultTerritoryId)
+        ? (await services.catalog.names()).get(defaultTerritoryId)
         : undefined;
       const again = buildBulkModal({
         channelId: origin.channelId,
