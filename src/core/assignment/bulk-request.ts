@@ -215,7 +215,7 @@ export async function prepareBulkRequest(
       seq,
       lineNo: e.entry.lineNo,
       module: e.entry.ref.module,
-      recordId: e.entry.ref.id,
+      recordId: e.entry.ref.recordId,
       action: 'assign' as const,
       removeTerritoryIds: [],
       before: record ? plan.before : null,

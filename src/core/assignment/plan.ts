@@ -5,7 +5,7 @@
  * the territory. Also the bulk preview summary shown to requesters and approvers.
  */
 import type { RecordListEntry } from '../records/list.js';
-import { formatRecordRef, type RecordRef, recordKey } from '../records/ref.js';
+import { type RecordRef, recordKey } from '../records/ref.js';
 import { TerritoryIndex } from '../territories/hierarchy.js';
 import { resolveTerritories } from '../territories/resolve.js';
 import type { Territory, ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
@@ -49,7 +49,7 @@ export interface ChangePlan {
 export function planChange(input: PlanChangeInput): ChangePlan {
   const index = input.catalog instanceof TerritoryIndex ? input.catalog : new TerritoryIndex(input.catalog);
   const { action, record } = input;
-  const ref = record ? { module: record.module, id: record.id } : (input.ref ?? null);
+  const ref = record ? { module: record.module, recordId: record.id } : (input.ref ?? null);
   const recordLabel = labelRecord(record, ref);
   const issues: PlanIssue[] = [];
   const before = record ? record.territories.map((t) => t.id) : [];
@@ -69,7 +69,7 @@ export function planChange(input: PlanChangeInput): ChangePlan {
       ok,
       action,
       module: ref?.module ?? null,
-      recordId: ref?.id ?? null,
+      recordId: ref?.recordId ?? null,
       recordLabel,
       assignIds: ok ? assignIds : [],
       removeIds: ok ? removeIds : [],
@@ -207,7 +207,7 @@ function ruleAssignedMessage(territory: string, recordLabel: string, verb: strin
 
 function labelRecord(record: ZohoRecord | null, ref: RecordRef | null): string {
   if (!ref) return 'The record';
-  const short = formatRecordRef(ref);
+  const short = recordKey(ref);
   if (!record?.name) return short;
   const noun = { Leads: 'Lead', Accounts: 'Account', Contacts: 'Contact', Deals: 'Deal' }[ref.module];
   return `${noun} "${record.name}" (${short})`;
@@ -352,7 +352,7 @@ export async function readRecords(
   const byModule = new Map<ZohoModule, Set<string>>();
   for (const ref of refs) {
     const ids = byModule.get(ref.module) ?? new Set<string>();
-    ids.add(ref.id);
+    ids.add(ref.recordId);
     byModule.set(ref.module, ids);
   }
   const out = new Map<string, ZohoRecord>();
@@ -360,7 +360,7 @@ export async function readRecords(
     const ids = byModule.get(module);
     if (!ids) continue;
     for (const record of await api.getRecords(module, [...ids])) {
-      out.set(recordKey({ module: record.module, id: record.id }), record);
+      out.set(recordKey({ module: record.module, recordId: record.id }), record);
     }
   }
   return out;

@@ -44,7 +44,7 @@ export async function prepareSingleChange(
     return {
       ok: false,
       reason: 'no_territory',
-      message: `Say which territory to ${input.action}, e.g. \`/territory ${input.action} ${ref.module}/${ref.id} US West\`.`,
+      message: `Say which territory to ${input.action}, e.g. \`/territory ${input.action} ${ref.module}/${ref.recordId} US West\`.`,
     };
   }
 
@@ -59,13 +59,13 @@ export async function prepareSingleChange(
     return { ok: false, reason: 'territory', failures: resolved.failures, message: resolved.message ?? '' };
   }
 
-  const [record] = await deps.zoho.getRecords(ref.module, [ref.id]);
+  const [record] = await deps.zoho.getRecords(ref.module, [ref.recordId]);
   if (!record) {
     return {
       ok: false,
       reason: 'not_found',
       ref,
-      message: `Zoho has no ${ref.module} record ${ref.id} (or the API user cannot see it). Check the link or ID.`,
+      message: `Zoho has no ${ref.module} record ${ref.recordId} (or the API user cannot see it). Check the link or ID.`,
     };
   }
   const plan = planChange({
@@ -101,7 +101,7 @@ export function toSingleRequestInput(
     originChannelId: who.originChannelId,
     action: plan.action,
     module: ref.module,
-    recordId: ref.id,
+    recordId: ref.recordId,
     territoryIds: plan.action === 'remove' ? plan.removeIds : plan.assignIds,
     removeTerritoryIds: plan.action === 'move' ? plan.removeIds : [],
     before: plan.before,

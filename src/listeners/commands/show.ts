@@ -34,7 +34,7 @@ export async function showCommand(
     return;
   }
   await ack();
-  const { module, id } = parsed.ref;
+  const { module, recordId: id } = parsed.ref;
   try {
     const [records, pendingJobs, latest, names] = await Promise.all([
       services.zoho.getRecords(module, [id]),

@@ -226,7 +226,7 @@ describe('planChange: assign', () => {
     const p = planChange({
       action: 'assign',
       record: null,
-      ref: { module: 'Deals', id: REC },
+      ref: { module: 'Deals', recordId: REC },
       territoryIds: [T(1)],
       catalog,
     });
@@ -434,7 +434,7 @@ describe('summarizePlans', () => {
       planChange({
         action: 'assign',
         record: null,
-        ref: { module: 'Accounts', id: REC },
+        ref: { module: 'Accounts', recordId: REC },
         territoryIds: [T(2)],
         catalog,
       }),
