@@ -26,6 +26,14 @@ export interface SummaryBlockOptions {
   maxWarnings?: number;
 }
 
+/** The summary's budget in a modal (bulk preview, review), beside the paged rows. */
+export const MODAL_SUMMARY: SummaryBlockOptions = {
+  maxBlocks: 5,
+  maxChars: 6000,
+  maxTerritories: 15,
+  maxWarnings: 10,
+};
+
 /** Counts per module (fields), per territory and warnings, within a block/char budget. */
 export function summaryBlocks(
   summary: BulkSummary,
