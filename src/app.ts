@@ -1,11 +1,12 @@
 /**
  * Builds the Bolt App: HTTP receiver at /slack/events with /healthz beside it, or Socket Mode
- * when SLACK_APP_TOKEN is set. Listeners are registered by src/commands/index.ts.
+ * when SLACK_APP_TOKEN is set. Listeners are registered by src/listeners/index.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, SocketModeReceiver } from '@slack/bolt';
+import { boltLogger, boltLogLevel } from './bolt-logger.js';
 import type { AppConfig } from './core/config/index.js';
-import { boltLogger, boltLogLevel, type Logger } from './core/log.js';
+import type { Logger } from './core/log.js';
 
 export interface BuildAppOptions {
   config: AppConfig;

@@ -9,8 +9,6 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { buildApp, type SocketState, writeHealth } from './app.js';
-import type { BotServices } from './commands/context.js';
-import { registerListeners } from './commands/index.js';
 import { ApprovalService, approvalPolicyFromConfig, CachedGroupDirectory } from './core/approvals/index.js';
 import { createAssignmentService } from './core/assignment/engine-service.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -19,13 +17,16 @@ import type { PollSchedule } from './core/jobs/backoff.js';
 import type { Timers } from './core/jobs/timers.js';
 import { createLogger, type Logger } from './core/log.js';
 import { loadRoutingConfig, MonitorRunner, RoutingConfigError } from './core/monitor/index.js';
+import { BackgroundStarter } from './core/requests/index.js';
 import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
 import { ZohoClient } from './core/zoho/index.js';
 import type { ZohoApi } from './core/zoho/types.js';
+import { registerListeners } from './listeners/index.js';
 import { SlackGroupDirectory } from './notify/slack-directory.js';
 import { SlackNotifier } from './notify/slack-notifier.js';
+import type { BotServices } from './slack/context.js';
 
 export interface StartBotOptions {
   config: AppConfig;
@@ -112,6 +113,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     schedule: options.pollSchedule,
     timers: options.timers,
   });
+  // Approved bulks, run-now bulks and single changes all start here, in the background.
+  const starter = new BackgroundStarter(assignment.engine, logger.child({ component: 'requests' }));
   const policy = approvalPolicyFromConfig(config);
   const directory = new CachedGroupDirectory({ source: new SlackGroupDirectory(background), clock });
   const approvals = new ApprovalService({
@@ -121,11 +124,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     policy,
     directory,
     logger: logger.child({ component: 'approvals' }),
-    onApproved: async (requestId) => {
-      void assignment.engine
-        .run(requestId)
-        .catch((err: unknown) => logger.error({ err, requestId }, 'running an approved request failed'));
-    },
+    starter,
   });
   const monitor = new MonitorRunner({
     api: zoho,
@@ -148,6 +147,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     catalog,
     assignment,
     approvals,
+    starter,
     policy,
     directory,
     monitor,

@@ -1,8 +1,8 @@
 /**
  * pino logging. Redaction covers the fields we log ourselves; Bolt and web-api log
  * pre-formatted strings, which pino cannot redact, so secrets are scrubbed from messages too.
+ * Bolt's Logger adapter lives beside the App (src/bolt-logger.ts): core knows nothing of Bolt.
  */
-import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import { type DestinationStream, type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
@@ -80,48 +80,4 @@ export function createLogger(level: string = 'info', destination?: DestinationSt
     },
     destination,
   );
-}
-
-/** Bolt's Logger interface on top of pino. Bolt calls setLevel with the App's logLevel. */
-export function boltLogger(base: Logger, name = 'bolt'): SlackLogger {
-  let child = base.child({ component: name });
-  const fmt = (m: unknown[]) =>
-    m
-      .map((x) =>
-        typeof x === 'string' ? x : x instanceof Error ? (x.stack ?? x.message) : JSON.stringify(x),
-      )
-      .join(' ');
-  const emit = (lvl: 'debug' | 'info' | 'warn' | 'error', m: unknown[]) => {
-    const err = m.find((x): x is Error => x instanceof Error);
-    if (err) child[lvl]({ err }, fmt(m.filter((x) => x !== err)));
-    else child[lvl](fmt(m));
-  };
-  return {
-    debug: (...m) => emit('debug', m),
-    info: (...m) => emit('info', m),
-    warn: (...m) => emit('warn', m),
-    error: (...m) => emit('error', m),
-    setLevel: (l: LogLevel) => {
-      child.level = l;
-    },
-    getLevel: () => child.level as LogLevel,
-    setName: (n: string) => {
-      child = base.child({ component: n });
-    },
-  };
-}
-
-/** Maps a pino level to Bolt's LogLevel (Bolt knows only four). */
-export function boltLogLevel(level: string): LogLevel {
-  switch (level) {
-    case 'trace':
-    case 'debug':
-      return LogLevel.DEBUG;
-    case 'info':
-      return LogLevel.INFO;
-    case 'warn':
-      return LogLevel.WARN;
-    default:
-      return LogLevel.ERROR;
-  }
 }

@@ -15,6 +15,7 @@ import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
 import type { AlertEvent, AlertNotifier, RequestNotifier } from '../core/notify.js';
 import { recordWebUrl } from '../core/records/index.js';
+import { parentMessageKey } from '../core/requests/message-keys.js';
 import type { MessageRef, RequestItemRecord, RequestRecord, Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi, ZohoRecord } from '../core/zoho/types.js';
@@ -30,7 +31,6 @@ import {
 } from '../views/thread-replies.js';
 import { AlertMessenger } from './alert-messenger.js';
 import { ApprovalMessenger } from './approval-messenger.js';
-import { parentMessageKey } from './message-keys.js';
 import { SlackGroupDirectory } from './slack-directory.js';
 import { SlackPoster, UpdateThrottle } from './slack-poster.js';
 
@@ -251,9 +251,8 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
     };
   }
 
-  protected async names(): Promise<Map<string, string>> {
-    const index = this.options.catalog.peek() ?? (await this.options.catalog.get().catch(() => null));
-    return new Map((index?.list ?? []).map((t) => [t.id, t.name]));
+  protected names(): Promise<Map<string, string>> {
+    return this.options.catalog.names();
   }
 
   protected request(requestId: string): Promise<RequestRecord | null> {

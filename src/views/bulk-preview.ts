@@ -7,8 +7,8 @@ import { context, section } from './blocks.js';
 import { ACTION, CALLBACK, encodePagedRequest } from './ids.js';
 import type { RecordLinker, TerritoryNames } from './labels.js';
 import { modal } from './modal.js';
-import { clampPage, pagedRowBlocks } from './preview-rows.js';
-import { type BulkSummary, type PreviewItem, summaryBlocks } from './summary.js';
+import { beforeAfterBlocks, clampPage } from './preview-rows.js';
+import { type BulkSummary, MODAL_SUMMARY, type PreviewItem, summaryBlocks } from './summary.js';
 import { escapeTruncate, formatCount, oneLine, plural } from './text.js';
 
 export interface BulkPreviewInput {
@@ -49,17 +49,11 @@ export function buildBulkPreviewModal(input: BulkPreviewInput): ModalView {
           ? `*${count}* will be sent to a manager for approval. Nothing changes in Zoho until it is approved.`
           : `*${count}* will be changed in Zoho when you click *Run now*.`,
     ),
-    ...summaryBlocks(input.summary, input.names, {
-      maxBlocks: 5,
-      maxChars: 6000,
-      maxTerritories: 15,
-      maxWarnings: 10,
-    }),
+    ...summaryBlocks(input.summary, input.names, MODAL_SUMMARY),
   ];
   if (input.reason) blocks.push(context(`Reason: ${escapeTruncate(oneLine(input.reason), 500)}`));
   blocks.push(
-    section('*Before → after*'),
-    ...pagedRowBlocks({
+    ...beforeAfterBlocks({
       rows: input.rows,
       page,
       totalRows: input.summary.total,
@@ -67,8 +61,6 @@ export function buildBulkPreviewModal(input: BulkPreviewInput): ModalView {
       recordUrl: input.recordUrl,
       prevActionId: ACTION.bulkPreviewPrev,
       nextActionId: ACTION.bulkPreviewNext,
-      maxBlocks: 20,
-      maxChars: 30_000,
     }),
   );
   return modal({

@@ -3,7 +3,7 @@
  * completed, and the alerts still open.
  */
 import type { KnownBlock } from '@slack/types';
-import type { MonitorRunResult } from '../core/monitor/index.js';
+import type { AlertKind, MonitorRunResult } from '../core/monitor/index.js';
 import type { AlertRecord, MonitorRun } from '../core/store/types.js';
 import { context, header, type SlackMessage, section } from './blocks.js';
 import { packLines, renderLimit } from './pack.js';
@@ -96,7 +96,7 @@ export function buildHealthMessage(input: HealthInput): SlackMessage {
 }
 
 /** Kinds shown by the fixed checks below; any other condition gets a line of its own. */
-const COVERED = new Set([
+const COVERED: ReadonlySet<AlertKind> = new Set<AlertKind>([
   'oauth_revoked',
   'oauth_scope_missing',
   'oauth_invalid_client',
@@ -121,8 +121,8 @@ export function healthChecks(run: Pick<MonitorRunResult, 'check' | 'outcome'>): 
   const check = run.check;
   if (!check) return [{ name: 'Monitor run', status: 'fail', detail: run.outcome }];
   const out: HealthCheckView[] = [];
-  const judged = new Set<string>(check.evaluatedKinds);
-  const cond = (...kinds: string[]) => check.conditions.find((c) => kinds.includes(c.kind));
+  const judged = new Set<AlertKind>(check.evaluatedKinds);
+  const cond = (...kinds: AlertKind[]) => check.conditions.find((c) => kinds.includes(c.kind));
   const notChecked = (name: string): HealthCheckView => ({
     name,
     status: 'warn',
@@ -130,9 +130,9 @@ export function healthChecks(run: Pick<MonitorRunResult, 'check' | 'outcome'>): 
   });
   const line = (
     name: string,
-    kinds: string[],
+    kinds: AlertKind[],
     okDetail: () => string,
-    judgedKind: string = kinds[0]!,
+    judgedKind: AlertKind = kinds[0]!,
   ): void => {
     const c = cond(...kinds);
     if (c)

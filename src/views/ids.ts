@@ -1,5 +1,5 @@
 /**
- * Every Slack id the views emit and the listeners (src/commands) register on. Slack routes
+ * Every Slack id the views emit and the listeners (src/listeners) register on. Slack routes
  * interactions by these strings, so they are part of the app's contract: change one only
  * together with its listener. All are well under Slack's 255-character limit for
  * action_id / block_id / callback_id.

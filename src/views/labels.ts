@@ -3,6 +3,7 @@
  * a record or a state looks the same in the parent message, the thread and the requests list.
  * Everything returned here is mrkdwn with user/Zoho-provided text already escaped.
  */
+import { recordKey } from '../core/records/ref.js';
 import type { ItemState, RequestKind, RequestState } from '../core/store/types.js';
 import type { ZohoModule } from '../core/zoho/types.js';
 import { escapeTruncate, formatCount, oneLine } from './text.js';
@@ -34,10 +35,7 @@ export function moduleSingular(module: ZohoModule): string {
 /** Record names and territory names are cut so a 500-character name cannot eat a section. */
 export const NAME_MAX = 60;
 
-/** `Leads/3652397000001234567` — the form people type in `/territory show`. */
-export function recordKey(ref: { module: ZohoModule; recordId: string }): string {
-  return `${ref.module}/${ref.recordId}`;
-}
+export { recordKey };
 
 /**
  * `<url|Leads/365…567>` and the record's name when known. Link labels cannot contain `|` or `>`

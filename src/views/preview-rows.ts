@@ -4,13 +4,15 @@
  * the target page number as their value.
  */
 import type { KnownBlock } from '@slack/types';
-import { actions, button, context } from './blocks.js';
+import { PREVIEW_PAGE_SIZE } from '../core/requests/preview.js';
+import { actions, button, context, section } from './blocks.js';
 import { type RecordLinker, recordLabel, type TerritoryNames } from './labels.js';
 import { packLines } from './pack.js';
 import { expectedAfter, type PreviewItem } from './summary.js';
 import { escapeTruncate, formatCount, oneLine } from './text.js';
 
-export const PREVIEW_PAGE_SIZE = 20;
+export { PREVIEW_PAGE_SIZE };
+
 /** Names shown per side of a row; the rest is counted. */
 const ROW_NAMES = 4;
 const ROW_NAME_MAX = 40;
@@ -71,6 +73,14 @@ export interface PagedRowsInput {
   /** Blocks the rows (without the pager) may use. */
   maxBlocks: number;
   maxChars: number;
+}
+
+/**
+ * The "Before → after" part of a paged modal (bulk preview, review): a heading, then the page's
+ * rows within the budget a 100-block modal leaves them.
+ */
+export function beforeAfterBlocks(input: Omit<PagedRowsInput, 'maxBlocks' | 'maxChars'>): KnownBlock[] {
+  return [section('*Before → after*'), ...pagedRowBlocks({ ...input, maxBlocks: 20, maxChars: 30_000 })];
 }
 
 /** The page's rows packed into sections, then "Page x of y" and prev/next buttons. */

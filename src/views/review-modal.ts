@@ -8,9 +8,9 @@ import { context, plain, section } from './blocks.js';
 import { ACTION, CALLBACK, encodePagedRequest, REVIEW_BLOCK, REVIEW_DECISION } from './ids.js';
 import type { RecordLinker, TerritoryNames } from './labels.js';
 import { modal } from './modal.js';
-import { clampPage, pagedRowBlocks } from './preview-rows.js';
+import { beforeAfterBlocks, clampPage } from './preview-rows.js';
 import type { RequestView } from './request-message.js';
-import { type BulkSummary, type PreviewItem, summaryBlocks } from './summary.js';
+import { type BulkSummary, MODAL_SUMMARY, type PreviewItem, summaryBlocks } from './summary.js';
 import { escapeTruncate, mention, oneLine, plural, slackDate } from './text.js';
 
 export interface ReviewModalInput {
@@ -49,17 +49,11 @@ export function buildReviewModal(input: ReviewModalInput): ModalView {
       `${mention(request.requesterId)} asks to change the territories of *${plural(request.itemCount, 'record')}*.\n` +
         `*Reason:* ${request.reason ? escapeTruncate(oneLine(request.reason), 800) : '_none given_'}`,
     ),
-    ...summaryBlocks(input.summary, input.names, {
-      maxBlocks: 5,
-      maxChars: 6000,
-      maxTerritories: 15,
-      maxWarnings: 10,
-    }),
+    ...summaryBlocks(input.summary, input.names, MODAL_SUMMARY),
   ];
   if (pending && request.expiresAt !== null) blocks.push(context(`Expires ${slackDate(request.expiresAt)}.`));
   blocks.push(
-    section('*Before → after*'),
-    ...pagedRowBlocks({
+    ...beforeAfterBlocks({
       rows: input.rows,
       page,
       totalRows: input.summary.total,
@@ -67,8 +61,6 @@ export function buildReviewModal(input: ReviewModalInput): ModalView {
       recordUrl: input.recordUrl,
       prevActionId: ACTION.reviewPrev,
       nextActionId: ACTION.reviewNext,
-      maxBlocks: 20,
-      maxChars: 30_000,
     }),
   );
 

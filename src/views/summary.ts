@@ -4,68 +4,16 @@
  * rendered compactly by the preview, the approval card and the review modal.
  */
 import type { KnownBlock } from '@slack/types';
-import type { ItemAction, ItemState } from '../core/store/types.js';
-import { TERRITORY_MODULES, type ZohoModule } from '../core/zoho/types.js';
+import { TERRITORY_MODULES } from '../core/zoho/types.js';
 import { fieldsSection } from './blocks.js';
 import { type TerritoryNames, territoryName } from './labels.js';
 import { packLines, renderLimit } from './pack.js';
 import { escapeTruncate, formatCount, oneLine, plural } from './text.js';
 
-/** What a preview row needs of an item (RequestItemRecord fits), plus optional display extras. */
-export interface PreviewItem {
-  seq: number;
-  lineNo: number | null;
-  module: ZohoModule;
-  recordId: string;
-  action: ItemAction;
-  territoryIds: readonly string[];
-  removeTerritoryIds: readonly string[];
-  /** The record's territories before the change, when read. */
-  before: readonly string[] | null;
-  state?: ItemState;
-  message?: string | null;
-  recordName?: string | null;
-  /** e.g. "Deal already has a territory", "record at 10 territories". */
-  warning?: string | null;
-}
+export type { BulkSummary, PreviewItem } from '../core/requests/bulk-summary.js';
+export { summarizeItems } from '../core/requests/bulk-summary.js';
 
-export interface BulkSummary {
-  total: number;
-  byModule: Partial<Record<ZohoModule, number>>;
-  /** Most-used first. */
-  byTerritory: ReadonlyArray<{ territoryId: string; count: number }>;
-  /** Grouped warnings, most frequent first. */
-  warnings: ReadonlyArray<{ text: string; count: number }>;
-  /** Items the preview will not send (e.g. the territory is already there). */
-  skipped: number;
-  /** Pasted/CSV lines that were rejected during validation. */
-  invalidLines: number;
-}
-
-export function summarizeItems(items: readonly PreviewItem[], invalidLines = 0): BulkSummary {
-  const byModule: Partial<Record<ZohoModule, number>> = {};
-  const byTerritory = new Map<string, number>();
-  const warnings = new Map<string, number>();
-  let skipped = 0;
-  for (const item of items) {
-    byModule[item.module] = (byModule[item.module] ?? 0) + 1;
-    for (const id of item.territoryIds) byTerritory.set(id, (byTerritory.get(id) ?? 0) + 1);
-    if (item.warning) warnings.set(item.warning, (warnings.get(item.warning) ?? 0) + 1);
-    if (item.state === 'skipped') skipped += 1;
-  }
-  return {
-    total: items.length,
-    byModule,
-    byTerritory: [...byTerritory]
-      .map(([territoryId, count]) => ({ territoryId, count }))
-      .sort((a, b) => b.count - a.count || compare(a.territoryId, b.territoryId)),
-    warnings: [...warnings]
-      .map(([text, count]) => ({ text, count }))
-      .sort((a, b) => b.count - a.count || compare(a.text, b.text)),
-    skipped,
-    invalidLines,
-  };
-}
+import type { BulkSummary, PreviewItem } from '../core/requests/bulk-summary.js';
 
 export interface SummaryBlockOptions {
   /** Blocks the summary may use in all. */
@@ -77,6 +25,14 @@ export interface SummaryBlockOptions {
   /** Warning kinds listed before "…and N more" (default 5). */
   maxWarnings?: number;
 }
+
+/** The summary's budget in a modal (bulk preview, review), beside the paged rows. */
+export const MODAL_SUMMARY: SummaryBlockOptions = {
+  maxBlocks: 5,
+  maxChars: 6000,
+  maxTerritories: 15,
+  maxWarnings: 10,
+};
 
 /** Counts per module (fields), per territory and warnings, within a block/char budget. */
 export function summaryBlocks(
@@ -152,6 +108,3 @@ function union(a: readonly string[], b: readonly string[]): string[] {
 }
 
 /** Code-unit order: deterministic and without ICU's collator start-up cost. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -8,7 +8,7 @@
  * approval whatever they own. `ACCESS_MODE=open` keeps only the threshold.
  */
 import type { AccessMode } from '../config/index.js';
-import { formatRecordRef } from '../records/ref.js';
+import { recordKey } from '../records/ref.js';
 import type { TerritoryIndex } from '../territories/hierarchy.js';
 import type { ZohoModule } from '../zoho/types.js';
 
@@ -211,7 +211,7 @@ function territoryName(territories: TerritoryIndex, id: string): string {
 }
 
 function recordText(r: AccessRecord): string {
-  const ref = formatRecordRef({ module: r.module, id: r.id });
+  const ref = recordKey({ module: r.module, recordId: r.id });
   return r.name ? `${ref} (${r.name})` : ref;
 }
 

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
+import type { RequestStarter } from '../requests/ports.js';
 import type { RequestRecord, Store } from '../store/types.js';
 import type { GroupDirectory } from './directory.js';
 import {
@@ -44,11 +45,8 @@ export interface ApprovalServiceOptions {
   clock: Clock;
   policy: ApprovalPolicy;
   directory: GroupDirectory;
-  /**
-   * Starts an approved request (the assignment engine). Called, and awaited, after the
-   * approval is stored: it should schedule the work and return, not run a whole bulk.
-   */
-  onApproved: (requestId: string) => Promise<void>;
+  /** Starts an approved request (core/requests BackgroundStarter over the engine), after it is stored. */
+  starter: RequestStarter;
   logger?: Logger;
 }
 
@@ -60,7 +58,7 @@ export class ApprovalService {
   private readonly clock: Clock;
   private readonly policy: ApprovalPolicy;
   private readonly directory: GroupDirectory;
-  private readonly onApproved: (requestId: string) => Promise<void>;
+  private readonly starter: RequestStarter;
   private readonly logger: Logger | undefined;
 
   constructor(options: ApprovalServiceOptions) {
@@ -69,7 +67,7 @@ export class ApprovalService {
     this.clock = options.clock;
     this.policy = options.policy;
     this.directory = options.directory;
-    this.onApproved = options.onApproved;
+    this.starter = options.starter;
     this.logger = options.logger;
   }
 
@@ -94,48 +92,50 @@ export class ApprovalService {
     return canSnooze(userId, this.policy);
   }
 
+  /**
+   * Whether this user may submit this request now, without changing anything: the requester
+   * only, a draft only, in the requester group, with records, and with approvers to ask. The
+   * one list of submit checks (submit runs it again under the atomic transition).
+   */
+  async checkSubmit(
+    request: RequestRecord,
+    userId: string,
+  ): Promise<{ ok: true; needsApproval: boolean } | { ok: false; reason: ApprovalRefusal; message: string }> {
+    if (request.requesterId !== userId) {
+      return {
+        ok: false,
+        reason: 'not_requester',
+        message: 'Only the person who made this request can submit it.',
+      };
+    }
+    const allowed = await this.checkRequester(userId);
+    if (!allowed.ok) return { ok: false, reason: fromPolicy(allowed.reason), message: allowed.message };
+    if (request.itemCount < 1) {
+      return { ok: false, reason: 'not_allowed', message: 'This request has no records to change.' };
+    }
+    const needs = this.needsApproval(request.itemCount);
+    const step = transition(request.state, 'submit', { needsApproval: needs });
+    if (!step.ok) return { ok: false, reason: 'not_allowed', message: step.message };
+    if (needs && this.policy.approverUserIds.length === 0 && this.policy.approverUsergroup === null) {
+      return {
+        ok: false,
+        reason: 'not_allowed',
+        message:
+          `A list of ${request.itemCount} records needs approval, but no approvers are configured ` +
+          '(APPROVER_USER_IDS or APPROVER_USERGROUP). Ask an admin to set them.',
+      };
+    }
+    return { ok: true, needsApproval: needs };
+  }
+
   /** draft → pending_approval (expires after the TTL), or → approved at once below the threshold. */
   async submit(requestId: string, userId: string): Promise<ApprovalResult> {
     const request = await this.store.getRequest(requestId);
     if (!request) return this.refuse('submit', requestId, userId, 'not_found', NOT_FOUND, null);
-    if (request.requesterId !== userId) {
-      return this.refuse(
-        'submit',
-        requestId,
-        userId,
-        'not_requester',
-        'Only the person who made this request can submit it.',
-        request,
-      );
-    }
-    const allowed = await this.checkRequester(userId);
-    if (!allowed.ok)
-      return this.refuse('submit', requestId, userId, fromPolicy(allowed.reason), allowed.message, request);
-
-    if (request.itemCount < 1) {
-      return this.refuse(
-        'submit',
-        requestId,
-        userId,
-        'not_allowed',
-        'This request has no records to change.',
-        request,
-      );
-    }
-    const needs = this.needsApproval(request.itemCount);
-    const step = transition(request.state, 'submit', { needsApproval: needs });
-    if (!step.ok) return this.refuse('submit', requestId, userId, 'not_allowed', step.message, request);
-    if (needs && this.policy.approverUserIds.length === 0 && this.policy.approverUsergroup === null) {
-      return this.refuse(
-        'submit',
-        requestId,
-        userId,
-        'not_allowed',
-        `A list of ${request.itemCount} records needs approval, but no approvers are configured ` +
-          '(APPROVER_USER_IDS or APPROVER_USERGROUP). Ask an admin to set them.',
-        request,
-      );
-    }
+    const checked = await this.checkSubmit(request, userId);
+    if (!checked.ok)
+      return this.refuse('submit', requestId, userId, checked.reason, checked.message, request);
+    const needs = checked.needsApproval;
 
     const now = this.clock.now();
     const rule = transitionRule('submit', { needsApproval: needs });
@@ -292,7 +292,7 @@ export class ApprovalService {
 
   private async start(requestId: string): Promise<void> {
     try {
-      await this.onApproved(requestId);
+      await this.starter.start(requestId);
     } catch (err) {
       // The approval stands; the engine's own recovery picks approved requests up again.
       this.logger?.error({ err, requestId }, 'starting an approved request failed');

@@ -21,7 +21,9 @@ import {
 import type { NewRequest, NewRequestItem, Store } from '../store/types.js';
 import { resolveTerritories, type TerritoryCatalog, type TerritoryIndex } from '../territories/index.js';
 import type { ZohoApi, ZohoModule } from '../zoho/types.js';
-import { type ChangePlan, type PlanSummary, planChange, readRecords, summarizePlans } from './plan.js';
+import { type ChangePlan, planChange } from './plan.js';
+import { readRecords } from './plan-list.js';
+import { type PlanSummary, summarizePlans } from './plan-summary.js';
 
 export interface BulkListInput {
   /** Pasted text (one record per line); may be empty when a CSV is given. */
@@ -215,7 +217,7 @@ export async function prepareBulkRequest(
       seq,
       lineNo: e.entry.lineNo,
       module: e.entry.ref.module,
-      recordId: e.entry.ref.id,
+      recordId: e.entry.ref.recordId,
       action: 'assign' as const,
       removeTerritoryIds: [],
       before: record ? plan.before : null,

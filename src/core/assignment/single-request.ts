@@ -14,7 +14,11 @@ import { type ChangeAction, type ChangePlan, planChange } from './plan.js';
 export interface SingleChangeInput {
   action: ChangeAction;
   recordText: string;
-  territoryTexts: readonly string[];
+  /**
+   * As typed (one string: tried whole as a name before it is split on commas, so a name that
+   * holds a comma still matches) or as picked in a select (ids or names, one per entry).
+   */
+  territories: string | readonly string[];
   /** For a bare record id (the assign modal's module select). */
   defaultModule?: ZohoModule;
 }
@@ -35,32 +39,33 @@ export async function prepareSingleChange(
   const parsed = parseRecordRef(input.recordText, { defaultModule: input.defaultModule });
   if (!parsed.ok) return { ok: false, reason: 'bad_record', message: parsed.reason };
   const ref = parsed.ref;
-  if (input.territoryTexts.length === 0) {
+  const given = typeof input.territories === 'string' ? input.territories.trim() : input.territories;
+  if (given.length === 0) {
     return {
       ok: false,
       reason: 'no_territory',
-      message: `Say which territory to ${input.action}, e.g. \`/territory ${input.action} ${ref.module}/${ref.id} US West\`.`,
+      message: `Say which territory to ${input.action}, e.g. \`/territory ${input.action} ${ref.module}/${ref.recordId} US West\`.`,
     };
   }
 
   let catalog = await deps.catalog.get();
-  let resolved = resolveTerritories(catalog, input.territoryTexts);
+  let resolved = resolveTerritories(catalog, given);
   if (!resolved.ok && resolved.failures.some((f) => f.reason === 'not_found')) {
     // A territory created minutes ago is not in a cached catalog yet: read Zoho once more.
     catalog = await deps.catalog.refresh();
-    resolved = resolveTerritories(catalog, input.territoryTexts);
+    resolved = resolveTerritories(catalog, given);
   }
   if (!resolved.ok) {
     return { ok: false, reason: 'territory', failures: resolved.failures, message: resolved.message ?? '' };
   }
 
-  const [record] = await deps.zoho.getRecords(ref.module, [ref.id]);
+  const [record] = await deps.zoho.getRecords(ref.module, [ref.recordId]);
   if (!record) {
     return {
       ok: false,
       reason: 'not_found',
       ref,
-      message: `Zoho has no ${ref.module} record ${ref.id} (or the API user cannot see it). Check the link or ID.`,
+      message: `Zoho has no ${ref.module} record ${ref.recordId} (or the API user cannot see it). Check the link or ID.`,
     };
   }
   const plan = planChange({
@@ -96,7 +101,7 @@ export function toSingleRequestInput(
     originChannelId: who.originChannelId,
     action: plan.action,
     module: ref.module,
-    recordId: ref.id,
+    recordId: ref.recordId,
     territoryIds: plan.action === 'remove' ? plan.removeIds : plan.assignIds,
     removeTerritoryIds: plan.action === 'move' ? plan.removeIds : [],
     before: plan.before,

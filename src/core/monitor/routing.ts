@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { normalizeModule } from '../records/modules.js';
+import { editDistance, nameKey } from '../territories/text.js';
 import type { Territory, ZohoModule } from '../zoho/types.js';
 
 export interface RoutingEntry {
@@ -257,7 +258,8 @@ export interface RoutingResolution {
 /** Last known id → name of watched territories (kept in the store between runs). */
 export type TerritoryNames = Readonly<Record<string, string>>;
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+// Names match as `/territory` matches them (territories/text.ts).
+const norm = nameKey;
 
 /**
  * Resolves the routing entries against today's territory list. Names match case-insensitively
@@ -317,21 +319,13 @@ export function resolveRouting(
 export function suggestNames(name: string, territories: readonly Territory[]): string[] {
   const target = norm(name);
   const scored = territories
-    .map((t) => ({ name: t.name, d: editDistance(target, norm(t.name)) }))
+    .map((t) => ({ name: t.name, d: distance(target, norm(t.name)) }))
     .filter((s) => s.d <= Math.max(2, Math.floor(target.length / 3)) || norm(s.name).includes(target))
     .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name));
   return [...new Set(scored.map((s) => s.name))].slice(0, 3);
 }
 
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 8) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
+/** Edit distance, except names of very different lengths are simply far apart. */
+function distance(a: string, b: string): number {
+  return Math.abs(a.length - b.length) > 8 ? 99 : editDistance(a, b);
 }

@@ -17,7 +17,6 @@ export {
 export {
   ACCEPTED_RECORD_FORMS,
   checkRecordId,
-  formatRecordRef,
   type ParseRecordRefOptions,
   parseRecordRef,
   RECORD_ID_PATTERN,

@@ -9,7 +9,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ZohoModule } from '../zoho/types.js';
 import { ACCEPTED_MODULES_TEXT, normalizeModule } from './modules.js';
-import { ACCEPTED_RECORD_FORMS, formatRecordRef, parseRecordRef, type RecordRef, recordKey } from './ref.js';
+import { ACCEPTED_RECORD_FORMS, parseRecordRef, type RecordRef, recordKey } from './ref.js';
 
 export interface RecordListEntry {
   /** Line where the record first appears (1-based). */
@@ -202,7 +202,7 @@ function collect(rows: Row[], errors: RecordListError[], options: RecordListOpti
 
   for (const d of duplicates.slice(0, MAX_NOTES)) {
     notes.push(
-      `Line ${d.lineNo} repeats ${formatRecordRef(d.ref)} from line ${d.firstLineNo}; the two were merged and their territories combined.`,
+      `Line ${d.lineNo} repeats ${recordKey(d.ref)} from line ${d.firstLineNo}; the two were merged and their territories combined.`,
     );
   }
   if (duplicates.length > MAX_NOTES) {

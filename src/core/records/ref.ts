@@ -8,9 +8,10 @@ import { DATA_CENTRES, type DataCentre } from '../zoho/dc.js';
 import type { ZohoModule } from '../zoho/types.js';
 import { ACCEPTED_MODULES_TEXT, MODULE_TABS, normalizeModule } from './modules.js';
 
+/** Which record: the same two fields, by the same names, as a stored request item. */
 export interface RecordRef {
   module: ZohoModule;
-  id: string;
+  recordId: string;
 }
 
 export type RecordRefSource = 'url' | 'module_id' | 'id';
@@ -49,13 +50,9 @@ const ZOHO_BASE_DOMAINS: ReadonlyArray<{ base: string; dc: DataCentre }> = (
   // Longest first so `zoho.com.au` wins over `zoho.com`.
   .sort((a, b) => b.base.length - a.base.length);
 
-export function formatRecordRef(ref: RecordRef): string {
-  return `${ref.module}/${ref.id}`;
-}
-
-/** Key for de-duplication and maps. */
+/** `Leads/3652397000001234567`: the form people type, and the key for de-duplication and maps. */
 export function recordKey(ref: RecordRef): string {
-  return `${ref.module}/${ref.id}`;
+  return `${ref.module}/${ref.recordId}`;
 }
 
 /** Link to the record's page in Zoho CRM's web UI. */
@@ -106,7 +103,7 @@ export function parseRecordRef(input: string, options: ParseRecordRefOptions = {
     }
     return {
       ok: true,
-      ref: { module: options.defaultModule, id: id.id },
+      ref: { module: options.defaultModule, recordId: id.id },
       source: 'id',
       orgId: null,
       dc: null,
@@ -127,7 +124,7 @@ export function parseRecordRef(input: string, options: ParseRecordRefOptions = {
     }
     const id = checkRecordId(idText);
     if (!id.ok) return id;
-    return { ok: true, ref: { module, id: id.id }, source: 'module_id', orgId: null, dc: null };
+    return { ok: true, ref: { module, recordId: id.id }, source: 'module_id', orgId: null, dc: null };
   }
 
   return { ok: false, reason: `"${clip(text)}" is not a record. Give ${ACCEPTED_RECORD_FORMS}.` };
@@ -200,7 +197,7 @@ function fromTabAndId(
   }
   const id = checkRecordId(idText);
   if (!id.ok) return id;
-  return { ok: true, ref: { module, id: id.id }, source: 'url', orgId, dc };
+  return { ok: true, ref: { module, recordId: id.id }, source: 'url', orgId, dc };
 }
 
 const LEADING_NOISE = new Set(['"', "'", '`', '(', ' ', '\t', '\n', '\r', '\u00a0']);

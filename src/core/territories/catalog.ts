@@ -56,6 +56,15 @@ export class TerritoryCatalog {
     return this.snapshot;
   }
 
+  /**
+   * Territory id → name for labels: the last snapshot, fresh or not (read once if there is none;
+   * empty when Zoho cannot be read, so a label falls back to the id instead of failing a message).
+   */
+  async names(): Promise<Map<string, string>> {
+    const index = this.snapshot ?? (await this.get().catch(() => null));
+    return new Map((index?.list ?? []).map((t) => [t.id, t.name]));
+  }
+
   /** Makes the next get() read Zoho. */
   invalidate(): void {
     this.freshUntil = Number.NEGATIVE_INFINITY;

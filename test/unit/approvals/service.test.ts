@@ -105,11 +105,13 @@ describe('ApprovalService', () => {
       clock,
       policy: { ...policy, ...overrides },
       directory: dir,
-      onApproved:
-        onApproved ??
-        (async (id) => {
-          started.push(id);
-        }),
+      starter: {
+        start:
+          onApproved ??
+          (async (id) => {
+            started.push(id);
+          }),
+      },
     });
   }
 
@@ -390,8 +392,10 @@ describe('ApprovalService', () => {
             clock,
             policy,
             directory: dir,
-            onApproved: async () => {
-              startedBy.push(name);
+            starter: {
+              start: async () => {
+                startedBy.push(name);
+              },
             },
           });
         const id = await createRequest(s1, clock, { itemCount: 4 });

@@ -75,7 +75,7 @@ describe('validateBulkList', () => {
     );
     expect(good.ok).toBe(true);
     if (!good.ok) return;
-    expect(good.entries.map((e) => [e.entry.ref.id, e.territoryIds])).toEqual([
+    expect(good.entries.map((e) => [e.entry.ref.recordId, e.territoryIds])).toEqual([
       [LEAD_A, [T.usWest.id, T.usEast.id]],
       [LEAD_B, [T.dach.id]],
     ]);
@@ -111,7 +111,7 @@ describe('validateBulkList', () => {
 
 describe('prepareBulkRequest', () => {
   const entry = (module: ZohoModule, id: string, territoryIds: string[], lineNo: number): ValidatedEntry => ({
-    entry: { lineNo, lineNos: [lineNo], ref: { module, id }, territories: [] },
+    entry: { lineNo, lineNos: [lineNo], ref: { module, recordId: id }, territories: [] },
     territoryIds,
   });
 

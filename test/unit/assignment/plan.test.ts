@@ -6,13 +6,9 @@ import {
   primaryIssueLabel,
   splitByAssignment,
 } from '../../../src/core/assignment/limits.js';
-import {
-  type ChangePlan,
-  planChange,
-  planList,
-  readRecords,
-  summarizePlans,
-} from '../../../src/core/assignment/plan.js';
+import { type ChangePlan, planChange } from '../../../src/core/assignment/plan.js';
+import { planList, readRecords } from '../../../src/core/assignment/plan-list.js';
+import { summarizePlans } from '../../../src/core/assignment/plan-summary.js';
 import { parseRecordList } from '../../../src/core/records/index.js';
 import { TerritoryIndex } from '../../../src/core/territories/index.js';
 import type { RecordTerritory, Territory, ZohoModule, ZohoRecord } from '../../../src/core/zoho/types.js';
@@ -226,7 +222,7 @@ describe('planChange: assign', () => {
     const p = planChange({
       action: 'assign',
       record: null,
-      ref: { module: 'Deals', id: REC },
+      ref: { module: 'Deals', recordId: REC },
       territoryIds: [T(1)],
       catalog,
     });
@@ -434,7 +430,7 @@ describe('summarizePlans', () => {
       planChange({
         action: 'assign',
         record: null,
-        ref: { module: 'Accounts', id: REC },
+        ref: { module: 'Accounts', recordId: REC },
         territoryIds: [T(2)],
         catalog,
       }),

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { boltLogger, createLogger, scrubSecrets } from '../../../src/core/log.js';
+import { boltLogger } from '../../../src/bolt-logger.js';
+import { createLogger, scrubSecrets } from '../../../src/core/log.js';
 
 function capture() {
   const lines: string[] = [];

@@ -21,9 +21,9 @@ describe('parseRecordList', () => {
     expect(r.ok).toBe(true);
     expect(r.errors).toEqual([]);
     expect(r.entries).toEqual([
-      { lineNo: 4, lineNos: [4], ref: { module: 'Leads', id: A }, territories: [] },
-      { lineNo: 5, lineNos: [5], ref: { module: 'Deals', id: B }, territories: ['US West'] },
-      { lineNo: 6, lineNos: [6], ref: { module: 'Accounts', id: C }, territories: ['US West', 'EMEA'] },
+      { lineNo: 4, lineNos: [4], ref: { module: 'Leads', recordId: A }, territories: [] },
+      { lineNo: 5, lineNos: [5], ref: { module: 'Deals', recordId: B }, territories: ['US West'] },
+      { lineNo: 6, lineNos: [6], ref: { module: 'Accounts', recordId: C }, territories: ['US West', 'EMEA'] },
     ]);
   });
 
@@ -40,7 +40,7 @@ describe('parseRecordList', () => {
     const r = parseRecordList(text, opts);
     expect(r.ok).toBe(false);
     expect(r.listError).toBeNull();
-    expect(r.entries.map((e) => e.ref.id)).toEqual([A, C]);
+    expect(r.entries.map((e) => e.ref.recordId)).toEqual([A, C]);
     expect(r.errors.map((e) => e.lineNo)).toEqual([2, 3, 4, 5, 6]);
     expect(r.errors[0]).toMatchObject({
       text: 'garbage here',
@@ -61,7 +61,7 @@ describe('parseRecordList', () => {
   it('accepts Slack-wrapped links whose label contains commas', () => {
     const r = parseRecordList(`<https://crm.zoho.com/crm/org1/tab/Leads/${A}|Acme, Inc>, US West`, opts);
     expect(r.errors).toEqual([]);
-    expect(r.entries[0]).toMatchObject({ ref: { module: 'Leads', id: A }, territories: ['US West'] });
+    expect(r.entries[0]).toMatchObject({ ref: { module: 'Leads', recordId: A }, territories: ['US West'] });
   });
 
   it('accepts tab-separated lines pasted from a spreadsheet and `;` after the record', () => {
@@ -73,7 +73,7 @@ describe('parseRecordList', () => {
   it('accepts module,id[,territory] lines', () => {
     const r = parseRecordList(`module,id,territory\nDeals,${A},US West\nlead,${B}`, opts);
     expect(r.errors).toEqual([]);
-    expect(r.entries.map((e) => [e.ref.module, e.ref.id, e.territories])).toEqual([
+    expect(r.entries.map((e) => [e.ref.module, e.ref.recordId, e.territories])).toEqual([
       ['Deals', A, ['US West']],
       ['Leads', B, []],
     ]);
@@ -82,7 +82,7 @@ describe('parseRecordList', () => {
   it('uses the default module for bare ids and refuses them without one', () => {
     expect(parseRecordList(A, { ...opts, defaultModule: 'Contacts' }).entries[0]!.ref).toEqual({
       module: 'Contacts',
-      id: A,
+      recordId: A,
     });
     const r = parseRecordList(A, opts);
     expect(r.errors[0]!.reason).toMatch(/bare ID/);
@@ -101,12 +101,12 @@ describe('parseRecordList', () => {
     expect(r.entries[0]).toEqual({
       lineNo: 1,
       lineNos: [1, 3, 4],
-      ref: { module: 'Leads', id: A },
+      ref: { module: 'Leads', recordId: A },
       territories: ['US West', 'EMEA', 'APAC'],
     });
     expect(r.duplicates).toEqual([
-      { lineNo: 3, firstLineNo: 1, ref: { module: 'Leads', id: A } },
-      { lineNo: 4, firstLineNo: 1, ref: { module: 'Leads', id: A } },
+      { lineNo: 3, firstLineNo: 1, ref: { module: 'Leads', recordId: A } },
+      { lineNo: 4, firstLineNo: 1, ref: { module: 'Leads', recordId: A } },
     ]);
     expect(r.notes[0]).toMatch(/Line 3 repeats Leads\/3652397000001234567 from line 1.*merged/);
   });
@@ -154,7 +154,7 @@ describe('parseRecordList', () => {
     expect(r.entries).toHaveLength(9_990);
     expect(r.errors).toHaveLength(10);
     expect(r.errors[0]!.lineNo).toBe(1001);
-    expect(r.entries[9_989]!.ref.id).toBe(String(3652397000000000000n + 9_998n));
+    expect(r.entries[9_989]!.ref.recordId).toBe(String(3652397000000000000n + 9_998n));
     expect(r.listError).toBeNull();
   });
 
@@ -182,7 +182,7 @@ describe('parseRecordCsv', () => {
     const csv = `\uFEFFrecord,territory\nLeads/${A},US West\r\n"Deals/${B}","EMEA"\n`;
     const r = parseRecordCsv(csv, opts);
     expect(r.ok).toBe(true);
-    expect(r.entries.map((e) => [e.lineNo, e.ref.module, e.ref.id, e.territories])).toEqual([
+    expect(r.entries.map((e) => [e.lineNo, e.ref.module, e.ref.recordId, e.territories])).toEqual([
       [2, 'Leads', A, ['US West']],
       [3, 'Deals', B, ['EMEA']],
     ]);
@@ -192,7 +192,7 @@ describe('parseRecordCsv', () => {
     const csv = `Territory,Record ID,Module\nUS West,${A},Potentials\n,${B},Contacts\n`;
     const r = parseRecordCsv(csv, opts);
     expect(r.errors).toEqual([]);
-    expect(r.entries.map((e) => [e.ref.module, e.ref.id, e.territories])).toEqual([
+    expect(r.entries.map((e) => [e.ref.module, e.ref.recordId, e.territories])).toEqual([
       ['Deals', A, ['US West']],
       ['Contacts', B, []],
     ]);
@@ -222,18 +222,18 @@ describe('parseRecordCsv', () => {
       opts,
     );
     expect(r.errors).toEqual([]);
-    expect(r.entries[0]).toMatchObject({ lineNo: 2, ref: { id: A }, territories: ['US West'] });
+    expect(r.entries[0]).toMatchObject({ lineNo: 2, ref: { recordId: A }, territories: ['US West'] });
   });
 
   it('reads semicolon-separated CSV from comma-decimal locales', () => {
     const r = parseRecordCsv(`module;id;territory\nDeals;${A};US West\n`, opts);
-    expect(r.entries[0]).toMatchObject({ ref: { module: 'Deals', id: A }, territories: ['US West'] });
+    expect(r.entries[0]).toMatchObject({ ref: { module: 'Deals', recordId: A }, territories: ['US West'] });
   });
 
   it('falls back to line by line when a line is broken, keeping the others', () => {
     const csv = `record,territory\nLeads/${A},US West\nDeals/${B},"bad"quote\nContacts/${C},EMEA\n`;
     const r = parseRecordCsv(csv, opts);
-    expect(r.entries.map((e) => e.ref.id)).toEqual([A, C]);
+    expect(r.entries.map((e) => e.ref.recordId)).toEqual([A, C]);
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatchObject({ lineNo: 3, reason: expect.stringMatching(/quotes/) });
   });
@@ -258,7 +258,7 @@ describe('parseRecordCsv', () => {
       [3, expect.stringMatching(/module column is empty/)],
     ]);
     const withDefault = parseRecordCsv(`module,id\n,${B}\n`, { ...opts, defaultModule: 'Leads' });
-    expect(withDefault.entries[0]!.ref).toEqual({ module: 'Leads', id: B });
+    expect(withDefault.entries[0]!.ref).toEqual({ module: 'Leads', recordId: B });
   });
 
   it('decodes UTF-8, UTF-16 and Windows-1252 files', () => {
@@ -277,14 +277,14 @@ describe('parseRecordCsv', () => {
     const r = parseRecordCsv(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tsv, 'utf16le')]), opts);
     expect(r.entries[0]).toMatchObject({
       lineNo: 2,
-      ref: { module: 'Deals', id: A },
+      ref: { module: 'Deals', recordId: A },
       territories: ['Zürich'],
     });
   });
 
   it('keeps 19-digit ids exact from a Buffer', () => {
     const r = parseRecordCsv(Buffer.from(`Leads,9223372036854775807\n`), opts);
-    expect(r.entries[0]!.ref.id).toBe('9223372036854775807');
+    expect(r.entries[0]!.ref.recordId).toBe('9223372036854775807');
   });
 
   it('enforces the size limit', () => {
@@ -307,13 +307,13 @@ describe('pathological input', () => {
     expect(r.errors.map((e) => e.lineNo)).toEqual([1, 2, 3, 4, 5]);
     for (const e of r.errors) expect(e.text.length).toBeLessThanOrEqual(120);
     expect(r.entries).toEqual([
-      { lineNo: 6, lineNos: [6], ref: { module: 'Leads', id: A }, territories: ['US West'] },
+      { lineNo: 6, lineNos: [6], ref: { module: 'Leads', recordId: A }, territories: ['US West'] },
     ]);
   });
 
   it('survives control characters and NUL bytes', () => {
     const r = parseRecordList(`Leads/${A}\u0000\nDeals/${B}, US\u0007West\n\u0000\u0001`, opts);
-    expect(r.entries.map((e) => e.ref.id)).toEqual([B]);
+    expect(r.entries.map((e) => e.ref.recordId)).toEqual([B]);
     expect(r.errors.map((e) => e.lineNo)).toEqual([1, 3]);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkRecordId,
-  formatRecordRef,
   normalizeModule,
   parseRecordRef,
+  recordKey,
   recordWebUrl,
 } from '../../../src/core/records/index.js';
 import { DATA_CENTRE_CODES } from '../../../src/core/zoho/dc.js';
@@ -48,8 +48,8 @@ describe('normalizeModule', () => {
 describe('parseRecordRef: Module/ID', () => {
   it('keeps 19-digit ids exact (beyond Number.MAX_SAFE_INTEGER)', () => {
     const r = ok(`Leads/${ID}`);
-    expect(r.ref).toEqual({ module: 'Leads', id: ID });
-    expect(typeof r.ref.id).toBe('string');
+    expect(r.ref).toEqual({ module: 'Leads', recordId: ID });
+    expect(typeof r.ref.recordId).toBe('string');
     expect(Number(ID).toString()).not.toBe(ID); // the reason ids must stay strings
     expect(r.source).toBe('module_id');
   });
@@ -65,13 +65,13 @@ describe('parseRecordRef: Module/ID', () => {
     [`  Accounts/${ID}  `, 'Accounts'],
     [`Leads/zcrm_${ID}`, 'Leads'],
   ])('%s', (input, module) => {
-    expect(ok(input).ref).toEqual({ module, id: ID });
+    expect(ok(input).ref).toEqual({ module, recordId: ID });
   });
 
   it('accepts 15 to 19 digits, leading zeros kept', () => {
-    expect(ok('Leads/123456789012345').ref.id).toBe('123456789012345');
-    expect(ok('Leads/0000000000000000001').ref.id).toBe('0000000000000000001');
-    expect(ok(`Leads/${ID18}`).ref.id).toBe(ID18);
+    expect(ok('Leads/123456789012345').ref.recordId).toBe('123456789012345');
+    expect(ok('Leads/0000000000000000001').ref.recordId).toBe('0000000000000000001');
+    expect(ok(`Leads/${ID18}`).ref.recordId).toBe(ID18);
   });
 
   it('rejects ids of the wrong length with the digit count', () => {
@@ -93,7 +93,7 @@ describe('parseRecordRef: Module/ID', () => {
 describe('parseRecordRef: bare id', () => {
   it('needs a default module', () => {
     expect(fail(ID)).toMatch(/bare ID.*Module\/ID/);
-    expect(ok(ID, { defaultModule: 'Deals' }).ref).toEqual({ module: 'Deals', id: ID });
+    expect(ok(ID, { defaultModule: 'Deals' }).ref).toEqual({ module: 'Deals', recordId: ID });
     expect(ok(ID, { defaultModule: 'Deals' }).source).toBe('id');
   });
 
@@ -129,7 +129,7 @@ describe('parseRecordRef: URLs', () => {
   for (const host of hosts) {
     it(`org form on ${host}`, () => {
       const r = ok(`https://${host}/crm/org60057545957/tab/Potentials/${ID}`);
-      expect(r.ref).toEqual({ module: 'Deals', id: ID });
+      expect(r.ref).toEqual({ module: 'Deals', recordId: ID });
       expect(r.orgId).toBe('60057545957');
       expect(r.dc).toBe(dcOf[host]);
       expect(r.source).toBe('url');
@@ -152,20 +152,20 @@ describe('parseRecordRef: URLs', () => {
     [`https://crmplus.zoho.in/acme/index.do#/cxapp/crm/org41701914/tab/Contacts/${ID}`, 'Contacts'],
     [`https://crm.zoho.com/crm/EntityInfo.do?module=Potentials&id=${ID}`, 'Deals'],
   ])('%s', (url, module) => {
-    expect(ok(url).ref).toEqual({ module, id: ID });
+    expect(ok(url).ref).toEqual({ module, recordId: ID });
   });
 
   it('unwraps Slack links and decodes Slack escapes', () => {
     const url = `https://crm.zoho.com/crm/org41701914/tab/Leads/${ID}`;
-    expect(ok(`<${url}|Acme Lead>`).ref.id).toBe(ID);
-    expect(ok(`<${url}>`).ref.id).toBe(ID);
-    expect(ok(`<${url}?a=1&amp;b=2|label, with comma>`).ref.id).toBe(ID);
-    expect(ok(`<https://crm.zoho.com/crm/EntityInfo.do?module=Leads&amp;id=${ID}>`).ref.id).toBe(ID);
+    expect(ok(`<${url}|Acme Lead>`).ref.recordId).toBe(ID);
+    expect(ok(`<${url}>`).ref.recordId).toBe(ID);
+    expect(ok(`<${url}?a=1&amp;b=2|label, with comma>`).ref.recordId).toBe(ID);
+    expect(ok(`<https://crm.zoho.com/crm/EntityInfo.do?module=Leads&amp;id=${ID}>`).ref.recordId).toBe(ID);
   });
 
   it('tolerates quotes and trailing punctuation', () => {
-    expect(ok(`"https://crm.zoho.com/crm/tab/Leads/${ID}".`).ref.id).toBe(ID);
-    expect(ok(`(Leads/${ID}),`).ref.id).toBe(ID);
+    expect(ok(`"https://crm.zoho.com/crm/tab/Leads/${ID}".`).ref.recordId).toBe(ID);
+    expect(ok(`(Leads/${ID}),`).ref.recordId).toBe(ID);
   });
 
   it('refuses other hosts', () => {
@@ -226,7 +226,7 @@ describe('recordWebUrl', () => {
     for (const dc of DATA_CENTRE_CODES) {
       for (const module of ['Leads', 'Accounts', 'Contacts', 'Deals'] as const) {
         const r = ok(recordWebUrl(dc, module, ID, '123'));
-        expect(r.ref).toEqual({ module, id: ID });
+        expect(r.ref).toEqual({ module, recordId: ID });
         expect(r.dc).toBe(dc);
         expect(r.orgId).toBe('123');
       }
@@ -236,7 +236,7 @@ describe('recordWebUrl', () => {
 
 describe('helpers', () => {
   it('formatRecordRef and checkRecordId', () => {
-    expect(formatRecordRef({ module: 'Deals', id: ID })).toBe(`Deals/${ID}`);
+    expect(recordKey({ module: 'Deals', recordId: ID })).toBe(`Deals/${ID}`);
     expect(checkRecordId(` zcrm_${ID} `)).toEqual({ ok: true, id: ID });
     expect(checkRecordId('12').ok).toBe(false);
   });

@@ -135,4 +135,23 @@ describe('TerritoryCatalog', () => {
     });
     await expect(catalog.get()).rejects.toThrow('boom');
   });
+
+  it('names(): id → name from the last snapshot, read once when none, empty when Zoho fails', async () => {
+    const { api, counter } = countingApi();
+    const clock = new ManualClock();
+    const catalog = new TerritoryCatalog({ api, clock, ttlMs: 1000 });
+    const all = demoTerritories().all;
+    const names = await catalog.names();
+    expect(names.size).toBe(all.length);
+    expect(names.get(all[0]!.id)).toBe(all[0]!.name);
+    clock.advance(5000);
+    await catalog.names(); // stale is fine for labels: no second read
+    expect(counter.reads).toBe(1);
+
+    const down = new TerritoryCatalog({
+      api: { listTerritories: async () => Promise.reject(new Error('Zoho is down')) },
+      clock,
+    });
+    expect((await down.names()).size).toBe(0);
+  });
 });

@@ -1,0 +1,113 @@
+/**
+ * `/territory bulk`: the checked list becomes a stored draft (read from Zoho, planned, every item
+ * written before anything is sent), which its requester then submits for approval or runs at
+ * once under the threshold. Access checks for bulk requests belong here.
+ */
+import type { ApprovalRefusal, ApprovalService } from '../approvals/index.js';
+import {
+  type BulkRequestMeta,
+  prepareBulkRequest,
+  storeBulkDraft,
+  type ValidatedEntry,
+} from '../assignment/bulk-request.js';
+import type { RequestNotifier } from '../notify.js';
+import type { RequestRecord, Store } from '../store/types.js';
+import type { TerritoryCatalog } from '../territories/index.js';
+import type { ZohoApi } from '../zoho/types.js';
+import { parentMessageKey } from './message-keys.js';
+import { sendableCount } from './preview.js';
+
+export interface StoreDraftDeps {
+  zoho: Pick<ZohoApi, 'getRecords'>;
+  catalog: Pick<TerritoryCatalog, 'get'>;
+  store: Store;
+  now: () => number;
+}
+
+/** Reads the records, plans every line and stores the draft; returns it as stored. */
+export async function storeDraft(
+  deps: StoreDraftDeps,
+  entries: readonly ValidatedEntry[],
+  meta: BulkRequestMeta,
+): Promise<RequestRecord> {
+  const prepared = await prepareBulkRequest(
+    { zoho: deps.zoho, catalog: deps.catalog, now: deps.now() },
+    entries,
+    meta,
+  );
+  await storeBulkDraft(deps.store, prepared);
+  const request = await deps.store.getRequest(prepared.request.id);
+  if (!request) throw new Error('the draft request was not stored');
+  return request;
+}
+
+export interface SubmitDraftDeps {
+  store: Store;
+  approvals: Pick<ApprovalService, 'checkSubmit' | 'needsApproval' | 'submit' | 'cancel'>;
+  notifier: Pick<RequestNotifier, 'requestCreated'>;
+}
+
+export type SubmitDraftRefusal =
+  /** Someone other than the requester pressed submit. */
+  | 'not_owner'
+  /** Every line was refused by the preview. */
+  | 'nothing_to_send'
+  | ApprovalRefusal;
+
+export type SubmitDraftResult =
+  | { ok: true; state: 'pending_approval' | 'approved' }
+  /** Submitted before (a double click, or a second tab): nothing changed. */
+  | { ok: true; state: 'already_submitted' }
+  | { ok: false; reason: SubmitDraftRefusal; message: string };
+
+/**
+ * Submits the requester's draft: for approval (pending_approval, the card goes to the
+ * approvers) or, at or under APPROVAL_THRESHOLD, approved and started at once. Either way the
+ * request's parent message is posted once.
+ */
+export async function submitDraft(
+  deps: SubmitDraftDeps,
+  requestId: string,
+  userId: string,
+): Promise<SubmitDraftResult> {
+  const request = await deps.store.getRequest(requestId);
+  if (!request) return { ok: false, reason: 'not_found', message: 'This preview no longer exists.' };
+  if (request.requesterId !== userId) {
+    return { ok: false, reason: 'not_owner', message: 'Only the person who made this list can submit it.' };
+  }
+  if (request.state !== 'draft') return { ok: true, state: 'already_submitted' };
+  if ((await sendableCount(deps.store, request.id)) === 0) {
+    return {
+      ok: false,
+      reason: 'nothing_to_send',
+      message: 'Nothing in this list can be sent to Zoho (see the reasons in the preview).',
+    };
+  }
+  const allowed = await deps.approvals.checkSubmit(request, userId);
+  // A refused submit goes through ApprovalService.submit, which refuses it again and audits it.
+  if (!allowed.ok) return answer(await deps.approvals.submit(request.id, userId));
+
+  const parentExists = async () => (await deps.store.getMessageRef(parentMessageKey(request.id))) !== null;
+  const postParent = async () => {
+    if (!(await parentExists())) await deps.notifier.requestCreated(request.id);
+  };
+  // Run now starts the engine at once: the parent message goes first so every progress update
+  // and the final reply find it. A request for approval waits for a person, so its parent is
+  // posted after the submit and shows "waiting for approval" from the start.
+  const runsNow = !allowed.needsApproval;
+  if (runsNow) await postParent();
+  const result = await deps.approvals.submit(request.id, userId);
+  if (!result.ok) {
+    const current = await deps.store.getRequest(request.id);
+    // A refused draft whose parent is already out (run now) is withdrawn so the message says so.
+    if (current?.state === 'draft' && (await parentExists())) await deps.approvals.cancel(request.id, userId);
+    return answer(result);
+  }
+  if (!runsNow) await postParent();
+  return answer(result);
+}
+
+function answer(result: Awaited<ReturnType<ApprovalService['submit']>>): SubmitDraftResult {
+  if (!result.ok) return { ok: false, reason: result.reason, message: result.message };
+  return { ok: true, state: result.request.state === 'pending_approval' ? 'pending_approval' : 'approved' };
+}

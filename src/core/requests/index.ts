@@ -1,0 +1,30 @@
+/**
+ * The use cases people start. Each is one call that checks, stores and starts the work through
+ * the ports in ports.ts; listeners parse Slack input, call one of these, and render the answer.
+ */
+export {
+  type StoreDraftDeps,
+  type SubmitDraftDeps,
+  type SubmitDraftRefusal,
+  type SubmitDraftResult,
+  storeDraft,
+  submitDraft,
+} from './bulk.js';
+export { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summary.js';
+export { approvalKeyPrefix, parentMessageKey } from './message-keys.js';
+export type { RequestRunner, RequestStarter, SingleRequestWriter } from './ports.js';
+export {
+  loadBulkSummary,
+  loadPreviewPage,
+  PREVIEW_PAGE_SIZE,
+  previewItems,
+  sendableCount,
+} from './preview.js';
+export {
+  type SingleRefusal,
+  type StartSingleDeps,
+  type StartSingleInput,
+  type StartSingleResult,
+  startSingle,
+} from './single.js';
+export { BackgroundStarter } from './start.js';

@@ -1,0 +1,54 @@
+/**
+ * `/territory assign|remove|move <record> <territory>[, …]`: one call to core/requests
+ * startSingle, which checks against Zoho's rules, stores the request and starts the engine (it
+ * posts the parent message and threads the result); a refusal is answered here.
+ * `assign` without arguments opens the assign modal instead.
+ */
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { ChangeAction } from '../../core/assignment/plan.js';
+import { startSingle } from '../../core/requests/index.js';
+import { type BotServices, singleDeps } from '../../slack/context.js';
+import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
+import { buildAssignModal } from '../../views/assign-modal.js';
+import { refusalMessage } from '../../views/single-refusal.js';
+
+type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+export async function changeCommand(
+  services: BotServices,
+  args: CommandArgs,
+  parsed: { sub: ChangeAction; record: string | null; territories: string },
+): Promise<void> {
+  const { command, ack, respond, client } = args;
+  if (parsed.record === null) {
+    if (parsed.sub === 'assign') {
+      // trigger_id lives 3 s: open the modal before any other I/O.
+      await ack();
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: buildAssignModal({ channelId: command.channel_id }),
+      });
+      return;
+    }
+    await ack({
+      response_type: 'ephemeral',
+      text: `Usage: \`/territory ${parsed.sub} <record> <territory>[, <territory>…]\`, e.g. \`/territory ${parsed.sub} Leads/3652397000001234567 US West\`.`,
+    });
+    return;
+  }
+
+  await ack({ response_type: 'ephemeral', text: `Checking ${parsed.record} in Zoho…` });
+  try {
+    const started = await startSingle(singleDeps(services), {
+      action: parsed.sub,
+      recordText: parsed.record,
+      territories: parsed.territories,
+      requesterId: command.user_id,
+      originChannelId: command.channel_id,
+    });
+    if (!started.ok) await replyEphemeral(respond, refusalMessage(started));
+  } catch (err) {
+    services.logger.warn({ err, sub: parsed.sub }, 'single change failed before reaching the engine');
+    await replyEphemeral(respond, zohoErrorMessage(err));
+  }
+}

@@ -1,0 +1,81 @@
+/** `/territory show <record>`: territories (manual or by rule), pending jobs, the bot's last change. */
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { parseRecordRef } from '../../core/records/index.js';
+import { recordLinker } from '../../slack/bulk-preview.js';
+import type { BotServices } from '../../slack/context.js';
+import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
+import { buildErrorMessage } from '../../views/errors.js';
+import { buildRecordShowMessage } from '../../views/record-show.js';
+
+type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
+
+export async function showCommand(
+  services: BotServices,
+  args: CommandArgs,
+  recordText: string | null,
+): Promise<void> {
+  const { ack, respond } = args;
+  if (recordText === null) {
+    await ack({
+      response_type: 'ephemeral',
+      text: 'Usage: `/territory show <record>`, e.g. `/territory show Leads/3652397000001234567` or a Zoho record link.',
+    });
+    return;
+  }
+  const parsed = parseRecordRef(recordText);
+  if (!parsed.ok) {
+    await ack({
+      response_type: 'ephemeral',
+      ...buildErrorMessage({
+        problem: parsed.reason,
+        action: 'Paste the record link from Zoho, or write Module/ID.',
+      }),
+    });
+    return;
+  }
+  await ack();
+  const { module, recordId: id } = parsed.ref;
+  try {
+    const [records, pendingJobs, latest, names] = await Promise.all([
+      services.zoho.getRecords(module, [id]),
+      services.zoho.getPendingJobs(module, [id]),
+      services.store.latestItemForRecord(module, id),
+      services.catalog.names(),
+    ]);
+    const record = records[0];
+    if (!record) {
+      await replyEphemeral(
+        respond,
+        buildErrorMessage({
+          problem: `Zoho has no ${module} record ${id} (or the API user cannot see it).`,
+          action: 'Open the record in Zoho and copy its link.',
+        }),
+      );
+      return;
+    }
+    for (const t of record.territories) if (!names.has(t.id)) names.set(t.id, t.name);
+    await replyEphemeral(
+      respond,
+      buildRecordShowMessage({
+        record,
+        pendingJobs,
+        lastChange: latest
+          ? {
+              requestId: latest.request.id,
+              action: latest.item.action,
+              state: latest.item.state,
+              requesterId: latest.request.requesterId,
+              at: latest.item.updatedAt,
+              territoryIds: latest.item.territoryIds,
+              message: latest.item.message,
+            }
+          : null,
+        names,
+        recordUrl: recordLinker(services),
+      }),
+    );
+  } catch (err) {
+    services.logger.warn({ err }, '/territory show failed');
+    await replyEphemeral(respond, zohoErrorMessage(err));
+  }
+}

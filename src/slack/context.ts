@@ -1,0 +1,44 @@
+/**
+ * Everything a listener may use. Built once in src/bot.ts; listeners stay thin: parse the
+ * Slack payload, call into these services, render src/views.
+ */
+import type { ApprovalPolicy, ApprovalService, GroupDirectory } from '../core/approvals/index.js';
+import type { AssignmentService } from '../core/assignment/engine-service.js';
+import type { Clock } from '../core/clock.js';
+import type { AppConfig } from '../core/config/index.js';
+import type { Logger } from '../core/log.js';
+import type { MonitorRunner } from '../core/monitor/index.js';
+import type { RequestNotifier } from '../core/notify.js';
+import type { RequestStarter, StartSingleDeps } from '../core/requests/index.js';
+import type { Store } from '../core/store/types.js';
+import type { TerritoryCatalog } from '../core/territories/index.js';
+import type { ZohoApi } from '../core/zoho/types.js';
+
+export interface BotServices {
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  store: Store;
+  zoho: ZohoApi;
+  catalog: TerritoryCatalog;
+  assignment: AssignmentService;
+  approvals: ApprovalService;
+  /** Starts stored requests in the background (the assignment engine behind a core port). */
+  starter: RequestStarter;
+  policy: ApprovalPolicy;
+  /** Slack user groups (approvers, requesters), cached. */
+  directory: GroupDirectory;
+  monitor: MonitorRunner;
+  /** Posts a bulk request's parent message once it is submitted (single records go through the engine). */
+  notifier: RequestNotifier;
+}
+
+/** What startSingle needs, from the services built in src/bot.ts. */
+export function singleDeps(services: BotServices): StartSingleDeps {
+  return {
+    zoho: services.zoho,
+    catalog: services.catalog,
+    requests: services.assignment.engine,
+    starter: services.starter,
+  };
+}
