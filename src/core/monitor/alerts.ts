@@ -26,13 +26,9 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { AlertEvent, AlertNotifier } from '../notify.js';
 import type { AlertRecord, Store } from '../store/types.js';
+import { type AlertKind, INHIBITION_RULES } from './alert-kinds.js';
 import { ALERT_INITIAL_STATE, alertLifecycle } from './alert-lifecycle.js';
-import {
-  type AffectedTerritory,
-  type AlertCondition,
-  type AlertKind,
-  INHIBITION_RULES,
-} from './conditions.js';
+import type { AffectedTerritory, AlertCondition } from './conditions.js';
 
 export type Notification = AlertEvent['type'];
 

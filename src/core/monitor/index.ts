@@ -5,6 +5,7 @@
  * endpoint `health()`, the alert buttons `snooze()` / `unsnooze()`.
  */
 export { type AccessCode, type AccessVerdict, evaluateAccess, territoryPath } from './access.js';
+export { type AlertKind, INHIBITION_RULES } from './alert-kinds.js';
 export {
   type AlertEvaluation,
   AlertLifecycle,
@@ -16,12 +17,7 @@ export {
   type SnoozeResult,
 } from './alerts.js';
 export { type CheckResult, runChecks, type WatchedStatus } from './checks.js';
-export {
-  type AffectedTerritory,
-  type AlertCondition,
-  type AlertKind,
-  INHIBITION_RULES,
-} from './conditions.js';
+export type { AffectedTerritory, AlertCondition } from './conditions.js';
 export {
   loadRoutingConfig,
   parseRoutingConfig,
