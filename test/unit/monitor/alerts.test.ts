@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { ALL_KINDS, type AlertKind } from '../../../src/core/monitor/alert-kinds.js';
-import { type AlertEvaluation, AlertLifecycle, planAlerts } from '../../../src/core/monitor/alerts.js';
+import { type AlertEvaluation, planAlerts } from '../../../src/core/monitor/alert-plan.js';
+import { AlertLifecycle } from '../../../src/core/monitor/alerts.js';
 import {
   type AffectedTerritory,
   type AlertCondition,
