@@ -40,6 +40,17 @@ export const ALL_KINDS: readonly AlertKind[] = [
   'monitor_inconclusive',
 ];
 
+const KNOWN: ReadonlySet<string> = new Set(ALL_KINDS);
+
+/**
+ * A stored kind as an AlertKind. A kind this version does not know (a row written by another
+ * version, or by hand) is refused with the alert it came from: it could never be judged again.
+ */
+export function parseAlertKind(value: string, fingerprint: string): AlertKind {
+  if (!KNOWN.has(value)) throw new Error(`Alert ${fingerprint} has an unknown kind "${value}"`);
+  return value as AlertKind;
+}
+
 const OAUTH: readonly AlertKind[] = ['oauth_revoked', 'oauth_scope_missing', 'oauth_invalid_client'];
 const TERRITORY_LEVEL: readonly AlertKind[] = [
   'territory_deleted',

@@ -86,7 +86,7 @@ export function contentHash(a: Pick<AlertRecord, 'title' | 'severity' | 'details
     .slice(0, 32);
 }
 
-const KINDS_ANNOUNCED_ONCE: readonly string[] = ['territory_deleted', 'territory_renamed'];
+const KINDS_ANNOUNCED_ONCE: readonly AlertKind[] = ['territory_deleted', 'territory_renamed'];
 
 function resolution(prev: AlertRecord): string {
   const facts = (prev.details.facts ?? {}) as { routing?: unknown };
@@ -108,7 +108,7 @@ export function planAlerts(
 ): AlertPlanStep[] {
   const prevByFp = new Map(previous.map((a) => [a.fingerprint, a]));
   const conditions = new Map(evaluation.conditions.map((c) => [c.fingerprint, c]));
-  const evaluated = new Set<string>(evaluation.evaluatedKinds);
+  const evaluated = new Set<AlertKind>(evaluation.evaluatedKinds);
   const next = new Map<string, AlertRecord>();
 
   for (const c of conditions.values()) {
@@ -167,13 +167,11 @@ export function planAlerts(
 
   // Inhibition over what fires after this run.
   const firing = [...next.values()].filter((a) => a.state === 'firing');
-  const firingKinds = new Map<string, AlertRecord>();
+  const firingKinds = new Map<AlertKind, AlertRecord>();
   for (const a of firing) if (!firingKinds.has(a.kind)) firingKinds.set(a.kind, a);
   const heldBack = new Map<string, HeldBack[]>();
   for (const a of firing) {
-    const rule = INHIBITION_RULES.find(
-      (r) => firingKinds.has(r.source) && r.targets.includes(a.kind as AlertKind),
-    );
+    const rule = INHIBITION_RULES.find((r) => firingKinds.has(r.source) && r.targets.includes(a.kind));
     a.inhibitedBy = rule ? firingKinds.get(rule.source)!.fingerprint : null;
     if (a.inhibitedBy) {
       heldBack.set(a.inhibitedBy, [
