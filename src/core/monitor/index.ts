@@ -24,6 +24,5 @@ export {
   type MonitorOptions,
   MonitorRunner,
   type MonitorRunResult,
-  MonitorScheduleError,
-  validateSchedule,
 } from './runner.js';
+export { MonitorScheduleError, validateSchedule } from './schedule-check.js';
