@@ -76,6 +76,15 @@ export class Lifecycle<S extends string, E extends string, W extends string = ne
     return rule ? { ok: true, event, from: state, to: rule.to } : { ok: false, event, from: state };
   }
 
+  /** `state` and every state some sequence of transitions leads to from it. */
+  reachableFrom(state: S): readonly S[] {
+    const seen = new Set<S>([state]);
+    for (const s of seen) {
+      for (const t of this.transitions) if (t.from.includes(s)) seen.add(t.to);
+    }
+    return this.states.filter((s) => seen.has(s));
+  }
+
   /** Like `apply`, for code paths where a refusal is a bug: throws instead. */
   to(state: S, event: E, when?: W): S {
     const r = this.apply(state, event, when);

@@ -4,6 +4,7 @@
  * API-user-wide alert lists the per-territory alerts it holds back.
  */
 import type { KnownBlock } from '@slack/types';
+import type { AlertKind } from '../core/monitor/index.js';
 import type { AlertRecord } from '../core/store/types.js';
 import { actions, button, context, header, LIMITS, type SlackMessage, section } from './blocks.js';
 import { ACTION, type SnoozeDuration, snoozeValue } from './ids.js';
@@ -18,7 +19,7 @@ export interface AlertContent {
   /** `id` is null for a routing entry that names no territory Zoho has. */
   territories: Array<{ id: string | null; name: string | null; modules?: string[] }>;
   /** Alerts this one holds back (inhibits), as the monitor lists them in `details.heldBack`. */
-  heldBack: Array<{ title: string; kind?: string }>;
+  heldBack: Array<{ title: string; kind?: AlertKind }>;
   /** How it was resolved (set by the monitor on recovery). */
   resolution: string | null;
 }
@@ -66,7 +67,7 @@ export function alertContent(alert: AlertRecord): AlertContent {
 export interface AlertMessageInput {
   alert: AlertRecord;
   /** Alerts held back (inhibited) by this one, shown inside it; default: `details.heldBack`. */
-  heldBack?: ReadonlyArray<{ title: string; kind?: string }>;
+  heldBack?: ReadonlyArray<{ title: string; kind?: AlertKind }>;
   names?: TerritoryNames;
   now: number;
 }

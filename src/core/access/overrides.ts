@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import { whyUnreadable } from '../unreadable.js';
 
 export interface IdentityOverride {
   slackUserId: string;
@@ -154,15 +155,7 @@ export async function loadIdentityOverrides(path: string | null | undefined): Pr
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const why =
-      code === 'ENOENT'
-        ? 'the file does not exist'
-        : code === 'EACCES'
-          ? 'the file is not readable by this process'
-          : code === 'EISDIR'
-            ? 'this is a directory, not a file'
-            : `it cannot be read (${code})`;
+    const why = whyUnreadable(err);
     throw new IdentityOverridesError(
       path,
       null,

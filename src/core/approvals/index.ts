@@ -14,6 +14,7 @@ export {
 } from './policy.js';
 export {
   FINAL_REQUEST_STATES,
+  hasStarted,
   isFinalRequestState,
   OPEN_REQUEST_STATES,
   REQUEST_STATES,
@@ -21,6 +22,7 @@ export {
   type RequestEvent,
   type RequestTransitionRule,
   requestLifecycle,
+  STARTED_REQUEST_STATES,
   type TransitionContext,
   type TransitionResult,
   transition,

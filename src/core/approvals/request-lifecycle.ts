@@ -80,6 +80,16 @@ export function isFinalRequestState(state: RequestState): boolean {
   return requestLifecycle.isFinal(state);
 }
 
+/** Derived from the table: the states after `start`, in which items have been sent. */
+export const STARTED_REQUEST_STATES: readonly RequestState[] = requestLifecycle.reachableFrom(
+  requestLifecycle.target('start'),
+);
+
+/** Whether the engine has started the request (its items have outcomes to count). */
+export function hasStarted(state: RequestState): boolean {
+  return STARTED_REQUEST_STATES.includes(state);
+}
+
 export interface TransitionContext {
   /** For submit; defaults to true (the safe side). */
   needsApproval?: boolean;

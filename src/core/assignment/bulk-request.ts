@@ -18,12 +18,12 @@ import {
   type RecordListResult,
   recordKey,
 } from '../records/index.js';
-import type { NewRequest, NewRequestItem, Store } from '../store/types.js';
+import type { NewRequest, NewRequestItem } from '../store/types.js';
 import { resolveTerritories, type TerritoryCatalog, type TerritoryIndex } from '../territories/index.js';
 import type { ZohoApi, ZohoModule } from '../zoho/types.js';
-import { type ChangePlan, planChange } from './plan.js';
-import { readRecords } from './plan-list.js';
-import { type PlanSummary, summarizePlans } from './plan-summary.js';
+import { primaryIssue } from './limits.js';
+import { planChange } from './plan.js';
+import { readRecords } from './read-records.js';
 
 export interface BulkListInput {
   /** Pasted text (one record per line); may be empty when a CSV is given. */
@@ -161,8 +161,6 @@ function fail(
 export interface PreparedBulk {
   request: NewRequest;
   items: NewRequestItem[];
-  plans: ChangePlan[];
-  summary: PlanSummary;
 }
 
 export interface BulkRequestMeta {
@@ -194,7 +192,6 @@ export async function prepareBulkRequest(
     deps.zoho,
     entries.map((e) => e.entry.ref),
   );
-  const plans: ChangePlan[] = [];
   const items: NewRequestItem[] = [];
   const recordNames: Record<string, string> = {};
   const itemWarnings: Record<string, string> = {};
@@ -210,8 +207,7 @@ export async function prepareBulkRequest(
       catalog,
       ref: e.entry.ref,
     });
-    plans.push(plan);
-    const main = plan.issues.find((i) => i.severity === 'error') ?? plan.issues[0];
+    const main = primaryIssue(plan.issues);
     if (main) itemIssues[String(seq)] = main.code;
     const base = {
       seq,
@@ -235,7 +231,6 @@ export async function prepareBulkRequest(
       items.push({ ...base, territoryIds: plan.assignIds });
     }
   });
-  const summary = summarizePlans(plans, catalog);
   const request: NewRequest = {
     id,
     kind: 'bulk',
@@ -250,57 +245,9 @@ export async function prepareBulkRequest(
       recordNames,
       itemWarnings,
       itemIssues,
-      plan: {
-        total: summary.total,
-        ready: summary.ready,
-        noop: summary.noop,
-        blocked: summary.blocked,
-        warnings: summary.warnings,
-      },
     },
     createdAt: deps.now,
     expiresAt: null,
   };
-  return { request, items, plans, summary };
-}
-
-/** Stores the draft (request and all items in one transaction) and audits it. */
-export async function storeBulkDraft(store: Store, prepared: PreparedBulk): Promise<void> {
-  const { request, summary } = prepared;
-  await store.createRequest(request, prepared.items);
-  await store.appendAudit({
-    at: request.createdAt,
-    actor: request.requesterId,
-    action: 'request.created',
-    requestId: request.id,
-    data: {
-      kind: 'bulk',
-      items: request.itemCount,
-      ready: summary.ready,
-      blocked: summary.blocked,
-      noop: summary.noop,
-      byModule: summary.byModule,
-      issueCounts: summary.issueCounts,
-      source: request.summary.source,
-    },
-  });
-  // The preview's own outcomes, item by item, so the audit log accounts for every record.
-  const decided = prepared.items.filter((i) => i.state === 'failed' || i.state === 'skipped');
-  if (decided.length > 0) {
-    await store.appendAudit({
-      at: request.createdAt,
-      actor: 'system',
-      action: 'item.preview_outcome',
-      requestId: request.id,
-      data: {
-        items: decided.map((i) => ({
-          seq: i.seq,
-          module: i.module,
-          recordId: i.recordId,
-          state: i.state,
-          message: i.message,
-        })),
-      },
-    });
-  }
+  return { request, items };
 }

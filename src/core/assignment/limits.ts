@@ -60,24 +60,23 @@ export function splitByAssignment(record: ZohoRecord): { manual: string[]; rule:
   return { manual, rule };
 }
 
-/** Short labels for one item's issue, for preview rows and grouped warnings. */
+/** Short labels for one item's issue, for grouped counts (preview summary, approval card, audit). */
 export const ISSUE_LABELS: Readonly<Record<PlanIssueCode, string>> = {
-  record_not_found: 'record not found in Zoho',
-  no_territories: 'no territory given',
-  unknown_territory: 'unknown territory',
-  ambiguous_territory: 'territory name matches several',
-  already_assigned: 'territory already on the record',
-  not_on_record: 'territory not on the record',
-  rule_assigned: 'rule-assigned territory cannot be removed',
-  rule_assigned_kept: 'rule-assigned territory stays',
+  record_not_found: 'Record not found in Zoho',
+  unknown_territory: 'Territory does not exist',
+  ambiguous_territory: 'Territory name matches several',
+  no_territories: 'No territory given',
   deal_has_territory: 'Deal already has a territory',
-  deal_single_territory: 'a Deal holds one territory',
-  too_many_territories: 'record at 10 territories',
-  nothing_to_do: 'nothing to change',
+  deal_single_territory: 'More than one territory for a Deal',
+  too_many_territories: 'Record would exceed 10 territories',
+  not_on_record: 'Territory not on the record',
+  rule_assigned: 'Rule-assigned territory cannot be removed',
+  rule_assigned_kept: 'Rule-assigned territory stays',
+  already_assigned: 'Territory already on the record',
+  nothing_to_do: 'Nothing to change',
 };
 
-/** The label of the most important issue of an item (errors before warnings), or null. */
-export function primaryIssueLabel(issues: readonly PlanIssue[]): string | null {
-  const first = issues.find((i) => i.severity === 'error') ?? issues[0];
-  return first ? ISSUE_LABELS[first.code] : null;
+/** The most important issue of an item (errors before warnings), if any. */
+export function primaryIssue(issues: readonly PlanIssue[]): PlanIssue | undefined {
+  return issues.find((i) => i.severity === 'error') ?? issues[0];
 }

@@ -18,25 +18,27 @@ import {
 } from '../zoho/errors.js';
 import type { Territory, UserTerritory, ZohoApi, ZohoModule, ZohoUser } from '../zoho/types.js';
 import { type AccessCode, evaluateAccess } from './access.js';
+import type { AlertKind } from './alert-kinds.js';
 import {
   type AffectedTerritory,
   type AlertCondition,
-  type AlertKind,
   type ApiUserRef,
   apiUserInactive,
-  apiUserNotMember,
   apiUserOutsideHierarchy,
-  apiUserReadOnly,
   oauthCondition,
+  territoryManagementOff,
+  territorySettingsForbidden,
+} from './conditions.js';
+import { type RoutingConfig, type RoutingEntry, resolveRouting, type TerritoryNames } from './routing.js';
+import {
+  apiUserNotMember,
+  apiUserReadOnly,
   routingEntryAmbiguous,
   routingEntryUnmatched,
   territoryDeleted,
-  territoryManagementOff,
   territoryRenamed,
-  territorySettingsForbidden,
   territoryUnreadable,
-} from './conditions.js';
-import { type RoutingConfig, type RoutingEntry, resolveRouting, type TerritoryNames } from './routing.js';
+} from './territory-conditions.js';
 
 /** Per-territory reads a run may make to tell deleted from unreadable (the rest go by the list). */
 export const MAX_CONFIRM_READS = 20;

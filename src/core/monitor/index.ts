@@ -5,23 +5,11 @@
  * endpoint `health()`, the alert buttons `snooze()` / `unsnooze()`.
  */
 export { type AccessCode, type AccessVerdict, evaluateAccess, territoryPath } from './access.js';
-export {
-  type AlertEvaluation,
-  AlertLifecycle,
-  type AppliedAlerts,
-  contentHash,
-  type HeldBack,
-  MAX_SNOOZE_MS,
-  planAlerts,
-  type SnoozeResult,
-} from './alerts.js';
+export { type AlertKind, INHIBITION_RULES } from './alert-kinds.js';
+export { type AlertEvaluation, contentHash, type HeldBack, planAlerts } from './alert-plan.js';
+export { AlertLifecycle, type AppliedAlerts, MAX_SNOOZE_MS, type SnoozeResult } from './alerts.js';
 export { type CheckResult, runChecks, type WatchedStatus } from './checks.js';
-export {
-  type AffectedTerritory,
-  type AlertCondition,
-  type AlertKind,
-  INHIBITION_RULES,
-} from './conditions.js';
+export type { AffectedTerritory, AlertCondition } from './conditions.js';
 export {
   loadRoutingConfig,
   parseRoutingConfig,
@@ -36,6 +24,5 @@ export {
   type MonitorOptions,
   MonitorRunner,
   type MonitorRunResult,
-  MonitorScheduleError,
-  validateSchedule,
 } from './runner.js';
+export { MonitorScheduleError, validateSchedule } from './schedule-check.js';

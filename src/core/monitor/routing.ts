@@ -15,6 +15,7 @@ import { isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { normalizeModule } from '../records/modules.js';
 import { editDistance, nameKey } from '../territories/text.js';
+import { whyUnreadable } from '../unreadable.js';
 import type { Territory, ZohoModule } from '../zoho/types.js';
 
 export interface RoutingEntry {
@@ -208,15 +209,7 @@ export async function loadRoutingConfig(path: string | null | undefined): Promis
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const why =
-      code === 'ENOENT'
-        ? 'the file does not exist'
-        : code === 'EACCES'
-          ? 'the file is not readable by this process'
-          : code === 'EISDIR'
-            ? 'this is a directory, not a file'
-            : `it cannot be read (${code})`;
+    const why = whyUnreadable(err);
     throw new RoutingConfigError(
       path,
       null,

@@ -11,7 +11,6 @@ import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
-import { isValidTimezone } from '../config/index.js';
 import type { Logger } from '../log.js';
 import type { AlertNotifier } from '../notify.js';
 import type { AlertRecord, MonitorRun, Store } from '../store/types.js';
@@ -20,6 +19,8 @@ import { AlertLifecycle, type AppliedAlerts, type SnoozeResult } from './alerts.
 import { type CheckResult, runChecks } from './checks.js';
 import { type AlertCondition, monitorInconclusive, routingFileInvalid } from './conditions.js';
 import { loadRoutingConfig, type RoutingConfig, RoutingConfigError } from './routing.js';
+import { summarizeRun } from './run-summary.js';
+import { validateSchedule } from './schedule-check.js';
 
 export const MONITOR_LEASE = 'monitor';
 const NAMES_SETTING = 'monitor.territoryNames';
@@ -27,27 +28,6 @@ const INCONCLUSIVE_SETTING = 'monitor.inconclusive';
 /** Consecutive inconclusive runs, and time, before the monitor_inconclusive alert. */
 const INCONCLUSIVE_RUNS = 4;
 const INCONCLUSIVE_MS = 3600_000;
-
-export class MonitorScheduleError extends Error {
-  override readonly name = 'MonitorScheduleError';
-}
-
-/** Throws MonitorScheduleError naming what is wrong with MONITOR_CRON / MONITOR_TIMEZONE. */
-export function validateSchedule(expression: string, timezone: string): void {
-  const problems: string[] = [];
-  const detail = cron.validateDetailed(expression);
-  if (!detail.valid) {
-    const why = detail.errors.map((e) => e.message).join('; ');
-    problems.push(
-      `MONITOR_CRON "${expression}" is not a valid cron expression (${why}): use 5 fields ` +
-        '(minute hour day month weekday) or 6 with seconds first, e.g. "*/15 * * * *"',
-    );
-  }
-  if (!isValidTimezone(timezone)) {
-    problems.push(`MONITOR_TIMEZONE "${timezone}" is not an IANA time zone: use e.g. UTC or Europe/Berlin`);
-  }
-  if (problems.length > 0) throw new MonitorScheduleError(problems.join('\n'));
-}
 
 export interface MonitorOptions {
   api: ZohoApi;
@@ -252,7 +232,7 @@ export class MonitorRunner {
       const firing = alerts?.firing ?? (await store.listAlerts({ states: ['firing'] }));
       const finishedAt = this.clock.now();
       const ok = check.status !== 'inconclusive';
-      const outcome = summarize(check, firing, alerts);
+      const outcome = summarizeRun(check, firing, alerts);
       if (leased) {
         await store.recordMonitorRun({
           startedAt,
@@ -423,26 +403,4 @@ export class MonitorRunner {
 
 function iso(ms: number | undefined): string {
   return ms === undefined ? 'never' : new Date(ms).toISOString();
-}
-
-function summarize(check: CheckResult, firing: readonly AlertRecord[], alerts: AppliedAlerts | null): string {
-  if (check.status === 'inconclusive') return `inconclusive: ${check.inconclusiveReason}`;
-  const parts: string[] = [];
-  if (check.territoryCount !== null) {
-    parts.push(`${check.territoryCount} territories, ${check.watched.length} watched`);
-    const unusable = check.watched.filter((w) => !w.usable).length;
-    if (unusable > 0) parts.push(`${unusable} unusable`);
-  }
-  const posted = firing.filter((a) => !a.inhibitedBy).length;
-  parts.push(
-    firing.length === 0
-      ? 'no alert firing'
-      : `${firing.length} alert${firing.length === 1 ? '' : 's'} firing${posted < firing.length ? ` (${firing.length - posted} held back)` : ''}`,
-  );
-  if (alerts) {
-    const fired = alerts.events.filter((e) => e.type === 'firing').length;
-    if (fired) parts.push(`${fired} new`);
-    if (alerts.resolved.length) parts.push(`${alerts.resolved.length} resolved`);
-  }
-  return parts.join(', ');
 }

@@ -6,16 +6,17 @@
 import type { ApprovalRefusal, ApprovalService } from '../approvals/index.js';
 import {
   type BulkRequestMeta,
+  type PreparedBulk,
   prepareBulkRequest,
-  storeBulkDraft,
   type ValidatedEntry,
 } from '../assignment/bulk-request.js';
 import type { RequestNotifier } from '../notify.js';
 import type { RequestRecord, Store } from '../store/types.js';
 import type { TerritoryCatalog } from '../territories/index.js';
 import type { ZohoApi } from '../zoho/types.js';
+import { summarizeItems } from './bulk-summary.js';
 import { parentMessageKey } from './message-keys.js';
-import { sendableCount } from './preview.js';
+import { previewItems, sendableCount } from './preview.js';
 
 export interface StoreDraftDeps {
   zoho: Pick<ZohoApi, 'getRecords'>;
@@ -39,6 +40,49 @@ export async function storeDraft(
   const request = await deps.store.getRequest(prepared.request.id);
   if (!request) throw new Error('the draft request was not stored');
   return request;
+}
+
+/** Stores the draft (request and all items in one transaction) and audits it. */
+async function storeBulkDraft(store: Store, prepared: PreparedBulk): Promise<void> {
+  const { request, items } = prepared;
+  await store.createRequest(request, items);
+  // The counts the preview will show, from the items as stored.
+  const summary = summarizeItems(previewItems(request, items, 'label'));
+  await store.appendAudit({
+    at: request.createdAt,
+    actor: request.requesterId,
+    action: 'request.created',
+    requestId: request.id,
+    data: {
+      kind: 'bulk',
+      items: request.itemCount,
+      ready: summary.total - summary.blocked - summary.skipped,
+      blocked: summary.blocked,
+      noop: summary.skipped,
+      byModule: summary.byModule,
+      warnings: summary.warnings,
+      source: request.summary.source,
+    },
+  });
+  // The preview's own outcomes, item by item, so the audit log accounts for every record.
+  const decided = items.filter((i) => i.state === 'failed' || i.state === 'skipped');
+  if (decided.length > 0) {
+    await store.appendAudit({
+      at: request.createdAt,
+      actor: 'system',
+      action: 'item.preview_outcome',
+      requestId: request.id,
+      data: {
+        items: decided.map((i) => ({
+          seq: i.seq,
+          module: i.module,
+          recordId: i.recordId,
+          state: i.state,
+          message: i.message,
+        })),
+      },
+    });
+  }
 }
 
 export interface SubmitDraftDeps {

@@ -2,27 +2,17 @@
  * A stored bulk request as the preview, the approval card and the review modal show it: rows
  * (one page at a time, read from the store) and the summary over all items.
  */
-import type { RequestItemRecord, RequestRecord, Store } from '../store/types.js';
+import { ISSUE_LABELS } from '../assignment/limits.js';
+import type { NewRequestItem, RequestRecord, Store } from '../store/types.js';
 import { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summary.js';
 
 /** Rows per preview page (modals hold 100 blocks; a row may take two). */
 export const PREVIEW_PAGE_SIZE = 20;
 
-/** Short labels for the preview's issues, counted on the card and in the preview summary. */
-const ISSUE_LABELS: Readonly<Record<string, string>> = {
-  record_not_found: 'Record not found in Zoho',
-  unknown_territory: 'Territory does not exist',
-  ambiguous_territory: 'Territory name matches several',
-  no_territories: 'No territory given',
-  deal_has_territory: 'Deal already has a territory',
-  deal_single_territory: 'More than one territory for a Deal',
-  too_many_territories: 'Record would exceed 10 territories',
-  not_on_record: 'Territory not on the record',
-  rule_assigned: 'Rule-assigned territory cannot be removed',
-  rule_assigned_kept: 'Rule-assigned territory stays',
-  already_assigned: 'Territory already on the record',
-  nothing_to_do: 'Nothing to change',
-};
+/** The stored issue code's label (codes are stored as plain strings). */
+function label(code: string): string | undefined {
+  return (ISSUE_LABELS as Readonly<Record<string, string>>)[code];
+}
 
 function stringMap(value: unknown): Record<string, string> {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
@@ -36,8 +26,9 @@ function stringMap(value: unknown): Record<string, string> {
  * request's summary (read once per request: the maps hold one entry per record).
  */
 export function previewItems(
-  request: RequestRecord,
-  items: readonly RequestItemRecord[],
+  request: Pick<RequestRecord, 'summary'>,
+  /** Stored items, or the items of a draft about to be stored. */
+  items: readonly NewRequestItem[],
   /** sentence: the record's own words (rows); label: a short label per issue (grouped counts). */
   warningAs: 'sentence' | 'label' = 'sentence',
 ): PreviewItem[] {
@@ -48,7 +39,7 @@ export function previewItems(
     const key = String(seq);
     if (warningAs === 'sentence') return sentences[key] ?? null;
     const code = issues[key];
-    return code ? (ISSUE_LABELS[code] ?? sentences[key] ?? null) : (sentences[key] ?? null);
+    return code ? (label(code) ?? sentences[key] ?? null) : (sentences[key] ?? null);
   };
   return items.map((item) => ({
     seq: item.seq,
@@ -60,7 +51,8 @@ export function previewItems(
     removeTerritoryIds: item.removeTerritoryIds,
     before: item.before,
     state: item.state,
-    message: item.state === 'skipped' ? null : item.message,
+    code: item.code ?? null,
+    message: item.state === 'skipped' ? null : (item.message ?? null),
     recordName: names[item.recordId] ?? null,
     warning: warningOf(item.seq),
   }));

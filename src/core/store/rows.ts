@@ -1,5 +1,6 @@
 /** Row <-> record mapping: JSON text columns parsed here, integers kept, ids kept as strings. */
 import type { Selectable } from 'kysely';
+import { parseAlertKind } from '../monitor/alert-kinds.js';
 import type { ZohoModule } from '../zoho/types.js';
 import type {
   AlertsTable,
@@ -115,7 +116,7 @@ export function jobFromRow(r: Selectable<JobsTable>): JobRecord {
 export function alertFromRow(r: Selectable<AlertsTable>): AlertRecord {
   return {
     fingerprint: r.fingerprint,
-    kind: r.kind,
+    kind: parseAlertKind(r.kind, r.fingerprint),
     territoryId: r.territory_id,
     state: r.state as AlertState,
     severity: r.severity as AlertRecord['severity'],

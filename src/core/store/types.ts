@@ -3,6 +3,8 @@
  * backed by Kysely on SQLite (default) or PostgreSQL. Core code depends on this interface;
  * no SQL lives outside src/core/store. Times are epoch milliseconds.
  */
+
+import type { AlertKind, Severity } from '../monitor/alert-kinds.js';
 import type { ZohoModule } from '../zoho/types.js';
 
 export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
@@ -143,11 +145,11 @@ export type AlertState = 'firing' | 'resolved';
 export interface AlertRecord {
   /** Stable identity of the condition, e.g. `territory_deleted:3652397000000123456`. */
   fingerprint: string;
-  kind: string;
+  kind: AlertKind;
   /** Territory id, or null for org-wide / API-user-wide alerts. */
   territoryId: string | null;
   state: AlertState;
-  severity: 'critical' | 'warning';
+  severity: Severity;
   title: string;
   /** What the message shows (cause, fix steps, held-back alerts...), as JSON. */
   details: Record<string, unknown>;

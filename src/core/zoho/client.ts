@@ -8,33 +8,29 @@ import type { z } from 'zod';
 import { chunk } from '../chunk.js';
 import { type Clock, systemClock } from '../clock.js';
 import { MAX_RECORDS_PER_CALL } from './call-limits.js';
+import { ZohoApiError, ZohoResponseError } from './errors.js';
 import {
-  ZohoApiError,
-  ZohoAuthError,
-  ZohoNetworkError,
-  ZohoOutcomeUnknownError,
-  ZohoResponseError,
-} from './errors.js';
+  NAME_FIELD,
+  parse,
+  TERRITORY_FIELDS,
+  toPendingJobs,
+  toRecord,
+  toTerritory,
+  toUser,
+} from './from-wire.js';
 import { type ResolvedRetry, ZohoHttp, type ZohoRequest } from './http.js';
 import { Limiter } from './limiter.js';
 import {
-  type FeatureInfoItemWire,
   featureInfoResponseSchema,
-  type RecordTerritoryWire,
-  type RecordWire,
   recordsResponseSchema,
-  type TerritoryWire,
   territoriesResponseSchema,
-  type UserWire,
   usersResponseSchema,
   userTerritoriesResponseSchema,
-  type WriteItemWire,
   writeResponseSchema,
 } from './schemas.js';
 import { TokenManager } from './token.js';
 import type {
   PendingJob,
-  RecordTerritory,
   Territory,
   TerritoryChange,
   TokenInfo,
@@ -46,6 +42,7 @@ import type {
   ZohoUser,
   ZohoUsersApi,
 } from './types.js';
+import { chunkFailure, isFatal, matchOutcomes } from './write-outcomes.js';
 
 export interface RetryOptions {
   /** Total attempts per call, first one included (default 4). */
@@ -83,22 +80,6 @@ const CHILD_TERRITORIES_PER_PAGE = 200;
 const USERS_PER_PAGE = 200;
 /** Stops a server that keeps saying more_records from looping us forever. */
 const MAX_PAGES = 1000;
-
-/** The display-name field requested with each module's records. */
-const NAME_FIELD: Record<ZohoModule, string> = {
-  Leads: 'Full_Name',
-  Accounts: 'Account_Name',
-  Contacts: 'Full_Name',
-  Deals: 'Deal_Name',
-};
-
-/** Deals may expose `Territory` instead of `Territories` (zoho-api.md §6): ask for both. */
-const TERRITORY_FIELDS: Record<ZohoModule, string[]> = {
-  Leads: ['Territories'],
-  Accounts: ['Territories'],
-  Contacts: ['Territories'],
-  Deals: ['Territories', 'Territory'],
-};
 
 export class ZohoClient implements ZohoApi, ZohoUsersApi {
   readonly tokens: TokenManager;
@@ -341,175 +322,6 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
       s.status === 'fulfilled' ? s.value : (chunks[i] ?? []).map((c) => chunkFailure(c, s.reason)),
     );
   }
-}
-
-function isFatal(err: unknown): boolean {
-  return (
-    err instanceof ZohoAuthError ||
-    err instanceof ZohoResponseError ||
-    (err instanceof ZohoApiError && err.status !== 429 && err.status < 500)
-  );
-}
-
-function chunkFailure(change: TerritoryChange, err: unknown): WriteOutcome {
-  const code =
-    err instanceof ZohoApiError
-      ? err.code
-      : err instanceof ZohoOutcomeUnknownError
-        ? 'OUTCOME_UNKNOWN'
-        : err instanceof ZohoNetworkError
-          ? 'NETWORK_ERROR'
-          : 'REQUEST_FAILED';
-  return {
-    recordId: change.recordId,
-    status: 'error',
-    code,
-    message: err instanceof Error ? err.message : String(err),
-    jobId: null,
-    details: { requestLevel: true },
-  };
-}
-
-/**
- * Pairs data[] items with the inputs: by `details.id` when Zoho names the record, else by the
- * `$.data[i]` index in `details.json_path`, else by position. One outcome per input, in order.
- */
-export function matchOutcomes(
-  inputs: readonly TerritoryChange[],
-  items: readonly WriteItemWire[],
-  httpStatus = 0,
-): WriteOutcome[] {
-  const byInput: (WriteItemWire | undefined)[] = new Array(inputs.length).fill(undefined);
-  const usedItems = new Set<number>();
-
-  items.forEach((item, idx) => {
-    const id = item.details?.id;
-    if (id === undefined || id === null) return;
-    if (typeof id !== 'string') {
-      throw new ZohoResponseError('Zoho returned a non-string record id in a write result', httpStatus);
-    }
-    const target = inputs.findIndex((c, i) => c.recordId === id && byInput[i] === undefined);
-    if (target >= 0) {
-      byInput[target] = item;
-      usedItems.add(idx);
-    }
-  });
-  items.forEach((item, idx) => {
-    if (usedItems.has(idx)) return;
-    const target = jsonPathIndex(item) ?? idx;
-    if (target < inputs.length && byInput[target] === undefined) {
-      byInput[target] = item;
-      usedItems.add(idx);
-    }
-  });
-
-  return inputs.map((input, i) => {
-    const item = byInput[i];
-    if (!item) {
-      return {
-        recordId: input.recordId,
-        status: 'error',
-        code: 'NO_RESULT',
-        message: 'Zoho returned no result for this record',
-        jobId: null,
-        details: {},
-      };
-    }
-    const details = item.details ?? {};
-    const jobId = typeof details.job_id === 'string' ? details.job_id : null;
-    const ok = item.status.toLowerCase() === 'success';
-    return {
-      recordId: input.recordId,
-      status: ok ? 'scheduled' : 'error',
-      code: item.code,
-      message: item.message ?? item.code,
-      jobId,
-      details,
-    };
-  });
-}
-
-function jsonPathIndex(item: WriteItemWire): number | null {
-  const path = item.details?.json_path;
-  if (typeof path !== 'string') return null;
-  const m = /^\$\.data\[(\d+)\]/.exec(path);
-  return m?.[1] ? Number(m[1]) : null;
-}
-
-function toTerritory(t: TerritoryWire): Territory {
-  return {
-    id: t.id,
-    name: t.name,
-    apiName: t.api_name ?? null,
-    description: t.description ?? null,
-    parentId: t.reporting_to?.id ?? null,
-    managerId: t.manager?.id ?? null,
-    managerName: t.manager?.name ?? t.manager?.Name ?? null,
-    // Only the two OAS values exist; anything else is treated as the narrower read_only.
-    permissionType: t.permission_type === 'read_write_delete' ? 'read_write_delete' : 'read_only',
-  };
-}
-
-function toUser(u: UserWire): ZohoUser {
-  const composed = [u.first_name, u.last_name].filter(Boolean).join(' ');
-  return {
-    id: u.id,
-    fullName: u.full_name ?? composed,
-    email: u.email ?? null,
-    status: u.status ?? 'unknown',
-    zuid: u.zuid ?? null,
-    roleName: u.role?.name ?? null,
-    profileName: u.profile?.name ?? null,
-  };
-}
-
-function toRecord(module: ZohoModule, r: RecordWire): ZohoRecord {
-  const name = r[NAME_FIELD[module]];
-  const terr = [...asArray(r.Territories), ...asArray(r.Territory)];
-  const seen = new Set<string>();
-  const territories: RecordTerritory[] = [];
-  for (const t of terr) {
-    if (seen.has(t.id)) continue;
-    seen.add(t.id);
-    territories.push({
-      id: t.id,
-      name: t.Name ?? t.name ?? '',
-      assigned: t.$assigned === 'manually' || t.$assigned === 'automatically' ? t.$assigned : 'unknown',
-    });
-  }
-  return { module, id: r.id, name: typeof name === 'string' ? name : null, territories };
-}
-
-function asArray(v: RecordTerritoryWire | RecordTerritoryWire[] | null | undefined): RecordTerritoryWire[] {
-  if (!v) return [];
-  return Array.isArray(v) ? v : [v];
-}
-
-function toPendingJobs(item: FeatureInfoItemWire): PendingJob[] {
-  const recordId = item.id ?? item.record_id ?? null;
-  const jobs = item.territory_scheduled_jobs;
-  if (jobs) {
-    return (Array.isArray(jobs) ? jobs : [jobs]).flatMap((j) => {
-      const rid = recordId ?? j.id ?? j.record_id ?? null;
-      return rid ? [{ recordId: rid, jobId: j.job_id, source: j.source ?? null }] : [];
-    });
-  }
-  // Flat variant: `{"id","job_id","source"}` per record.
-  if (recordId && item.job_id) return [{ recordId, jobId: item.job_id, source: item.source ?? null }];
-  return [];
-}
-
-function parse<T>(schema: z.ZodType<T>, res: { status: number; body: unknown }, path: string): T {
-  const r = schema.safeParse(res.body);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue ? ` at ${issue.path.join('.') || '(root)'}: ${issue.message}` : '';
-    throw new ZohoResponseError(
-      `Unexpected Zoho answer for ${path} (HTTP ${res.status})${where}`,
-      res.status,
-    );
-  }
-  return r.data;
 }
 
 function seg(id: string): string {

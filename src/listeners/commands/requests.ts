@@ -3,7 +3,7 @@
  * the requests waiting for their decision with a Review button. Ephemeral.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { isApprover } from '../../core/approvals/index.js';
+import { hasStarted, isApprover } from '../../core/approvals/index.js';
 import type { BotServices } from '../../slack/context.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { progressFromCounts } from '../../views/labels.js';
@@ -23,7 +23,7 @@ export async function requestsCommand(services: BotServices, args: CommandArgs):
     const withProgress = await Promise.all(
       mine.map(async (request) => ({
         request,
-        progress: ['running', 'done', 'failed'].includes(request.state)
+        progress: hasStarted(request.state)
           ? progressFromCounts(await store.countItemsByState(request.id), request.itemCount)
           : null,
       })),

@@ -616,8 +616,8 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         await s.upsertAlert(a);
         expect(await s.getAlert('territory_deleted:1')).toEqual(a);
 
-        const b = alert('api_user_out_of_hierarchy', {
-          kind: 'api_user_out_of_hierarchy',
+        const b = alert('api_user_outside_hierarchy', {
+          kind: 'api_user_outside_hierarchy',
           territoryId: null,
           severity: 'warning',
           startsAt: T0 + 1,
@@ -630,7 +630,7 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
           lastNotifiedAt: T0 + 5,
           channel: 'C0OPS0001',
           ts: '1767258000.000100',
-          inhibitedBy: 'api_user_out_of_hierarchy',
+          inhibitedBy: 'api_user_outside_hierarchy',
           snoozedUntil: T0 + 3_600_000,
           snoozedBy: 'U0OPS0001',
           updatedAt: T0 + 5,
@@ -641,7 +641,7 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         await s.upsertAlert({ ...b, state: 'resolved', resolvedAt: T0 + 9, updatedAt: T0 + 9 });
         expect((await s.listAlerts()).map((x) => x.fingerprint)).toEqual([
           'territory_deleted:1',
-          'api_user_out_of_hierarchy',
+          'api_user_outside_hierarchy',
         ]);
         expect((await s.listAlerts({ states: ['firing'] })).map((x) => x.fingerprint)).toEqual([
           'territory_deleted:1',

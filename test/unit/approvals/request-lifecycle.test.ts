@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   FINAL_REQUEST_STATES,
+  hasStarted,
   isFinalRequestState,
   OPEN_REQUEST_STATES,
   REQUEST_TRANSITIONS,
   type RequestEvent,
   requestLifecycle,
+  STARTED_REQUEST_STATES,
   transition,
   transitionRule,
 } from '../../../src/core/approvals/index.js';
@@ -92,6 +94,23 @@ describe('request state machine', () => {
     expect([...FINAL_REQUEST_STATES].sort()).toEqual(['cancelled', 'done', 'expired', 'failed', 'rejected']);
     expect([...OPEN_REQUEST_STATES].sort()).toEqual(['approved', 'draft', 'pending_approval', 'running']);
     expect(requestLifecycle.final).toBe(FINAL_REQUEST_STATES);
+  });
+
+  it('derives the started states (items have outcomes) from the table', () => {
+    expect(STARTED_REQUEST_STATES).toEqual(['running', 'done', 'failed']);
+    expect(hasStarted('failed')).toBe(true);
+    expect(hasStarted('approved')).toBe(false);
+    expect(hasStarted('draft')).toBe(false);
+    expect(requestLifecycle.reachableFrom('pending_approval')).toEqual([
+      'pending_approval',
+      'approved',
+      'rejected',
+      'expired',
+      'cancelled',
+      'running',
+      'done',
+      'failed',
+    ]);
   });
 
   it('starts only an approved request (a draft is submitted first, never run)', () => {

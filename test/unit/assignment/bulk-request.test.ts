@@ -5,6 +5,8 @@ import {
   type ValidatedEntry,
   validateBulkList,
 } from '../../../src/core/assignment/bulk-request.js';
+import { previewItems, storeDraft, summarizeItems } from '../../../src/core/requests/index.js';
+import { openStore } from '../../../src/core/store/index.js';
 import { TerritoryIndex } from '../../../src/core/territories/index.js';
 import type { Territory, ZohoModule, ZohoRecord } from '../../../src/core/zoho/types.js';
 import { demoTerritories, territory } from '../territories/fixtures.js';
@@ -39,6 +41,11 @@ function zohoOf(records: ZohoRecord[]) {
     },
   };
 }
+
+const entry = (module: ZohoModule, id: string, territoryIds: string[], lineNo: number): ValidatedEntry => ({
+  entry: { lineNo, lineNos: [lineNo], ref: { module, recordId: id }, territories: [] },
+  territoryIds,
+});
 
 const meta = {
   requesterId: 'U1',
@@ -82,6 +89,17 @@ describe('validateBulkList', () => {
     expect(good.notes.join(' ')).toMatch(/merged/);
   });
 
+  it('refuses a line whose territory name matches several territories', async () => {
+    const res = await validateBulkList(
+      { catalog: catalogOf(T.all) },
+      { text: `Leads/${LEAD_A}, West`, maxRecords: 10 },
+    );
+    expect(res).toMatchObject({
+      ok: false,
+      lineErrors: [{ lineNo: 1, message: expect.stringMatching(/matches 2 territories|several/) }],
+    });
+  });
+
   it('finds a territory created after the catalog was cached', async () => {
     const fresh = territory('Nordics', T.emea.id, { id: '3652397000000199999' });
     const catalog = catalogOf(T.all, [...T.all, fresh]);
@@ -110,11 +128,6 @@ describe('validateBulkList', () => {
 });
 
 describe('prepareBulkRequest', () => {
-  const entry = (module: ZohoModule, id: string, territoryIds: string[], lineNo: number): ValidatedEntry => ({
-    entry: { lineNo, lineNos: [lineNo], ref: { module, recordId: id }, territories: [] },
-    territoryIds,
-  });
-
   it('sends only what Zoho would accept, exactly the missing territories; marks the rest with the reason', async () => {
     const zoho = zohoOf([
       // Already has US West: only US East is sent (Zoho answers DUPLICATE_DATA for US West).
@@ -184,6 +197,84 @@ describe('prepareBulkRequest', () => {
       '2': 'record_not_found',
       '3': 'deal_has_territory',
     });
-    expect(prepared.summary).toMatchObject({ total: 4, ready: 1, noop: 1, blocked: 2 });
+    const summary = summarizeItems(previewItems(prepared.request, prepared.items, 'label'));
+    expect(summary).toMatchObject({ total: 4, skipped: 1, blocked: 2, byModule: { Leads: 3, Deals: 1 } });
+    expect(summary.byTerritory).toEqual([{ territoryId: T.usEast.id, count: 1 }]);
+    // Ada is sent with a warning (US West is already there), Bob is skipped for the same reason.
+    expect(summary.warnings).toEqual([
+      { text: 'Territory already on the record', count: 2 },
+      { text: 'Deal already has a territory', count: 1 },
+      { text: 'Record not found in Zoho', count: 1 },
+    ]);
+  });
+
+  it('stores the draft and audits its counts, derived from the stored items', async () => {
+    const store = await openStore('sqlite::memory:');
+    try {
+      const zoho = zohoOf([
+        { module: 'Leads', id: LEAD_A, name: 'Ada', territories: [] },
+        {
+          module: 'Leads',
+          id: LEAD_B,
+          name: 'Bob',
+          territories: [{ id: T.usWest.id, name: 'US West', assigned: 'manually' }],
+        },
+      ]);
+      const request = await storeDraft(
+        { zoho, catalog: catalogOf(T.all), store, now: () => 5_000 },
+        [
+          entry('Leads', LEAD_A, [T.usWest.id], 1),
+          entry('Leads', LEAD_B, [T.usWest.id], 2),
+          entry('Leads', LEAD_C, [T.usWest.id], 3),
+        ],
+        meta,
+      );
+      const [created] = await store.listAudit({ requestId: request.id, action: 'request.created' });
+      expect(created?.data).toEqual({
+        kind: 'bulk',
+        items: 3,
+        ready: 1,
+        blocked: 1,
+        noop: 1,
+        byModule: { Leads: 3 },
+        warnings: [
+          { text: 'Record not found in Zoho', count: 1 },
+          { text: 'Territory already on the record', count: 1 },
+        ],
+        source: 'paste',
+      });
+      const [outcomes] = await store.listAudit({ requestId: request.id, action: 'item.preview_outcome' });
+      expect(outcomes?.data.items).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('plans and sums up 10,000 records, reading once per module', async () => {
+    const modules: ZohoModule[] = ['Leads', 'Accounts', 'Contacts', 'Deals'];
+    const calls: string[] = [];
+    const zoho = {
+      getRecords: async (module: ZohoModule, ids: readonly string[]) => {
+        calls.push(`${module}:${ids.length}`);
+        // Every hundredth record is gone from Zoho.
+        return ids
+          .filter((id) => BigInt(id) % 100n !== 0n)
+          .map((id) => ({ module, id, name: null, territories: [] }));
+      },
+    };
+    const entries = Array.from({ length: 10_000 }, (_, i) =>
+      entry(modules[i % 4]!, String(3652397000002000000n + BigInt(i)), [T.usWest.id], i + 1),
+    );
+    const prepared = await prepareBulkRequest({ zoho, catalog: catalogOf(T.all), now: 1 }, entries, meta);
+    expect(calls).toEqual(['Leads:2500', 'Accounts:2500', 'Contacts:2500', 'Deals:2500']);
+    const summary = summarizeItems(previewItems(prepared.request, prepared.items, 'label'));
+    expect(summary).toMatchObject({
+      total: 10_000,
+      blocked: 100,
+      skipped: 0,
+      byModule: { Leads: 2_500, Accounts: 2_500, Contacts: 2_500, Deals: 2_500 },
+    });
+    expect(summary.byTerritory).toEqual([{ territoryId: T.usWest.id, count: 9_900 }]);
+    expect(summary.warnings).toEqual([{ text: 'Record not found in Zoho', count: 100 }]);
   });
 });

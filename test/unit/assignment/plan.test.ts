@@ -3,12 +3,11 @@ import {
   ISSUE_LABELS,
   MAX_RECORDS_PER_CALL,
   maxTerritoriesFor,
-  primaryIssueLabel,
+  primaryIssue,
   splitByAssignment,
 } from '../../../src/core/assignment/limits.js';
-import { type ChangePlan, planChange } from '../../../src/core/assignment/plan.js';
-import { planList, readRecords } from '../../../src/core/assignment/plan-list.js';
-import { summarizePlans } from '../../../src/core/assignment/plan-summary.js';
+import { planChange } from '../../../src/core/assignment/plan.js';
+import { readRecords } from '../../../src/core/assignment/read-records.js';
 import { parseRecordList } from '../../../src/core/records/index.js';
 import { TerritoryIndex } from '../../../src/core/territories/index.js';
 import type { RecordTerritory, Territory, ZohoModule, ZohoRecord } from '../../../src/core/zoho/types.js';
@@ -65,15 +64,14 @@ describe('limits', () => {
   });
 
   it('labels issues briefly, errors first', () => {
-    expect(primaryIssueLabel([])).toBeNull();
-    expect(
-      primaryIssueLabel([
-        { code: 'already_assigned', severity: 'warning', message: 'x' },
-        { code: 'deal_has_territory', severity: 'error', message: 'y' },
-      ]),
-    ).toBe('Deal already has a territory');
-    expect(primaryIssueLabel([{ code: 'rule_assigned_kept', severity: 'warning', message: 'z' }])).toBe(
-      ISSUE_LABELS.rule_assigned_kept,
+    expect(primaryIssue([])).toBeUndefined();
+    const main = primaryIssue([
+      { code: 'already_assigned', severity: 'warning', message: 'x' },
+      { code: 'deal_has_territory', severity: 'error', message: 'y' },
+    ]);
+    expect(main && ISSUE_LABELS[main.code]).toBe('Deal already has a territory');
+    expect(primaryIssue([{ code: 'rule_assigned_kept', severity: 'warning', message: 'z' }])?.code).toBe(
+      'rule_assigned_kept',
     );
     for (const label of Object.values(ISSUE_LABELS)) expect(label.length).toBeLessThanOrEqual(50);
   });
@@ -402,92 +400,7 @@ describe('planChange: move', () => {
   });
 });
 
-describe('summarizePlans', () => {
-  function planFor(
-    module: ZohoModule,
-    current: Array<[number, RecordTerritory['assigned']]>,
-    ids: number[],
-  ): ChangePlan {
-    return planChange({
-      action: 'assign',
-      record: record(module, current),
-      territoryIds: ids.map(T),
-      catalog,
-    });
-  }
-
-  it('counts per module and territory and aggregates warnings', () => {
-    const eleven = Array.from({ length: 10 }, (_, i) => [i + 1, 'manually'] as [number, 'manually']);
-    const plans = [
-      planFor('Deals', [[1, 'manually']], [2]),
-      planFor('Deals', [[3, 'manually']], [2]),
-      planFor('Deals', [[4, 'manually']], [2]),
-      planFor('Deals', [], [2]),
-      planFor('Leads', eleven, [12]),
-      planFor('Leads', eleven, [13]),
-      planFor('Leads', [], [2]),
-      planFor('Contacts', [[2, 'manually']], [2]),
-      planChange({
-        action: 'assign',
-        record: null,
-        ref: { module: 'Accounts', recordId: REC },
-        territoryIds: [T(2)],
-        catalog,
-      }),
-    ];
-    const s = summarizePlans(plans, catalog);
-    expect(s).toMatchObject({ total: 9, ready: 2, noop: 1, blocked: 6 });
-    expect(s.byModule).toEqual([
-      { module: 'Leads', count: 3 },
-      { module: 'Accounts', count: 1 },
-      { module: 'Contacts', count: 1 },
-      { module: 'Deals', count: 4 },
-    ]);
-    expect(s.byTerritory).toEqual([
-      { territoryId: T(2), name: 'Region 2', path: 'Global › Region 2', assign: 2, remove: 0 },
-    ]);
-    expect(s.warnings).toEqual([
-      '1 record was not found in Zoho',
-      '3 Deals already have a territory (a Deal holds one)',
-      '2 records would exceed 10 territories',
-      '1 record already has the territory (skipped)',
-    ]);
-    expect(s.issueCounts).toEqual({
-      record_not_found: 1,
-      deal_has_territory: 3,
-      too_many_territories: 2,
-      already_assigned: 1,
-    });
-  });
-
-  it('counts removals per territory and handles an empty list', () => {
-    const p = planChange({
-      action: 'remove',
-      record: record('Leads', [[3, 'manually']]),
-      territoryIds: [T(3)],
-      catalog,
-    });
-    const s = summarizePlans([p, p], territories);
-    expect(s.byTerritory).toEqual([
-      { territoryId: T(3), name: 'Region 3', path: 'Global › Region 3', assign: 0, remove: 2 },
-    ]);
-    const empty = summarizePlans([], catalog);
-    expect(empty).toMatchObject({ total: 0, ready: 0, byModule: [], byTerritory: [], warnings: [] });
-  });
-
-  it('summarises 10,000 plans', () => {
-    const plans: ChangePlan[] = [];
-    for (let i = 0; i < 10_000; i++) {
-      plans.push(planFor(i % 2 ? 'Leads' : 'Deals', i % 3 === 0 ? [[1, 'manually']] : [], [1 + (i % 5)]));
-    }
-    const s = summarizePlans(plans, catalog);
-    expect(s.total).toBe(10_000);
-    expect(s.ready + s.noop + s.blocked).toBe(10_000);
-    expect(s.byModule.reduce((n, m) => n + m.count, 0)).toBe(10_000);
-  });
-});
-
-describe('readRecords and planList', () => {
+describe('readRecords', () => {
   const list = (text: string) => parseRecordList(text, { maxRecords: 10_000 });
 
   it('reads records with one getRecords per module, keyed Module/ID', async () => {
@@ -508,105 +421,5 @@ describe('readRecords and planList', () => {
       ['Deals', [REC, REC2]],
     ]);
     expect([...records.keys()].sort()).toEqual([`Deals/${REC}`, `Leads/${REC}`]);
-  });
-
-  it('plans each line with its own territories or the default, resolving names', () => {
-    const parsed = list(
-      [
-        `Leads/${REC}, Region 2; region 3`,
-        `Deals/${REC}`,
-        `Contacts/${REC}, Regon 4`,
-        `Accounts/${REC}, Region 1`,
-        `Leads/${REC2}`,
-      ].join('\n'),
-    );
-    const records = new Map<string, ZohoRecord>([
-      [`Leads/${REC}`, record('Leads')],
-      [`Deals/${REC}`, { ...record('Deals', [[1, 'manually']]) }],
-      [`Contacts/${REC}`, { ...record('Contacts'), module: 'Contacts' }],
-      [`Accounts/${REC}`, { ...record('Accounts', [[1, 'manually']]), module: 'Accounts' }],
-    ]);
-    const { items, summary } = planList({
-      action: 'assign',
-      entries: parsed.entries,
-      records,
-      catalog,
-      defaultTerritoryIds: [T(5)],
-    });
-    expect(items.map((i) => [i.lineNo, i.territoryIds])).toEqual([
-      [1, [T(2), T(3)]],
-      [2, [T(5)]],
-      [3, []],
-      [4, [T(1)]],
-      [5, [T(5)]],
-    ]);
-    expect(items[0]!.plan).toMatchObject({ ok: true, assignIds: [T(2), T(3)] });
-    expect(items[1]!.plan.issues.map((i) => i.code)).toEqual(['deal_has_territory']);
-    expect(items[2]!.plan.ok).toBe(false);
-    expect(items[2]!.plan.issues.map((i) => i.code)).toEqual(['unknown_territory']);
-    expect(items[2]!.plan.errors[0]).toMatch(
-      new RegExp(`^Contacts/${REC}: No territory is called "Regon 4"\\. Did you mean Region 4`),
-    );
-    expect(items[3]!.plan).toMatchObject({ ok: true, noop: true });
-    expect(items[4]!.plan.issues.map((i) => i.code)).toEqual(['record_not_found']);
-    expect(summary).toMatchObject({ total: 5, ready: 1, noop: 1, blocked: 3 });
-    expect(summary.warnings).toEqual([
-      '1 record was not found in Zoho',
-      '1 record names a territory that does not exist',
-      '1 Deal already has a territory (a Deal holds one)',
-      '1 record already has the territory (skipped)',
-    ]);
-  });
-
-  it('blocks lines with an ambiguous name and lines without any territory', () => {
-    const dup: Territory = { ...territories[1]!, id: T(50) };
-    const cat = new TerritoryIndex([...territories, dup]);
-    const parsed = list(`Leads/${REC}, Region 1\nLeads/${REC2}`);
-    const records = new Map<string, ZohoRecord>([
-      [`Leads/${REC}`, record('Leads')],
-      [`Leads/${REC2}`, { ...record('Leads'), id: REC2 }],
-    ]);
-    const { items, summary } = planList({ action: 'assign', entries: parsed.entries, records, catalog: cat });
-    expect(items[0]!.plan.issues.map((i) => i.code)).toEqual(['ambiguous_territory']);
-    expect(items[0]!.plan.errors[0]).toMatch(/matches 2 territories/);
-    expect(items[1]!.plan.issues.map((i) => i.code)).toEqual(['no_territories']);
-    expect(summary.warnings).toEqual([
-      '1 record names a territory that matches several',
-      '1 record has no territory (pick a default territory)',
-    ]);
-  });
-});
-
-describe('a 10,000-record bulk end to end', () => {
-  it('parses, reads once per module, plans and summarises', async () => {
-    const lines = ['record,territory'];
-    const modules: ZohoModule[] = ['Leads', 'Accounts', 'Contacts', 'Deals'];
-    for (let i = 0; i < 10_000; i++) {
-      const id = String(3652397000002000000n + BigInt(i));
-      const territory = i % 100 === 0 ? 'Regoin 7' : `Region ${1 + (i % 5)}`;
-      lines.push(`${modules[i % 4]}/${id}, ${territory}`);
-    }
-    const parsed = parseRecordList(lines.join('\n'), { maxRecords: 10_000 });
-    expect(parsed.ok).toBe(true);
-
-    const calls: string[] = [];
-    const api = {
-      getRecords: async (module: ZohoModule, ids: readonly string[]) => {
-        calls.push(`${module}:${ids.length}`);
-        return ids.map((id) => ({ module, id, name: null, territories: [] as RecordTerritory[] }));
-      },
-    };
-    const records = await readRecords(
-      api,
-      parsed.entries.map((e) => e.ref),
-    );
-    expect(calls).toEqual(['Leads:2500', 'Accounts:2500', 'Contacts:2500', 'Deals:2500']);
-
-    const { items, summary } = planList({ action: 'assign', entries: parsed.entries, records, catalog });
-    expect(items).toHaveLength(10_000);
-    expect(summary).toMatchObject({ total: 10_000, ready: 9_900, blocked: 100, noop: 0 });
-    expect(summary.warnings).toEqual(['100 records name a territory that does not exist']);
-    expect(items[0]!.plan.errors[0]).toMatch(/No territory is called "Regoin 7"\. Did you mean Region 7/);
-    expect(summary.byModule).toEqual(modules.map((module) => ({ module, count: 2_500 })));
   });
 });

@@ -1,16 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
-import { type AlertEvaluation, AlertLifecycle, planAlerts } from '../../../src/core/monitor/alerts.js';
+import { ALL_KINDS, type AlertKind } from '../../../src/core/monitor/alert-kinds.js';
+import { type AlertEvaluation, planAlerts } from '../../../src/core/monitor/alert-plan.js';
+import { AlertLifecycle } from '../../../src/core/monitor/alerts.js';
 import {
   type AffectedTerritory,
-  ALL_KINDS,
   type AlertCondition,
-  type AlertKind,
-  apiUserNotMember,
   apiUserOutsideHierarchy,
   oauthCondition,
-  territoryDeleted,
 } from '../../../src/core/monitor/conditions.js';
+import { apiUserNotMember, territoryDeleted } from '../../../src/core/monitor/territory-conditions.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
 import { ID } from '../helpers/fake-zoho.js';

@@ -4,13 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Clock, ManualClock } from '../../../src/core/clock.js';
 import { parseRoutingConfig } from '../../../src/core/monitor/routing.js';
-import {
-  MONITOR_LEASE,
-  type MonitorOptions,
-  MonitorRunner,
-  MonitorScheduleError,
-  validateSchedule,
-} from '../../../src/core/monitor/runner.js';
+import { MONITOR_LEASE, type MonitorOptions, MonitorRunner } from '../../../src/core/monitor/runner.js';
+import { MonitorScheduleError, validateSchedule } from '../../../src/core/monitor/schedule-check.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
 import { ZohoApiError, ZohoAuthError } from '../../../src/core/zoho/errors.js';

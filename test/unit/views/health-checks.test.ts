@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_KINDS } from '../../../src/core/monitor/conditions.js';
+import { ALL_KINDS } from '../../../src/core/monitor/alert-kinds.js';
 import type { CheckResult } from '../../../src/core/monitor/index.js';
 import type { AlertRecord } from '../../../src/core/store/types.js';
 import { alertContent, buildAlertMessage } from '../../../src/views/alerts.js';

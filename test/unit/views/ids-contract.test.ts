@@ -42,7 +42,7 @@ const outputs: unknown[] = [
   buildAlertMessage({
     alert: {
       fingerprint: 'f',
-      kind: 'k',
+      kind: 'monitor_inconclusive',
       territoryId: null,
       state: 'firing',
       severity: 'warning',
