@@ -69,6 +69,10 @@ interface SimCalls {
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
+/** BENCH_PARTS (default all): idle,roundtrip,big,medium,lag,heap — a focused run measures only these. */
+const PARTS = process.env.BENCH_PARTS?.split(',').map((s) => s.trim());
+const part = (name: string) => !PARTS || PARTS.includes(name);
+
 export async function runSession(opts: SessionOptions): Promise<SessionFigures> {
   const figures: SessionFigures = {};
   const dataDir = mkdtempSync(path.join(tmpdir(), `territory-bench-${opts.runtime}-`));
@@ -119,17 +123,18 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     };
 
     // Round trip of slash commands from the driver's own process.
-    const rt = await roundTrip(slack, eventsUrl, slackInfo, org.accountIds);
-    figures.slash_command_round_trip_p99 = {
-      value: rt.p99,
-      unit: 'ms',
-      target: 100,
-      p50: rt.p50,
-      in_flight: 50,
-      commands: rt.count,
-      failures: rt.failures,
-      measured: 'driver in its own process → app → ack, help and show commands alternating',
-    };
+    const rt = part('roundtrip') ? await roundTrip(slack, eventsUrl, slackInfo, org.accountIds) : null;
+    if (rt)
+      figures.slash_command_round_trip_p99 = {
+        value: rt.p99,
+        unit: 'ms',
+        target: 100,
+        p50: rt.p50,
+        in_flight: 50,
+        commands: rt.count,
+        failures: rt.failures,
+        measured: 'driver in its own process → app → ack, help and show commands alternating',
+      };
 
     const territories = [...org.territoryIds];
     const csvOf = (ids: readonly string[]) => `record\n${ids.map((id) => `Accounts/${id}`).join('\n')}\n`;
@@ -138,34 +143,37 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     const bigIds = org.accountIds.slice(0, BIG);
     const bigTerritory = territories.pop()!;
     const bigStart = Date.now();
-    const sampler = sampleRss(pid);
-    const big = await bulk(slack, sim, simAdmin, csvOf(bigIds), bigTerritory);
-    const mem = sampler.stop();
-    figures.bulk_10000_peak_rss = {
-      value: round(mem.peakMb),
-      unit: 'MB',
-      target: 150,
-      vm_hwm_mb: round(mem.hwmMb),
-      before_bulk_mb: round(idle.rssMb),
-      peak_after_approval_ms: mem.peakAt - big.result.approveSentAt,
-      final_reply_after_approval_ms: big.result.finalAt - big.result.approveSentAt,
-      samples: mem.samples,
-      ...probeAt(path.join(dataDir, 'memory.csv'), bigStart, big.result.finalAt),
-      note: 'CSV uploaded, previewed, approved in the review modal; VmRSS sampled every 20 ms from /proc',
-    };
-    Object.assign(figures, sendFigures(BIG, big, opts));
+    const sampler = part('big') ? sampleRss(pid) : null;
+    const big = sampler ? await bulk(slack, sim, simAdmin, csvOf(bigIds), bigTerritory) : null;
+    const mem = sampler?.stop();
+    if (big && mem)
+      figures.bulk_10000_peak_rss = {
+        value: round(mem.peakMb),
+        unit: 'MB',
+        target: 150,
+        vm_hwm_mb: round(mem.hwmMb),
+        before_bulk_mb: round(idle.rssMb),
+        peak_after_approval_ms: mem.peakAt - big.result.approveSentAt,
+        final_reply_after_approval_ms: big.result.finalAt - big.result.approveSentAt,
+        samples: mem.samples,
+        ...probeAt(path.join(dataDir, 'memory.csv'), bigStart, big.result.finalAt),
+        note: 'CSV uploaded, previewed, approved in the review modal; VmRSS sampled every 20 ms from /proc',
+      };
+    if (big) Object.assign(figures, sendFigures(BIG, big, opts));
 
-    const medium = await bulk(
-      slack,
-      sim,
-      simAdmin,
-      csvOf(org.accountIds.slice(0, MEDIUM)),
-      territories.pop()!,
-    );
-    Object.assign(figures, sendFigures(MEDIUM, medium, opts));
+    if (part('medium')) {
+      const medium = await bulk(
+        slack,
+        sim,
+        simAdmin,
+        csvOf(org.accountIds.slice(0, MEDIUM)),
+        territories.pop()!,
+      );
+      Object.assign(figures, sendFigures(MEDIUM, medium, opts));
+    }
 
     // Confirmation lag: Zoho finishing the last job → the final thread reply, per job duration.
-    for (const jobMs of opts.lagJobsMs) {
+    for (const jobMs of part('lag') ? opts.lagJobsMs : []) {
       await simAdmin('faults/jobs', { delay_ms: jobMs });
       const lagRun = await bulk(
         slack,
@@ -197,7 +205,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
       note: 'after every bulk of the session has finished',
     };
 
-    if (opts.heapSummaryFile) {
+    if (opts.heapSummaryFile && figures.bulk_10000_peak_rss && part('heap')) {
       // The same bulk again, a snapshot taken when the first one peaked (offset from approval).
       const peak = {
         heapUsedMb: Number(figures.bulk_10000_peak_rss.max_heap_used_mb ?? 0) || Number.POSITIVE_INFINITY,

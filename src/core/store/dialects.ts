@@ -3,10 +3,11 @@
  * or `postgres://` / `postgresql://` (pg Pool).
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
+import type SqliteDatabaseType from 'better-sqlite3';
 import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pgType from 'pg';
 import type { Logger } from '../log.js';
 import type { Database, DialectName } from './schema.js';
 
@@ -36,6 +37,12 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1[Redacted]@');
 }
 
+// Each driver is loaded only when a URL asks for it: pg alone weighs ~7 MB of RSS, which a
+// SQLite deployment should not carry (issue 13). Both are CommonJS, so a synchronous require.
+const require = createRequire(import.meta.url);
+const loadPg = () => require('pg') as typeof pgType;
+const loadSqlite = () => require('better-sqlite3') as typeof SqliteDatabaseType;
+
 const PG_INT8_OID = 20;
 
 /**
@@ -43,13 +50,14 @@ const PG_INT8_OID = 20;
  * this pool only (the global `pg.types` would change every pg user in the process). Epoch ms
  * and row counts stay far below 2^53.
  */
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === PG_INT8_OID && format !== 'binary') return (value: string) => Number(value);
-    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept the union format type
-    return pg.types.getTypeParser(oid, format as any);
-  },
-} as unknown as pg.CustomTypesConfig;
+const pgTypes = (pg: typeof pgType) =>
+  ({
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === PG_INT8_OID && format !== 'binary') return (value: string) => Number(value);
+      // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept the union format type
+      return pg.types.getTypeParser(oid, format as any);
+    },
+  }) as unknown as pgType.CustomTypesConfig;
 
 const turns = new Map<string, Promise<unknown>>();
 
@@ -89,6 +97,7 @@ export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
   const log = queryLog(logger);
   if (target.dialect === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+    const SqliteDatabase = loadSqlite();
     const sqlite = new SqliteDatabase(target.path);
     // Several processes (replicas, CLI) may share the file: wait for a writer instead of failing.
     // Set first: switching to WAL itself needs the lock.
@@ -120,7 +129,8 @@ export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
         }),
     };
   }
-  const pool = new pg.Pool({ connectionString: target.connectionString, types: pgTypes, max: 10 });
+  const pg = loadPg();
+  const pool = new pg.Pool({ connectionString: target.connectionString, types: pgTypes(pg), max: 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   return {
