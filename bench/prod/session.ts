@@ -23,7 +23,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEMO_IDS } from '../../src/sandbox/slack/demo.js';
 import type { RemoteOrg } from '../bench-engine.js';
-import { type LineChild, readRss, sampleRss, startLineChild } from './children.js';
+import { type LineChild, readCpuMs, readRss, sampleRss, startLineChild } from './children.js';
 import type { DriverInput } from './command-driver.js';
 import { formatHeapSummary, type HeapSnapshotJson, summariseHeapSnapshot } from './heap-summary.js';
 
@@ -73,6 +73,9 @@ const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 const PARTS = process.env.BENCH_PARTS?.split(',').map((s) => s.trim());
 const part = (name: string) => !PARTS || PARTS.includes(name);
 
+/** The app's pid while a session runs: bulks read its CPU time. */
+let appPid: number | null = null;
+
 export async function runSession(opts: SessionOptions): Promise<SessionFigures> {
   const figures: SessionFigures = {};
   const dataDir = mkdtempSync(path.join(tmpdir(), `territory-bench-${opts.runtime}-`));
@@ -105,6 +108,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     const started = await startApp(opts.runtime, org, slackInfo, dataDir);
     app = started.child;
     const pid = app.pid!;
+    appPid = pid;
     const eventsUrl = `http://127.0.0.1:${started.port}/slack/events`;
     await slack.request({ op: 'connect', eventsUrl, signingSecret: SIGNING_SECRET });
 
@@ -378,7 +382,9 @@ async function bulk(
   await slack.request({ op: 'prepare', csv, territoryId });
   await simAdmin('reset-calls', {});
   onApprove?.();
+  const cpuBefore = appPid === null ? Number.NaN : readCpuMs(appPid);
   const result = await slack.request<BulkResult>({ op: 'approve' });
+  const appCpuMs = appPid === null ? Number.NaN : readCpuMs(appPid) - cpuBefore;
   if (!/done/.test(result.finalText)) process.stderr.write(`[bench] final reply: ${result.finalText}\n`);
   const calls = await simAdmin<SimCalls>('calls');
   const op = (name: string) => calls.calls.filter((c) => c.operation === name);
@@ -397,6 +403,7 @@ async function bulk(
     pollCalls: featureInfo + recordReads,
     jobsFinished: calls.jobs_finished.count,
     lagMs: lastJob === null ? NaN : result.finalAt - lastJob,
+    appCpuMs,
   };
 }
 
@@ -419,6 +426,7 @@ function sendFigures(n: number, run: Awaited<ReturnType<typeof bulk>>, opts: Ses
         run.assignFirstAt - opts.latencyMs - run.result.approveSentAt,
       ),
       assign_calls: run.assignCalls,
+      app_cpu_ms_approval_to_final_reply: Math.round(run.appCpuMs),
       latency_ms: opts.latencyMs,
       concurrency: opts.concurrency,
       measured: 'approval submitted in the review modal → the simulator answered the last assign call',

@@ -6,7 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type SqliteDatabaseType from 'better-sqlite3';
-import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  type KyselyConfig,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDialectDatabase,
+} from 'kysely';
 import type pgType from 'pg';
 import type { Logger } from '../log.js';
 import type { Database, DialectName } from './schema.js';
@@ -92,6 +98,38 @@ function queryLog(logger: Logger | undefined): KyselyConfig['log'] {
   };
 }
 
+/** Prepared statements kept per SQL text; Kysely prepares every query it runs otherwise. */
+const STATEMENT_CACHE_SIZE = 256;
+/** Longer statements are mostly one-off (lists of values): not worth a cache slot. */
+const CACHEABLE_SQL_CHARS = 4_000;
+
+/**
+ * better-sqlite3 behind Kysely, preparing each distinct SQL text once (issue 13: preparing was
+ * a tenth of a bulk's store time). A cached statement still iterating (a streamed query) is
+ * busy: that call gets a fresh one.
+ */
+function cachingStatements(sqlite: SqliteDatabaseType.Database): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabaseType.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      if (text.length > CACHEABLE_SQL_CHARS) return sqlite.prepare(text);
+      const cached = cache.get(text);
+      if (cached) {
+        if (cached.busy) return sqlite.prepare(text);
+        // Move to the end: the Map's order is the eviction order.
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const stmt = sqlite.prepare(text);
+      cache.set(text, stmt);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return stmt;
+    },
+  };
+}
+
 export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
   const target = parseDatabaseUrl(url);
   const log = queryLog(logger);
@@ -106,7 +144,7 @@ export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log }),
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), log }),
       dialect: 'sqlite',
       describe: `sqlite:${target.path}`,
       // Kysely's SQLite migration lock is a no-op and it runs SQLite migrations outside a
