@@ -9,6 +9,7 @@
  *   BENCH_RUNTIMES (default dist,tsx)   the production session under node dist/main.js and/or tsx
  *   BENCH_LAG_JOBS_MS (default 1000,10000,60000)  job durations for the confirmation lag;
  *   BENCH_SKIP_60S=1                drops the 60 s case for a quick run
+ *   BENCH_PARTS (default all)       production session parts: idle,roundtrip,big,medium,lag,heap
  *   BENCH_NO_BUILD=1                use dist/ as it is
  *   --readme                        also rewrite the README's bench table from this run's lines
  */

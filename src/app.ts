@@ -3,8 +3,9 @@
  * when SLACK_APP_TOKEN is set. Listeners are registered by src/listeners/index.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, SocketModeReceiver } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { boltLogger, boltLogLevel } from './bolt-logger.js';
+import { loadBoltApp, loadSocketModeReceiver } from './bolt-modules.js';
 import type { AppConfig } from './core/config/index.js';
 import type { Logger } from './core/log.js';
 
@@ -41,8 +42,9 @@ export function buildApp(options: BuildAppOptions): App {
     // Interactive calls must not hang behind long retries: a person is waiting (slack-platform.md §6.2).
     clientOptions: { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 2, maxTimeout: 2_000 } },
   };
+  const BoltApp = loadBoltApp({ socketMode: config.mode === 'socket' });
   if (config.mode === 'socket') {
-    const receiver = new ClosingSocketModeReceiver({
+    const receiver = new (closingSocketModeReceiver())({
       appToken: config.slack.appToken ?? '',
       logger: common.logger,
       logLevel: common.logLevel,
@@ -60,9 +62,9 @@ export function buildApp(options: BuildAppOptions): App {
     client.on('disconnected', () => tell('disconnected'));
     // A dropped socket says `close` at once; `reconnecting` only comes after the client's back-off.
     client.on('close', () => tell('reconnecting'));
-    return new App({ ...common, receiver });
+    return new BoltApp({ ...common, receiver });
   }
-  return new App({
+  return new BoltApp({
     ...common,
     signingSecret: config.slack.signingSecret ?? '',
     customRoutes: [
@@ -78,10 +80,12 @@ export function buildApp(options: BuildAppOptions): App {
 }
 
 /** Bolt's receiver stops without waiting for the socket to close; a clean shutdown waits for it. */
-class ClosingSocketModeReceiver extends SocketModeReceiver {
-  override async stop(): Promise<void> {
-    await this.client.disconnect();
-  }
+function closingSocketModeReceiver() {
+  return class ClosingSocketModeReceiver extends loadSocketModeReceiver() {
+    override async stop(): Promise<void> {
+      await this.client.disconnect();
+    }
+  };
 }
 
 /**

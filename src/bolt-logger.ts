@@ -1,5 +1,5 @@
 /** pino behind Bolt's Logger interface, for the App built in app.ts. */
-import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import type { LogLevel, Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from './core/log.js';
 
 /** Bolt's Logger interface on top of pino. Bolt calls setLevel with the App's logLevel. */
@@ -31,17 +31,20 @@ export function boltLogger(base: Logger, name = 'bolt'): SlackLogger {
   };
 }
 
-/** Maps a pino level to Bolt's LogLevel (Bolt knows only four). */
+/**
+ * Maps a pino level to Bolt's LogLevel (Bolt knows only four). The enum's string values are
+ * spelled out: importing the enum would load Bolt's index and every receiver (src/bolt-modules.ts).
+ */
 export function boltLogLevel(level: string): LogLevel {
   switch (level) {
     case 'trace':
     case 'debug':
-      return LogLevel.DEBUG;
+      return 'debug' as LogLevel;
     case 'info':
-      return LogLevel.INFO;
+      return 'info' as LogLevel;
     case 'warn':
-      return LogLevel.WARN;
+      return 'warn' as LogLevel;
     default:
-      return LogLevel.ERROR;
+      return 'error' as LogLevel;
   }
 }

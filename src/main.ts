@@ -6,7 +6,6 @@
 import { type RunningBot, StartupError, startBot } from './bot.js';
 import { formatConfigProblems, loadConfig } from './core/config/index.js';
 import { createLogger } from './core/log.js';
-import { startSandbox } from './sandbox/index.js';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -21,6 +20,8 @@ async function main(): Promise<void> {
   let running: { stop(): Promise<void> };
   try {
     if (config.mode === 'sandbox') {
+      // The simulator, the emulator and the sandbox page load only in sandbox mode (issue 13: idle RSS).
+      const { startSandbox } = await import('./sandbox/index.js');
       running = await startSandbox({
         config,
         logger,

@@ -110,3 +110,18 @@ export function sampleRss(pid: number, everyMs = 20) {
     },
   };
 }
+
+/**
+ * CPU time (user + system) a process has used so far, ms: on a shared, loaded machine the app's
+ * own work is steadier than wall time.
+ */
+export function readCpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}

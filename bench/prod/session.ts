@@ -23,7 +23,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEMO_IDS } from '../../src/sandbox/slack/demo.js';
 import type { RemoteOrg } from '../bench-engine.js';
-import { type LineChild, readRss, sampleRss, startLineChild } from './children.js';
+import { type LineChild, readCpuMs, readRss, sampleRss, startLineChild } from './children.js';
 import type { DriverInput } from './command-driver.js';
 import { formatHeapSummary, type HeapSnapshotJson, summariseHeapSnapshot } from './heap-summary.js';
 
@@ -69,6 +69,13 @@ interface SimCalls {
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
+/** BENCH_PARTS (default all): idle,roundtrip,big,medium,lag,heap — a focused run measures only these. */
+const PARTS = process.env.BENCH_PARTS?.split(',').map((s) => s.trim());
+const part = (name: string) => !PARTS || PARTS.includes(name);
+
+/** The app's pid while a session runs: bulks read its CPU time. */
+let appPid: number | null = null;
+
 export async function runSession(opts: SessionOptions): Promise<SessionFigures> {
   const figures: SessionFigures = {};
   const dataDir = mkdtempSync(path.join(tmpdir(), `territory-bench-${opts.runtime}-`));
@@ -101,6 +108,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     const started = await startApp(opts.runtime, org, slackInfo, dataDir);
     app = started.child;
     const pid = app.pid!;
+    appPid = pid;
     const eventsUrl = `http://127.0.0.1:${started.port}/slack/events`;
     await slack.request({ op: 'connect', eventsUrl, signingSecret: SIGNING_SECRET });
 
@@ -119,17 +127,18 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     };
 
     // Round trip of slash commands from the driver's own process.
-    const rt = await roundTrip(slack, eventsUrl, slackInfo, org.accountIds);
-    figures.slash_command_round_trip_p99 = {
-      value: rt.p99,
-      unit: 'ms',
-      target: 100,
-      p50: rt.p50,
-      in_flight: 50,
-      commands: rt.count,
-      failures: rt.failures,
-      measured: 'driver in its own process → app → ack, help and show commands alternating',
-    };
+    const rt = part('roundtrip') ? await roundTrip(slack, eventsUrl, slackInfo, org.accountIds) : null;
+    if (rt)
+      figures.slash_command_round_trip_p99 = {
+        value: rt.p99,
+        unit: 'ms',
+        target: 100,
+        p50: rt.p50,
+        in_flight: 50,
+        commands: rt.count,
+        failures: rt.failures,
+        measured: 'driver in its own process → app → ack, help and show commands alternating',
+      };
 
     const territories = [...org.territoryIds];
     const csvOf = (ids: readonly string[]) => `record\n${ids.map((id) => `Accounts/${id}`).join('\n')}\n`;
@@ -138,34 +147,37 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     const bigIds = org.accountIds.slice(0, BIG);
     const bigTerritory = territories.pop()!;
     const bigStart = Date.now();
-    const sampler = sampleRss(pid);
-    const big = await bulk(slack, sim, simAdmin, csvOf(bigIds), bigTerritory);
-    const mem = sampler.stop();
-    figures.bulk_10000_peak_rss = {
-      value: round(mem.peakMb),
-      unit: 'MB',
-      target: 150,
-      vm_hwm_mb: round(mem.hwmMb),
-      before_bulk_mb: round(idle.rssMb),
-      peak_after_approval_ms: mem.peakAt - big.result.approveSentAt,
-      final_reply_after_approval_ms: big.result.finalAt - big.result.approveSentAt,
-      samples: mem.samples,
-      ...probeAt(path.join(dataDir, 'memory.csv'), bigStart, big.result.finalAt),
-      note: 'CSV uploaded, previewed, approved in the review modal; VmRSS sampled every 20 ms from /proc',
-    };
-    Object.assign(figures, sendFigures(BIG, big, opts));
+    const sampler = part('big') ? sampleRss(pid) : null;
+    const big = sampler ? await bulk(slack, sim, simAdmin, csvOf(bigIds), bigTerritory) : null;
+    const mem = sampler?.stop();
+    if (big && mem)
+      figures.bulk_10000_peak_rss = {
+        value: round(mem.peakMb),
+        unit: 'MB',
+        target: 150,
+        vm_hwm_mb: round(mem.hwmMb),
+        before_bulk_mb: round(idle.rssMb),
+        peak_after_approval_ms: mem.peakAt - big.result.approveSentAt,
+        final_reply_after_approval_ms: big.result.finalAt - big.result.approveSentAt,
+        samples: mem.samples,
+        ...probeAt(path.join(dataDir, 'memory.csv'), bigStart, big.result.finalAt),
+        note: 'CSV uploaded, previewed, approved in the review modal; VmRSS sampled every 20 ms from /proc',
+      };
+    if (big) Object.assign(figures, sendFigures(BIG, big, opts));
 
-    const medium = await bulk(
-      slack,
-      sim,
-      simAdmin,
-      csvOf(org.accountIds.slice(0, MEDIUM)),
-      territories.pop()!,
-    );
-    Object.assign(figures, sendFigures(MEDIUM, medium, opts));
+    if (part('medium')) {
+      const medium = await bulk(
+        slack,
+        sim,
+        simAdmin,
+        csvOf(org.accountIds.slice(0, MEDIUM)),
+        territories.pop()!,
+      );
+      Object.assign(figures, sendFigures(MEDIUM, medium, opts));
+    }
 
     // Confirmation lag: Zoho finishing the last job → the final thread reply, per job duration.
-    for (const jobMs of opts.lagJobsMs) {
+    for (const jobMs of part('lag') ? opts.lagJobsMs : []) {
       await simAdmin('faults/jobs', { delay_ms: jobMs });
       const lagRun = await bulk(
         slack,
@@ -197,7 +209,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
       note: 'after every bulk of the session has finished',
     };
 
-    if (opts.heapSummaryFile) {
+    if (opts.heapSummaryFile && figures.bulk_10000_peak_rss && part('heap')) {
       // The same bulk again, a snapshot taken when the first one peaked (offset from approval).
       const peak = {
         heapUsedMb: Number(figures.bulk_10000_peak_rss.max_heap_used_mb ?? 0) || Number.POSITIVE_INFINITY,
@@ -370,7 +382,9 @@ async function bulk(
   await slack.request({ op: 'prepare', csv, territoryId });
   await simAdmin('reset-calls', {});
   onApprove?.();
+  const cpuBefore = appPid === null ? Number.NaN : readCpuMs(appPid);
   const result = await slack.request<BulkResult>({ op: 'approve' });
+  const appCpuMs = appPid === null ? Number.NaN : readCpuMs(appPid) - cpuBefore;
   if (!/done/.test(result.finalText)) process.stderr.write(`[bench] final reply: ${result.finalText}\n`);
   const calls = await simAdmin<SimCalls>('calls');
   const op = (name: string) => calls.calls.filter((c) => c.operation === name);
@@ -389,6 +403,7 @@ async function bulk(
     pollCalls: featureInfo + recordReads,
     jobsFinished: calls.jobs_finished.count,
     lagMs: lastJob === null ? NaN : result.finalAt - lastJob,
+    appCpuMs,
   };
 }
 
@@ -411,6 +426,7 @@ function sendFigures(n: number, run: Awaited<ReturnType<typeof bulk>>, opts: Ses
         run.assignFirstAt - opts.latencyMs - run.result.approveSentAt,
       ),
       assign_calls: run.assignCalls,
+      app_cpu_ms_approval_to_final_reply: Math.round(run.appCpuMs),
       latency_ms: opts.latencyMs,
       concurrency: opts.concurrency,
       measured: 'approval submitted in the review modal → the simulator answered the last assign call',

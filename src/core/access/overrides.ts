@@ -8,8 +8,14 @@
  * (as the routing file does, src/core/monitor/routing.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isScalar, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Scalar, YAMLMap } from 'yaml';
 import { whyUnreadable } from '../unreadable.js';
+
+// yaml (~7 MB of RSS) loads when an overrides file is read, not with the app (issue 13).
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof Yaml;
 
 export interface IdentityOverride {
   slackUserId: string;
@@ -56,6 +62,7 @@ const ZOHO_ID = /^\d{1,19}$/;
 
 /** Parses and validates the file's text. Throws IdentityOverridesError. */
 export function parseIdentityOverrides(text: string, file: string): IdentityOverrides {
+  const { isMap, isScalar, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const fail = (line: number | null, what: string): never => {

@@ -69,11 +69,10 @@ export function judgeJob(
   now: number,
   schedule: PollSchedule = DEFAULT_POLL_SCHEDULE,
 ): JobVerdict {
-  const polls = job.polls + 1;
   if (seen.pending) {
     if (now >= job.deadlineAt)
       return { kind: 'unconfirmed', code: JobCodes.timeout, message: timeoutMessage(job) };
-    return { kind: 'wait', nextPollAt: nextPollAt(now, polls, job.deadlineAt, schedule) };
+    return { kind: 'wait', nextPollAt: nextPollAt(now, job.createdAt, job.deadlineAt, schedule) };
   }
   if (seen.record === undefined) {
     // Not read (should not happen: every non-pending record is read); look again soon.

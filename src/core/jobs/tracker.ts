@@ -196,7 +196,7 @@ export class JobTracker {
         const verdict: JobVerdict =
           now >= job.deadlineAt
             ? { kind: 'unconfirmed', code: JobCodes.timeout, message: timeoutMessage(job) }
-            : { kind: 'wait', nextPollAt: nextPollAt(now, job.polls + 1, job.deadlineAt, this.schedule) };
+            : { kind: 'wait', nextPollAt: nextPollAt(now, job.createdAt, job.deadlineAt, this.schedule) };
         verdicts.push({ job, verdict });
       }
     }

@@ -11,12 +11,17 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { isScalar, LineCounter, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { normalizeModule } from '../records/modules.js';
 import { editDistance, nameKey } from '../territories/text.js';
 import { whyUnreadable } from '../unreadable.js';
 import type { Territory, ZohoModule } from '../zoho/types.js';
+
+// yaml (~7 MB of RSS) loads when a routing file is read, not with the app (issue 13).
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof Yaml;
 
 export interface RoutingEntry {
   /** 0-based position under `territories:`. */
@@ -109,6 +114,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
 
 /** Parses and validates the file's text. Throws RoutingConfigError. */
 export function parseRoutingConfig(text: string, file: string): RoutingConfig {
+  const { isScalar, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const fail = (line: number | null, field: string | null, what: string): never => {

@@ -3,10 +3,17 @@
  * or `postgres://` / `postgresql://` (pg Pool).
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type SqliteDatabaseType from 'better-sqlite3';
+import {
+  Kysely,
+  type KyselyConfig,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDialectDatabase,
+} from 'kysely';
+import type pgType from 'pg';
 import type { Logger } from '../log.js';
 import type { Database, DialectName } from './schema.js';
 
@@ -36,6 +43,12 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1[Redacted]@');
 }
 
+// Each driver is loaded only when a URL asks for it: pg alone weighs ~7 MB of RSS, which a
+// SQLite deployment should not carry (issue 13). Both are CommonJS, so a synchronous require.
+const require = createRequire(import.meta.url);
+const loadPg = () => require('pg') as typeof pgType;
+const loadSqlite = () => require('better-sqlite3') as typeof SqliteDatabaseType;
+
 const PG_INT8_OID = 20;
 
 /**
@@ -43,13 +56,14 @@ const PG_INT8_OID = 20;
  * this pool only (the global `pg.types` would change every pg user in the process). Epoch ms
  * and row counts stay far below 2^53.
  */
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === PG_INT8_OID && format !== 'binary') return (value: string) => Number(value);
-    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept the union format type
-    return pg.types.getTypeParser(oid, format as any);
-  },
-} as unknown as pg.CustomTypesConfig;
+const pgTypes = (pg: typeof pgType) =>
+  ({
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === PG_INT8_OID && format !== 'binary') return (value: string) => Number(value);
+      // biome-ignore lint/suspicious/noExplicitAny: pg's overloads do not accept the union format type
+      return pg.types.getTypeParser(oid, format as any);
+    },
+  }) as unknown as pgType.CustomTypesConfig;
 
 const turns = new Map<string, Promise<unknown>>();
 
@@ -84,11 +98,44 @@ function queryLog(logger: Logger | undefined): KyselyConfig['log'] {
   };
 }
 
+/** Prepared statements kept per SQL text; Kysely prepares every query it runs otherwise. */
+const STATEMENT_CACHE_SIZE = 256;
+/** Longer statements are mostly one-off (lists of values): not worth a cache slot. */
+const CACHEABLE_SQL_CHARS = 4_000;
+
+/**
+ * better-sqlite3 behind Kysely, preparing each distinct SQL text once (issue 13: preparing was
+ * a tenth of a bulk's store time). A cached statement still iterating (a streamed query) is
+ * busy: that call gets a fresh one.
+ */
+function cachingStatements(sqlite: SqliteDatabaseType.Database): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabaseType.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      if (text.length > CACHEABLE_SQL_CHARS) return sqlite.prepare(text);
+      const cached = cache.get(text);
+      if (cached) {
+        if (cached.busy) return sqlite.prepare(text);
+        // Move to the end: the Map's order is the eviction order.
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const stmt = sqlite.prepare(text);
+      cache.set(text, stmt);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return stmt;
+    },
+  };
+}
+
 export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
   const target = parseDatabaseUrl(url);
   const log = queryLog(logger);
   if (target.dialect === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+    const SqliteDatabase = loadSqlite();
     const sqlite = new SqliteDatabase(target.path);
     // Several processes (replicas, CLI) may share the file: wait for a writer instead of failing.
     // Set first: switching to WAL itself needs the lock.
@@ -97,7 +144,7 @@ export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log }),
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), log }),
       dialect: 'sqlite',
       describe: `sqlite:${target.path}`,
       // Kysely's SQLite migration lock is a no-op and it runs SQLite migrations outside a
@@ -120,7 +167,8 @@ export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
         }),
     };
   }
-  const pool = new pg.Pool({ connectionString: target.connectionString, types: pgTypes, max: 10 });
+  const pg = loadPg();
+  const pool = new pg.Pool({ connectionString: target.connectionString, types: pgTypes(pg), max: 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   return {

@@ -145,7 +145,7 @@ export class KyselyStore implements Store {
     entries: readonly ItemPatchEntry[],
     now: number = this.clock.now(),
   ): Promise<number> {
-    return items.updateItemsEach(this.db, requestId, entries, now);
+    return items.updateItemsEach(this.db, this.dialect, requestId, entries, now);
   }
 
   countItemsByState(requestId: string): Promise<Partial<Record<ItemState, number>>> {

@@ -20,24 +20,24 @@ const record = (ids: string[]): ZohoRecord => ({
   territories: ids.map((id) => ({ id, name: id, assigned: 'manually' })),
 });
 
-describe('poll backoff', () => {
-  it('goes 2 s, 4 s, 8 s ... and caps at 60 s', () => {
-    expect([0, 1, 2, 3, 4, 5, 6, 10].map((p) => pollDelayMs(p))).toEqual([
-      2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000,
+describe('poll schedule', () => {
+  it('waits 8% of the job age, at least 1 s and at most 60 s', () => {
+    expect([0, 5_000, 12_500, 30_000, 100_000, 750_000, 900_000].map((age) => pollDelayMs(age))).toEqual([
+      1_000, 1_000, 1_000, 2_400, 8_000, 60_000, 60_000,
     ]);
   });
 
   it('never schedules past the deadline', () => {
-    expect(nextPollAt(T0, 5, T0 + 10_000)).toBe(T0 + 10_000);
-    expect(nextPollAt(T0, 0, T0 + 60_000)).toBe(T0 + 2_000);
+    expect(nextPollAt(T0 + 200_000, T0, T0 + 210_000)).toBe(T0 + 210_000);
+    expect(nextPollAt(T0, T0, T0 + 60_000)).toBe(T0 + 1_000);
   });
 });
 
 describe('judgeJob', () => {
-  it('still pending: waits with backoff; past the deadline: unconfirmed with what to check', () => {
-    expect(judgeJob({ ...job, polls: 2 }, { pending: true, rechecked: false }, T0 + 1_000)).toEqual({
+  it('still pending: waits in proportion to its age; past the deadline: unconfirmed with what to check', () => {
+    expect(judgeJob({ ...job, polls: 2 }, { pending: true, rechecked: false }, T0 + 50_000)).toEqual({
       kind: 'wait',
-      nextPollAt: T0 + 1_000 + 16_000,
+      nextPollAt: T0 + 50_000 + 4_000,
     });
     const late = judgeJob(job, { pending: true, rechecked: false }, job.deadlineAt);
     expect(late.kind).toBe('unconfirmed');

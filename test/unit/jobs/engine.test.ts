@@ -297,8 +297,9 @@ describe('AssignmentEngine + JobTracker', () => {
     const item = await store.getItem(id, 0);
     expect(item).toMatchObject({ state: 'unconfirmed', code: 'JOB_TIMEOUT' });
     expect(item!.message).toContain('Open the record in Zoho');
-    // At 2, 6, 14, 30, 62 s, then every 60 s, last look at the 15 min deadline: 19 polls.
-    expect(zoho.callsOf('pending')).toHaveLength(19);
+    // Every 1 s until 12.5 s, then every 8% of the job's age, from 750 s every 60 s, last look
+    // at the 15 min deadline: 69 polls.
+    expect(zoho.callsOf('pending')).toHaveLength(69);
     expect(zoho.callsOf('records')).toHaveLength(0);
     expect((await store.getRequest(id))!.state).toBe('failed');
   });
@@ -484,8 +485,8 @@ describe('AssignmentEngine + JobTracker', () => {
     time.clock.advance(2_000);
     expect(await tracker.pollOnce()).toMatchObject({ waiting: 1 });
     const job = (await store.listJobs(id))[0]!;
-    expect(job).toMatchObject({ state: 'pending', polls: 1, nextPollAt: time.clock.now() + 4_000 });
-    time.clock.advance(4_000);
+    expect(job).toMatchObject({ state: 'pending', polls: 1, nextPollAt: time.clock.now() + 1_000 });
+    time.clock.advance(1_000);
     await tracker.pollOnce();
     await engine.idle();
     expect(await store.getItem(id, 0)).toMatchObject({ state: 'done' });

@@ -257,9 +257,9 @@ describe('timer-driven tracker (vitest fake timers)', () => {
     const id = await seedRequest(store, bulk(3), { now: Date.now() });
     await engine.run(id);
     expect(zoho.callsOf('pending')).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(2_000); // first poll: still pending
+    await vi.advanceTimersByTimeAsync(1_000); // first poll: still pending
     expect(zoho.callsOf('pending')).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(4_000); // second poll: done and confirmed
+    await vi.advanceTimersByTimeAsync(1_000); // second poll: done and confirmed
     expect(zoho.callsOf('records')).toHaveLength(1);
     await engine.idle();
     expect((await store.getRequest(id))!.state).toBe('done');
