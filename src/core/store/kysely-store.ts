@@ -6,7 +6,16 @@
 import { type Kysely, type RawBuilder, sql, type Transaction, type Updateable } from 'kysely';
 import { chunk } from '../chunk.js';
 import type { Clock } from '../clock.js';
+import type { NoticeKind, NoticePatch, NoticeRecord } from '../outbox.js';
 import type { ZohoModule } from '../zoho/types.js';
+import {
+  claimInbound,
+  insertNotices,
+  listDueNotices,
+  listNotices,
+  nextNoticeAt,
+  updateNotice,
+} from './outbox-store.js';
 import {
   alertFromRow,
   alertToRow,
@@ -190,10 +199,13 @@ function codePointLength(s: string): number {
 export interface KyselyStoreOptions {
   /** Supplies `now` when a caller leaves it out. */
   clock: Clock;
+  /** Serializes transactions among this process's stores on one SQLite file (dialects.ts). */
+  transactionTurn?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 export class KyselyStore implements Store {
   private readonly clock: Clock;
+  private readonly turn: <T>(fn: () => Promise<T>) => Promise<T>;
   private closed = false;
 
   constructor(
@@ -202,6 +214,7 @@ export class KyselyStore implements Store {
     options: KyselyStoreOptions,
   ) {
     this.clock = options.clock;
+    this.turn = options.transactionTurn ?? ((fn) => fn());
   }
 
   /** The underlying Kysely instance, for migrations tooling and tests. */
@@ -211,7 +224,11 @@ export class KyselyStore implements Store {
 
   // --- requests and items -------------------------------------------------------------
 
-  async createRequest(request: NewRequest, items: readonly NewRequestItem[]): Promise<RequestRecord> {
+  async createRequest(
+    request: NewRequest,
+    items: readonly NewRequestItem[],
+    notices: readonly NoticeKind[] = [],
+  ): Promise<RequestRecord> {
     const now = request.createdAt;
     const requestRow = {
       id: request.id,
@@ -248,13 +265,15 @@ export class KyselyStore implements Store {
       not_before: null,
       updated_at: now,
     }));
-    await this.db.transaction().execute(async (trx) => {
+    await this.inTransaction(async (trx) => {
       await trx.insertInto('requests').values(requestRow).execute();
       const first = itemRows[0];
-      if (!first) return;
-      for (const part of chunk(itemRows, rowsPerStatement(first))) {
-        await trx.insertInto('request_items').values(part).execute();
+      if (first) {
+        for (const part of chunk(itemRows, rowsPerStatement(first))) {
+          await trx.insertInto('request_items').values(part).execute();
+        }
       }
+      if (notices.length > 0) await insertNotices(trx, request.id, notices, now);
     });
     return requestFromRow(requestRow);
   }
@@ -272,6 +291,7 @@ export class KyselyStore implements Store {
       Pick<RequestRecord, 'decidedBy' | 'decidedAt' | 'decisionComment' | 'summary' | 'expiresAt'>
     > = {},
     now: number = this.clock.now(),
+    notices: readonly NoticeKind[] = [],
   ): Promise<RequestRecord | null> {
     if (from.length === 0) return null;
     const set: Updateable<Database['requests']> = { state: to, updated_at: now };
@@ -282,13 +302,24 @@ export class KyselyStore implements Store {
     if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt;
     // One conditional statement: whoever's UPDATE matches the state first wins, the other
     // matches no row (SQLite serializes writers; PostgreSQL re-checks the WHERE after a row lock).
-    const row = await this.db
-      .updateTable('requests')
-      .set(set)
-      .where('id', '=', id)
-      .where('state', 'in', [...from])
-      .returningAll()
-      .executeTakeFirst();
+    const update = (db: Kysely<Database> | Transaction<Database>) =>
+      db
+        .updateTable('requests')
+        .set(set)
+        .where('id', '=', id)
+        .where('state', 'in', [...from])
+        .returningAll()
+        .executeTakeFirst();
+    if (notices.length === 0) {
+      const row = await update(this.db);
+      return row ? requestFromRow(row) : null;
+    }
+    // The notices that report this change commit with it, or not at all (core/outbox.ts).
+    const row = await this.inTransaction(async (trx) => {
+      const won = await update(trx);
+      if (won) await insertNotices(trx, id, notices, now);
+      return won;
+    });
     return row ? requestFromRow(row) : null;
   }
 
@@ -433,7 +464,7 @@ export class KyselyStore implements Store {
     if (seqs.length === 0) return;
     const set = { ...itemPatchToRow(patch), updated_at: now };
     const perStatement = MAX_PARAMS - Object.keys(set).length - 1;
-    await this.db.transaction().execute(async (trx) => {
+    await this.inTransaction(async (trx) => {
       for (const part of chunk(seqs, perStatement)) {
         await trx
           .updateTable('request_items')
@@ -688,6 +719,38 @@ export class KyselyStore implements Store {
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  // --- outbox (queries in outbox-store.ts) --------------------------------------------------
+
+  async enqueueNotices(
+    requestId: string,
+    kinds: readonly NoticeKind[],
+    now: number = this.clock.now(),
+  ): Promise<void> {
+    if (kinds.length === 0) return;
+    if (kinds.length === 1) return insertNotices(this.db, requestId, kinds, now);
+    await this.inTransaction((trx) => insertNotices(trx, requestId, kinds, now));
+  }
+
+  listDueNotices(now: number, limit: number): Promise<NoticeRecord[]> {
+    return listDueNotices(this.db, now, limit);
+  }
+
+  nextNoticeAt(): Promise<number | null> {
+    return nextNoticeAt(this.db);
+  }
+
+  listNotices(requestId: string): Promise<NoticeRecord[]> {
+    return listNotices(this.db, requestId);
+  }
+
+  updateNotice(id: number, patch: NoticePatch, now: number = this.clock.now()): Promise<void> {
+    return updateNotice(this.db, id, patch, now);
+  }
+
+  claimInbound(key: string, now: number, keepMs: number): Promise<boolean> {
+    return claimInbound(this.db, key, now, keepMs);
+  }
+
   // --- leases -----------------------------------------------------------------------------
 
   async acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean> {
@@ -765,6 +828,6 @@ export class KyselyStore implements Store {
   }
 
   private inTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
+    return this.turn(() => this.db.transaction().execute(fn));
   }
 }
