@@ -1,0 +1,236 @@
+/**
+ * Queries on `request_items`. Bulk patches group items sharing a SET into one statement and
+ * write the rest with one CASE statement per few hundred items.
+ */
+import { type Kysely, type RawBuilder, sql, type Updateable } from 'kysely';
+import { chunk } from '../chunk.js';
+import type { ZohoModule } from '../zoho/types.js';
+import { distinctRuns, groupBySet, MAX_PARAMS, type SetGroup } from './bulk-writes.js';
+import { getRequest } from './request-queries.js';
+import { itemFromRow, toJson } from './rows.js';
+import type { Database, RequestItemsTable } from './schema.js';
+import type { ItemPatch, ItemPatchEntry, ItemState, RequestItemRecord, RequestRecord } from './types.js';
+
+function itemPatchToRow(patch: ItemPatch): Updateable<RequestItemsTable> {
+  const row: Updateable<RequestItemsTable> = {};
+  if (patch.state !== undefined) row.state = patch.state;
+  if (patch.jobId !== undefined) row.job_id = patch.jobId;
+  if (patch.code !== undefined) row.code = patch.code;
+  if (patch.message !== undefined) row.message = patch.message;
+  if (patch.attempts !== undefined) row.attempts = patch.attempts;
+  if (patch.before !== undefined) row.before = patch.before === null ? null : toJson(patch.before);
+  if (patch.after !== undefined) row.after = patch.after === null ? null : toJson(patch.after);
+  if (patch.notBefore !== undefined) row.not_before = patch.notBefore;
+  return row;
+}
+
+/** SQL types of the patchable item columns, for CASTs both dialects accept. */
+const ITEM_COLUMN_TYPES: Record<string, string> = {
+  state: 'text',
+  job_id: 'text',
+  code: 'text',
+  message: 'text',
+  attempts: 'integer',
+  before: 'text',
+  after: 'text',
+  not_before: 'bigint',
+};
+
+/**
+ * Items per statement when each has its own values. Each CASE is scanned per row, so a
+ * statement costs rows x branches; a few hundred keeps that small and the statement short.
+ */
+const ROWS_PER_CASE_STATEMENT = 500;
+
+/**
+ * Patches no other entry shares (e.g. each item's own job id). Items whose patches set the same
+ * columns under the same guard go in one statement per few hundred items:
+ * `SET col = CASE seq WHEN ? THEN CAST(? AS type) ... END WHERE seq IN (...) AND state IN (...)`.
+ * The CAST types the parameter for PostgreSQL (an untyped CASE result is text there).
+ */
+async function updateItemRows(
+  trx: Kysely<Database>,
+  requestId: string,
+  groups: ReadonlyArray<SetGroup<Updateable<RequestItemsTable>>>,
+  now: number,
+): Promise<number> {
+  const shapes = new Map<string, Array<SetGroup<Updateable<RequestItemsTable>>>>();
+  for (const g of groups) {
+    const shape = JSON.stringify([Object.keys(g.set), g.guard ?? null]);
+    const list = shapes.get(shape);
+    if (list) list.push(g);
+    else shapes.set(shape, [g]);
+  }
+  let changed = 0;
+  for (const list of shapes.values()) {
+    const first = list[0]!;
+    const columns = Object.keys(first.set) as Array<keyof RequestItemsTable>;
+    const perStatement = Math.min(
+      ROWS_PER_CASE_STATEMENT,
+      Math.floor((MAX_PARAMS - (first.guard?.length ?? 0) - 2) / (2 * columns.length + 1)),
+    );
+    for (const part of chunk(list, perStatement)) {
+      const set: Record<string, RawBuilder<unknown>> = {};
+      for (const col of columns) {
+        const type = sql.raw(ITEM_COLUMN_TYPES[col] ?? 'text');
+        const branches = part.map((g) => sql`when ${g.keys[0]} then cast(${g.set[col]} as ${type})`);
+        set[col] = sql`case ${sql.ref('seq')} ${sql.join(branches, sql` `)} end`;
+      }
+      let q = trx
+        .updateTable('request_items')
+        .set({ ...(set as Updateable<RequestItemsTable>), updated_at: now })
+        .where('request_id', '=', requestId)
+        .where(
+          'seq',
+          'in',
+          part.map((g) => g.keys[0]!),
+        );
+      if (first.guard) q = q.where('state', 'in', [...first.guard]);
+      changed += Number((await q.executeTakeFirst()).numUpdatedRows);
+    }
+  }
+  return changed;
+}
+
+export async function listItems(
+  db: Kysely<Database>,
+  requestId: string,
+  options: { states?: readonly ItemState[]; afterSeq?: number; limit?: number },
+): Promise<RequestItemRecord[]> {
+  if (options.states && options.states.length === 0) return [];
+  let q = db.selectFrom('request_items').selectAll().where('request_id', '=', requestId);
+  if (options.states) q = q.where('state', 'in', [...options.states]);
+  if (options.afterSeq !== undefined) q = q.where('seq', '>', options.afterSeq);
+  q = q.orderBy('seq', 'asc');
+  if (options.limit !== undefined) q = q.limit(options.limit);
+  const rows = await q.execute();
+  return rows.map(itemFromRow);
+}
+
+export async function getItem(
+  db: Kysely<Database>,
+  requestId: string,
+  seq: number,
+): Promise<RequestItemRecord | null> {
+  const row = await db
+    .selectFrom('request_items')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return row ? itemFromRow(row) : null;
+}
+
+export async function latestItemForRecord(
+  db: Kysely<Database>,
+  module: ZohoModule,
+  recordId: string,
+): Promise<{ item: RequestItemRecord; request: RequestRecord } | null> {
+  const row = await db
+    .selectFrom('request_items')
+    .selectAll()
+    .where('module', '=', module)
+    .where('record_id', '=', recordId)
+    .orderBy('updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return null;
+  const item = itemFromRow(row);
+  const request = await getRequest(db, item.requestId);
+  return request ? { item, request } : null;
+}
+
+export async function updateItem(
+  db: Kysely<Database>,
+  requestId: string,
+  seq: number,
+  patch: ItemPatch,
+  expectState: readonly ItemState[] | undefined,
+  now: number,
+): Promise<boolean> {
+  if (expectState && expectState.length === 0) return false;
+  let q = db
+    .updateTable('request_items')
+    .set({ ...itemPatchToRow(patch), updated_at: now })
+    .where('request_id', '=', requestId)
+    .where('seq', '=', seq);
+  if (expectState) q = q.where('state', 'in', [...expectState]);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
+}
+
+export async function updateItems(
+  db: Kysely<Database>,
+  requestId: string,
+  seqs: readonly number[],
+  patch: ItemPatch,
+  now: number,
+): Promise<void> {
+  if (seqs.length === 0) return;
+  const set = { ...itemPatchToRow(patch), updated_at: now };
+  const perStatement = MAX_PARAMS - Object.keys(set).length - 1;
+  await db.transaction().execute(async (trx) => {
+    for (const part of chunk(seqs, perStatement)) {
+      await trx
+        .updateTable('request_items')
+        .set(set)
+        .where('request_id', '=', requestId)
+        .where('seq', 'in', part)
+        .execute();
+    }
+  });
+}
+
+export async function updateItemsEach(
+  db: Kysely<Database>,
+  requestId: string,
+  entries: readonly ItemPatchEntry[],
+  now: number,
+): Promise<number> {
+  // An empty guard never matches (as in updateItem): those entries write nothing.
+  const live = entries.filter((e) => !e.expectState || e.expectState.length > 0);
+  if (live.length === 0) return 0;
+  return db.transaction().execute(async (trx) => {
+    let changed = 0;
+    for (const run of distinctRuns(live, (e) => e.seq)) {
+      const groups = groupBySet(
+        run.map((e) => ({ key: e.seq, set: itemPatchToRow(e.patch), guard: e.expectState })),
+      );
+      const singles: Array<SetGroup<Updateable<RequestItemsTable>>> = [];
+      for (const g of groups) {
+        if (g.keys.length === 1) {
+          singles.push(g);
+          continue;
+        }
+        const set = { ...g.set, updated_at: now };
+        const perStatement = MAX_PARAMS - Object.keys(set).length - (g.guard?.length ?? 0) - 1;
+        for (const part of chunk(g.keys, perStatement)) {
+          let q = trx
+            .updateTable('request_items')
+            .set(set)
+            .where('request_id', '=', requestId)
+            .where('seq', 'in', part);
+          if (g.guard) q = q.where('state', 'in', [...g.guard]);
+          changed += Number((await q.executeTakeFirst()).numUpdatedRows);
+        }
+      }
+      changed += await updateItemRows(trx, requestId, singles, now);
+    }
+    return changed;
+  });
+}
+
+export async function countItemsByState(
+  db: Kysely<Database>,
+  requestId: string,
+): Promise<Partial<Record<ItemState, number>>> {
+  const rows = await db
+    .selectFrom('request_items')
+    .select(['state', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('request_id', '=', requestId)
+    .groupBy('state')
+    .execute();
+  const out: Partial<Record<ItemState, number>> = {};
+  for (const r of rows) out[r.state as ItemState] = Number(r.n);
+  return out;
+}
