@@ -826,7 +826,7 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         await s.createRequest(newRequest('req-a', { itemCount: 1 }), newItems(1), ['parent']);
         await s.createRequest(newRequest('req-b', { itemCount: 1 }), newItems(1), ['parent']);
         await s.enqueueNotices('req-a', ['final'], T0);
-        const mine = (list: Array<{ requestId: string }>) =>
+        const mine = <N extends { requestId: string }>(list: N[]) =>
           list.filter((n) => n.requestId === 'req-a' || n.requestId === 'req-b');
         let due = mine(await s.listDueNotices(T0, 100));
         expect(due.map((n) => n.key)).toEqual(['request:req-a:parent', 'request:req-b:parent']);
