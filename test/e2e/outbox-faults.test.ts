@@ -163,7 +163,10 @@ describe('the outbox under Slack faults', () => {
     const retry = await stack.driver.replay({ retryNum: 1, retryReason: 'http_timeout' });
     expect(retry.status).toBe(200);
     await eventually(
-      () => stack.logs.some((l) => l.includes('dropped a delivery Slack sent again') && l.includes('"retryNum":1')),
+      () =>
+        stack.logs.some(
+          (l) => l.includes('dropped a delivery Slack sent again') && l.includes('"retryNum":1'),
+        ),
       5_000,
       'the retry dropped',
     );
