@@ -109,7 +109,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     slackApiUrl: config.slack.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 15_000,
+    // Under the outbox lease's TTL: a post still in flight when the lease lapses could be taken
+    // up by another replica.
+    timeout: 5_000,
     logger: app.logger,
   });
   const slack = new SlackNotifier({

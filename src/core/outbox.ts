@@ -4,6 +4,11 @@
  * (src/notify/outbox-worker.ts), at least once and never twice. Core only says *what* to tell
  * (a kind per request); what the message shows is rendered from the store when it is posted,
  * so a late post always shows the newest state.
+ *
+ * Progress from the engine and the job tracker is enqueued right after the item writes, not in
+ * their transaction: only the newest state matters, and a progress notice lost to a crash in
+ * between is made good by the next one or by the final reply, which re-renders the parent first.
+ * Everything else (parent, final reply, card, decision) is written by the transition itself.
  */
 import type { Clock } from './clock.js';
 import type { RequestNotifier } from './notify.js';

@@ -95,12 +95,15 @@ export class OutboxWorker {
   async drain(): Promise<number> {
     const { store, clock } = this.options;
     let handled = 0;
+    const lease = () => store.acquireLease(OUTBOX_LEASE, this.holder, LEASE_TTL_MS, clock.now());
     for (;;) {
-      if (!(await store.acquireLease(OUTBOX_LEASE, this.holder, LEASE_TTL_MS, clock.now()))) return handled;
+      if (!(await lease())) return handled;
       const due = await store.listDueNotices(clock.now(), BATCH);
       if (due.length === 0) return handled;
       for (const notice of due) {
-        if (this.stopping) return handled;
+        // Renewed before each notice: a long batch must not outlive the lease, or another
+        // replica could take the same notice (each post is bounded well under LEASE_TTL_MS).
+        if (this.stopping || !(await lease())) return handled;
         await this.handle(notice);
         handled += 1;
       }

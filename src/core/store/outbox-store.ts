@@ -96,12 +96,26 @@ export async function listDueNotices(db: Db, now: number, limit: number): Promis
   return rows.map(noticeFromRow);
 }
 
-/** When the next pending notice falls due (null when none is pending). */
+/**
+ * When the next notice can go (null when none is pending): the earliest notBefore among the
+ * first pending notice of each request (a later one waits for its request's first anyway).
+ */
 export async function nextNoticeAt(db: Db): Promise<number | null> {
   const row = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.min('not_before').as('next'))
-    .where('state', '=', 'pending')
+    .selectFrom('outbox as o')
+    .select((eb) => eb.fn.min('o.not_before').as('next'))
+    .where('o.state', '=', 'pending')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox as p')
+            .select(sql.lit(1).as('one'))
+            .whereRef('p.request_id', '=', 'o.request_id')
+            .where('p.state', '=', 'pending')
+            .whereRef('p.id', '<', 'o.id'),
+        ),
+      ),
+    )
     .executeTakeFirst();
   const v = row?.next as number | string | null | undefined;
   return v === null || v === undefined ? null : Number(v);
