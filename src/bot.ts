@@ -17,6 +17,7 @@ import type { PollSchedule } from './core/jobs/backoff.js';
 import type { Timers } from './core/jobs/timers.js';
 import { createLogger, type Logger } from './core/log.js';
 import { loadRoutingConfig, MonitorRunner, RoutingConfigError } from './core/monitor/index.js';
+import { OutboxNotifier } from './core/outbox.js';
 import { BackgroundStarter } from './core/requests/index.js';
 import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
@@ -24,6 +25,7 @@ import { TerritoryCatalog } from './core/territories/index.js';
 import { ZohoClient } from './core/zoho/index.js';
 import type { ZohoApi } from './core/zoho/types.js';
 import { registerListeners } from './listeners/index.js';
+import { OutboxWorker } from './notify/outbox-worker.js';
 import { SlackGroupDirectory } from './notify/slack-directory.js';
 import { SlackNotifier } from './notify/slack-notifier.js';
 import type { BotServices } from './slack/context.js';
@@ -101,7 +103,30 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     logger: app.logger,
   });
   const catalog = new TerritoryCatalog({ api: zoho, clock, logger: logger.child({ component: 'catalog' }) });
-  const notifier = new SlackNotifier({ client: background, store, config, logger, clock, catalog, zoho });
+  // The outbox posts with its own client: it retries durably itself (rows in the store, honouring
+  // Retry-After), so the client must hand every failure back at once instead of waiting inside.
+  const outboxClient = new WebClient(botToken, {
+    slackApiUrl: config.slack.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    // Under the outbox lease's TTL: a post still in flight when the lease lapses could be taken
+    // up by another replica.
+    timeout: 5_000,
+    logger: app.logger,
+  });
+  const slack = new SlackNotifier({
+    client: background,
+    outboxClient,
+    store,
+    config,
+    logger,
+    clock,
+    catalog,
+    zoho,
+  });
+  const outbox = new OutboxWorker({ store, clock, logger, deliver: (notice) => slack.deliver(notice) });
+  // Core tells people through the outbox: each call writes a notice and wakes the worker.
+  const notifier = new OutboxNotifier({ store, clock, wake: () => outbox.wake() });
   const assignment = createAssignmentService({
     api: zoho,
     store,
@@ -129,7 +154,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const monitor = new MonitorRunner({
     api: zoho,
     store,
-    notifier,
+    notifier: slack,
     cron: config.monitor.cron,
     timezone: config.monitor.timezone,
     alertRepeatHours: config.monitor.alertRepeatHours,
@@ -169,6 +194,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     const server = (await app.start({ port: config.port, host: options.host })) as Server;
     port = (server.address() as AddressInfo).port;
   }
+  outbox.start();
   await assignment.start();
   if (options.monitorSchedule !== false) monitor.start();
   const sweep = setInterval(() => {
@@ -190,7 +216,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         clearInterval(sweep);
         await monitor.stop();
         await assignment.stop();
-        notifier.stop();
+        await outbox.stop();
+        slack.stop();
         if (zoho instanceof ZohoClient) await zoho.close();
         if (!options.store) await store.close();
         logger.info('territory-bot stopped');

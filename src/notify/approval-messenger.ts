@@ -12,6 +12,7 @@ import { loadBulkSummary } from '../core/requests/preview.js';
 import type { RequestRecord, Store } from '../core/store/types.js';
 import { buildApprovalCard } from '../views/approval-card.js';
 import { buildDecisionReply } from '../views/approval-outcome.js';
+import { classifySlackFailure } from './slack-failure.js';
 import { SlackPoster, slackErrorCode } from './slack-poster.js';
 
 export interface ApprovalMessengerOptions {
@@ -34,24 +35,30 @@ export class ApprovalMessenger {
     this.poster = new SlackPoster(options.client, options.store, this.logger);
   }
 
-  /** Posts the card (or, when copies already exist after a retry or restart, updates them). */
-  async approvalRequested(requestId: string): Promise<void> {
+  /**
+   * Posts the card (or, when copies already exist after a retry or restart, updates them).
+   * `poster`: the outbox's, which posts each copy once; Slack's temporary failures are thrown
+   * so the outbox retries, the others are logged and the card goes where it still can.
+   */
+  async approvalRequested(requestId: string, poster: SlackPoster = this.poster): Promise<void> {
     const { store } = this.options;
     const request = await store.getRequest(requestId);
     if (!request) return;
     const message = await this.card(request);
     const existing = await store.listMessageRefs(approvalKeyPrefix(requestId));
-    if (existing.length > 0) {
-      for (const ref of existing) await this.poster.update(ref, message);
+    // A retry through the outbox posts the missing copies (each copy is posted once anyway).
+    if (existing.length > 0 && !poster.postsOnce) {
+      for (const ref of existing) await poster.update(ref, message);
       return;
     }
     const channel = this.options.approvalsChannel;
     if (channel) {
       try {
-        const ref = await this.poster.post(channel, message);
+        const ref = await poster.post(channel, message);
         await store.saveMessageRef(`${approvalKeyPrefix(requestId)}channel`, ref);
         return;
       } catch (err) {
+        if (classifySlackFailure(err).transient) throw err;
         this.logger.warn(
           { requestId, channel, code: slackErrorCode(err) },
           'cannot post the approval card in APPROVALS_CHANNEL; sending it to approvers directly',
@@ -65,32 +72,34 @@ export class ApprovalMessenger {
     }
     for (const userId of approvers) {
       try {
-        const ref = await this.poster.post(await this.poster.dmChannel(userId), message);
+        const ref = await poster.post(await poster.dmChannel(userId), message);
         await store.saveMessageRef(`${approvalKeyPrefix(requestId)}${userId}`, ref);
       } catch (err) {
+        if (classifySlackFailure(err).transient) throw err;
         this.logger.warn({ err, requestId, userId }, 'sending the approval card to an approver failed');
       }
     }
   }
 
   /** Updates every copy of the card to its decided form and tells the requester. */
-  async approvalDecided(requestId: string): Promise<void> {
+  async approvalDecided(requestId: string, poster: SlackPoster = this.poster): Promise<void> {
     const { store } = this.options;
     const request = await store.getRequest(requestId);
     if (!request) return;
     const message = await this.card(request);
     for (const ref of await store.listMessageRefs(approvalKeyPrefix(requestId))) {
       try {
-        await this.poster.update(ref, message);
+        await poster.update(ref, message);
       } catch (err) {
+        if (classifySlackFailure(err).transient) throw err;
         this.logger.warn({ err, requestId, key: ref.key }, 'updating an approval card failed');
       }
     }
     const reply = buildDecisionReply(request);
     if (!reply) return;
     const parent = await store.getMessageRef(parentMessageKey(requestId));
-    if (parent) await this.poster.reply(parent, reply);
-    else await this.poster.post(await this.poster.dmChannel(request.requesterId), reply);
+    if (parent) await poster.reply(parent, reply);
+    else await poster.post(await poster.dmChannel(request.requesterId), reply);
   }
 
   private async card(request: RequestRecord) {

@@ -14,6 +14,7 @@ import type { Clock } from '../core/clock.js';
 import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
 import type { AlertEvent, AlertNotifier, RequestNotifier } from '../core/notify.js';
+import type { NoticeRecord } from '../core/outbox.js';
 import { recordWebUrl } from '../core/records/index.js';
 import { parentMessageKey } from '../core/requests/message-keys.js';
 import type { MessageRef, RequestItemRecord, RequestRecord, Store } from '../core/store/types.js';
@@ -31,11 +32,15 @@ import {
 } from '../views/thread-replies.js';
 import { AlertMessenger } from './alert-messenger.js';
 import { ApprovalMessenger } from './approval-messenger.js';
+import { MarkedPoster } from './marked-poster.js';
+import { deliverNotice } from './notice-delivery.js';
 import { SlackGroupDirectory } from './slack-directory.js';
 import { SlackPoster, UpdateThrottle } from './slack-poster.js';
 
 export interface SlackNotifierOptions {
   client: WebClient;
+  /** For outbox deliveries (no retries inside: the outbox retries); default `client`. */
+  outboxClient?: WebClient;
   store: Store;
   config: AppConfig;
   logger: Logger;
@@ -134,6 +139,20 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
     await this.guard('approvalDecided', requestId, () => this.approvals.approvalDecided(requestId));
   }
 
+  /**
+   * Posts one outbox notice (the outbox worker's `deliver`): throws when Slack fails, so the
+   * worker retries; each post of the notice goes out once (MarkedPoster).
+   */
+  async deliver(notice: NoticeRecord): Promise<MessageRef | null> {
+    const client = this.options.outboxClient ?? this.options.client;
+    const poster = new MarkedPoster(client, this.options.store, this.logger, this.options.clock, notice);
+    return deliverNotice(
+      { store: this.options.store, logger: this.logger, renderer: this, approvals: this.approvals },
+      notice,
+      poster,
+    );
+  }
+
   // --- alerts -----------------------------------------------------------------------------
 
   /** Throws when Slack refuses: the monitor keeps the alert's state and retries next run. */
@@ -150,7 +169,7 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
     await this.poster.update(ref, await this.renderParent(request));
   }
 
-  protected async renderParent(request: RequestRecord): Promise<SlackMessage> {
+  async renderParent(request: RequestRecord): Promise<SlackMessage> {
     const store = this.options.store;
     const counts = await store.countItemsByState(request.id);
     const shown = await store.listItems(request.id, { limit: RECORDS_SHOWN });
@@ -168,7 +187,7 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   }
 
   /** The thread reply(ies) once every item is final. */
-  protected async renderResult(request: RequestRecord): Promise<SlackMessage[]> {
+  async renderResult(request: RequestRecord): Promise<SlackMessage[]> {
     const store = this.options.store;
     const names = await this.names();
     const items = await store.listItems(request.id);

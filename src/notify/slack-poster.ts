@@ -9,7 +9,7 @@ import type { MessageRef, Store } from '../core/store/types.js';
 import type { SlackMessage } from '../views/blocks.js';
 
 /** Slack errors that mean "the bot cannot post in this conversation", so a DM is the way. */
-const CANNOT_POST_HERE = new Set([
+export const CANNOT_POST_HERE = new Set([
   'not_in_channel',
   'channel_not_found',
   'is_archived',
@@ -24,6 +24,9 @@ export function slackErrorCode(err: unknown): string | null {
 }
 
 export class SlackPoster {
+  /** Whether posting the same message again is a no-op (the outbox's MarkedPoster). */
+  readonly postsOnce: boolean = false;
+
   constructor(
     private readonly client: WebClient,
     private readonly store: Store,

@@ -29,7 +29,7 @@ export interface BotServices {
   /** Slack user groups (approvers, requesters), cached. */
   directory: GroupDirectory;
   monitor: MonitorRunner;
-  /** Posts a bulk request's parent message once it is submitted (single records go through the engine). */
+  /** Writes a request's notices to the outbox (core/outbox.ts), e.g. a submitted bulk's parent message. */
   notifier: RequestNotifier;
 }
 

@@ -65,7 +65,13 @@ const DECIDED: Readonly<Record<string, string>> = {
 /** Approved / rejected / expired / cancelled: by whom, when, with the comment; no buttons. */
 export function buildApprovalDecidedCard(input: ApprovalCardInput): SlackMessage {
   const { request } = input;
-  const badge = DECIDED[request.state] ?? `:information_source: ${request.state.replace('_', ' ')}`;
+  // The card is posted from the outbox, possibly after the approved request ran: it still
+  // shows the decision, not how the run went (the parent message shows that).
+  const ran =
+    (request.state === 'running' || request.state === 'done' || request.state === 'failed') &&
+    request.decidedBy;
+  const badge =
+    DECIDED[ran ? 'approved' : request.state] ?? `:information_source: ${request.state.replace('_', ' ')}`;
   const by = request.decidedBy ? ` by ${mention(request.decidedBy)}` : '';
   const when = request.decidedAt !== null ? ` ${slackDate(request.decidedAt)}` : '';
   let decision = `*${badge}*${by}${when}`;

@@ -23,8 +23,19 @@ const load = (file: string) => parse(readFileSync(path.join(root, file), 'utf8')
 const variants = ['manifest.yml', 'manifest.socket.yml'] as const;
 
 // The scopes the code really calls: commands, chat.postMessage/update, conversations.open (DM),
-// usergroups.users.list, files.info + download. Anything more must be justified here first.
-const NEEDED_SCOPES = ['chat:write', 'commands', 'files:read', 'im:write', 'usergroups:read'];
+// usergroups.users.list, files.info + download, and conversations.history/.replies (the outbox
+// reads a conversation back before re-posting a message whose answer was lost, so it never
+// posts twice). Anything more must be justified here first.
+const NEEDED_SCOPES = [
+  'channels:history',
+  'chat:write',
+  'commands',
+  'files:read',
+  'groups:history',
+  'im:history',
+  'im:write',
+  'usergroups:read',
+];
 
 describe.skipIf(!haveSchema)("manifest against Slack's JSON Schema", () => {
   it.each(variants)('%s is valid', (file) => {

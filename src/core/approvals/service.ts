@@ -140,7 +140,15 @@ export class ApprovalService {
     const now = this.clock.now();
     const rule = transitionRule('submit', { needsApproval: needs });
     const patch = needs ? { expiresAt: now + this.policy.approvalTtlHours * HOUR_MS } : { decidedAt: now };
-    const moved = await this.store.transitionRequest(requestId, rule.from, rule.to, patch, now);
+    // The messages that report the submit go to the outbox in the same transaction (core/outbox.ts).
+    const moved = await this.store.transitionRequest(
+      requestId,
+      rule.from,
+      rule.to,
+      patch,
+      now,
+      needs ? ['parent', 'approval_card', 'progress'] : ['parent', 'progress'],
+    );
     if (!moved) return this.lost('submit', requestId, userId);
 
     await this.audit(userId, 'request.submitted', requestId, {
@@ -185,6 +193,7 @@ export class ApprovalService {
       rule.to,
       { decidedBy: userId, decidedAt: now, decisionComment: text },
       now,
+      ['decision', 'progress'],
     );
     if (!moved) return this.lost(decision, requestId, userId);
 
@@ -260,7 +269,9 @@ export class ApprovalService {
     }
     const now = this.clock.now();
     const rule = transitionRule('cancel');
-    const moved = await this.store.transitionRequest(requestId, rule.from, rule.to, {}, now);
+    const told =
+      request.state === 'pending_approval' ? (['decision', 'progress'] as const) : (['progress'] as const);
+    const moved = await this.store.transitionRequest(requestId, rule.from, rule.to, {}, now, told);
     if (!moved) return this.lost('cancel', requestId, userId);
     await this.audit(userId, 'request.cancelled', requestId, { from: request.state });
     if (request.state === 'pending_approval') await this.notify('approvalDecided', requestId);
@@ -282,7 +293,10 @@ export class ApprovalService {
 
   private async expire(request: RequestRecord, now: number): Promise<RequestRecord | null> {
     const rule = transitionRule('expire');
-    const moved = await this.store.transitionRequest(request.id, rule.from, rule.to, {}, now);
+    const moved = await this.store.transitionRequest(request.id, rule.from, rule.to, {}, now, [
+      'decision',
+      'progress',
+    ]);
     if (!moved) return null;
     await this.audit('system', 'request.expired', request.id, { expiresAt: request.expiresAt });
     await this.notify('approvalDecided', request.id);
@@ -350,6 +364,10 @@ export class ApprovalService {
     }
   }
 
+  /**
+   * After a transition that already wrote its notices to the outbox, this is a no-op by key (or
+   * coalesces with a pending progress notice) that wakes this process's poster at once.
+   */
   private async notify(kind: keyof RequestNotifier, requestId: string): Promise<void> {
     try {
       await this.notifier[kind](requestId);

@@ -130,7 +130,9 @@ export class AssignmentEngine {
   async run(requestId: string): Promise<RunResult> {
     const now = this.clock.now();
     const start = requestLifecycle.rule('start');
-    const started = await this.store.transitionRequest(requestId, start.from, start.to, undefined, now);
+    const started = await this.store.transitionRequest(requestId, start.from, start.to, undefined, now, [
+      'progress',
+    ]);
     if (!started) {
       const current = await this.store.getRequest(requestId);
       this.logger.info({ requestId, state: current?.state ?? null }, 'request not started: not approved');
@@ -151,7 +153,8 @@ export class AssignmentEngine {
   /** Writes a one-record request (state `approved`: no approval needed) and posts its parent message. */
   async createSingle(input: SingleRequestInput): Promise<RequestRecord> {
     const { request, items } = buildSingleRequest(input, this.newRequestId(), this.clock.now());
-    const stored = await this.store.createRequest(request, items);
+    // The parent message is written to the outbox with the request (core/outbox.ts).
+    const stored = await this.store.createRequest(request, items, ['parent']);
     await this.store.appendAudit({
       at: request.createdAt,
       actor: input.requesterId,
@@ -182,8 +185,6 @@ export class AssignmentEngine {
     const approved = await this.store.listRequestsByState(requestLifecycle.from('start'), 10_000);
     const running = await this.store.listRequestsByState([requestLifecycle.target('start')], 10_000);
     this.logger.info({ approved: approved.length, running: running.length }, 'resuming requests');
-    const missed = await this.finisher.resendMissedFinishes();
-    if (missed.length > 0) this.logger.info({ requests: missed }, 'posted final replies a stop had cut off');
     await Promise.all([...approved.map((r) => this.run(r.id)), ...running.map((r) => this.advance(r.id))]);
     return [...approved, ...running].map((r) => r.id);
   }

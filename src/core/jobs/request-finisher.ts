@@ -1,14 +1,15 @@
 /**
  * Ends a request once every item is final. Both the engine (after sending) and the job tracker
  * (after confirming) may get here at the same moment; the atomic `running -> done|failed`
- * transition lets exactly one of them through, so `requestFinished` is posted exactly once.
+ * transition lets exactly one of them through. The final reply is written to the outbox in that
+ * transition (core/outbox.ts), so it goes out once, even when the process stops right after.
  */
 import { requestLifecycle } from '../approvals/request-lifecycle.js';
 import { itemLifecycle } from '../assignment/item-lifecycle.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
-import type { ItemState, RequestRecord, Store } from '../store/types.js';
+import type { ItemState, Store } from '../store/types.js';
 
 export interface RequestFinisherDeps {
   store: Store;
@@ -48,46 +49,17 @@ export class RequestFinisher {
       to,
       { summary: { ...request.summary, outcome } },
       now,
+      ['final'],
     );
     if (!won) return false;
     await store.appendAudit({ at: now, actor: 'system', action: `request.${to}`, requestId, data: outcome });
     logger.info({ requestId, state: to, ...outcome }, 'request finished');
-    await this.notifyFinished(won);
-    return true;
-  }
-
-  /** At start-up: requests finished in the last day whose final reply never went out. */
-  async resendMissedFinishes(withinMs = 24 * 3_600_000): Promise<string[]> {
-    const since = this.deps.clock.now() - withinMs;
-    const ends = [requestLifecycle.target('finish'), requestLifecycle.target('fail')];
-    const finished = await this.deps.store.listRequestsByState(ends, 500);
-    const missed = finished.filter(
-      (r) =>
-        r.updatedAt >= since && r.summary.outcome !== undefined && r.summary.finishedNotifiedAt === undefined,
-    );
-    for (const r of missed) await this.notifyFinished(r);
-    return missed.map((r) => r.id);
-  }
-
-  /**
-   * Posts the final reply, then records that it went out (`summary.finishedNotifiedAt`). A process
-   * stopped between the transition and the post leaves the mark missing, and the next start
-   * posts it (resendMissedFinishes), so the requester always hears the result.
-   */
-  private async notifyFinished(request: RequestRecord): Promise<void> {
-    const { store, notifier, clock, logger } = this.deps;
     try {
-      await notifier.requestFinished(request.id);
+      // Already in the outbox: this only wakes the poster of this process.
+      await this.deps.notifier.requestFinished(requestId);
     } catch (err) {
-      logger.error({ err, requestId: request.id }, 'notifier.requestFinished failed');
-      return;
+      logger.warn({ err, requestId }, 'waking the outbox failed; it polls');
     }
-    // Re-read: the notifier may have kept something in the summary meanwhile.
-    const fresh = (await store.getRequest(request.id)) ?? request;
-    await store.updateRequestSummary(
-      request.id,
-      { ...fresh.summary, finishedNotifiedAt: clock.now() },
-      clock.now(),
-    );
+    return true;
   }
 }

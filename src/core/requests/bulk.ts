@@ -131,7 +131,10 @@ export async function submitDraft(
   // A refused submit goes through ApprovalService.submit, which refuses it again and audits it.
   if (!allowed.ok) return answer(await deps.approvals.submit(request.id, userId));
 
-  const parentExists = async () => (await deps.store.getMessageRef(parentMessageKey(request.id))) !== null;
+  // Posted, or written to the outbox to be posted (core/outbox.ts).
+  const parentExists = async () =>
+    (await deps.store.getMessageRef(parentMessageKey(request.id))) !== null ||
+    (await deps.store.listNotices(request.id)).some((n) => n.kind === 'parent');
   const postParent = async () => {
     if (!(await parentExists())) await deps.notifier.requestCreated(request.id);
   };

@@ -82,6 +82,13 @@ async function inProcessTurn<T>(key: string, fn: () => Promise<T>): Promise<T> {
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
+  /**
+   * Runs a store transaction in its turn among the stores of this process on the same SQLite
+   * file. better-sqlite3 waits for a busy lock synchronously: a second store's statement issued
+   * while the first holds a transaction across an await would block the very event loop the
+   * first needs to commit (SQLITE_BUSY after busy_timeout). Other processes wait normally.
+   */
+  transactionTurn: <T>(fn: () => Promise<T>) => Promise<T>;
   dialect: DialectName;
   /** Human-readable target, no secrets. */
   describe: string;
@@ -147,6 +154,7 @@ export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), log }),
       dialect: 'sqlite',
       describe: `sqlite:${target.path}`,
+      transactionTurn: (fn) => (target.path === ':memory:' ? fn() : inProcessTurn(`tx:${target.path}`, fn)),
       // Kysely's SQLite migration lock is a no-op and it runs SQLite migrations outside a
       // transaction (it assumes one connection), so two processes opening a new file would both
       // create the tables. BEGIN IMMEDIATE takes the write lock up front (others wait up to
@@ -175,6 +183,7 @@ export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
     db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log }),
     dialect: 'postgres',
     describe: redactUrl(target.connectionString),
+    transactionTurn: (fn) => fn(),
     // Kysely takes a PostgreSQL advisory lock around the migrations itself.
     withMigrationLock: (fn) => fn(),
   };

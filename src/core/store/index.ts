@@ -22,7 +22,7 @@ export interface OpenStoreOptions {
 
 export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}): Promise<KyselyStore> {
   const log = opts.logger?.child({ component: 'store' });
-  const { db, dialect, describe, withMigrationLock } = createDatabase(databaseUrl, log);
+  const { db, dialect, describe, withMigrationLock, transactionTurn } = createDatabase(databaseUrl, log);
   try {
     const migrator = new Migrator({
       db,
@@ -43,7 +43,7 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions = {}
     throw new Error(`Cannot open store at ${describe}: ${reason}`, { cause: err });
   }
   log?.debug({ database: describe, dialect }, 'store open');
-  return new KyselyStore(db, dialect, { clock: opts.clock ?? systemClock });
+  return new KyselyStore(db, dialect, { clock: opts.clock ?? systemClock, transactionTurn });
 }
 
 /**

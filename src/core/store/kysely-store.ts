@@ -6,11 +6,13 @@
  */
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
+import type { NoticeKind, NoticePatch, NoticeRecord } from '../outbox.js';
 import type { ZohoModule } from '../zoho/types.js';
 import * as alerts from './alert-queries.js';
 import * as bookkeeping from './bookkeeping-queries.js';
 import * as items from './item-queries.js';
 import * as jobs from './job-queries.js';
+import * as outbox from './outbox-store.js';
 import * as requests from './request-queries.js';
 import type { Database, DialectName } from './schema.js';
 import type {
@@ -36,10 +38,16 @@ import type {
 export interface KyselyStoreOptions {
   /** Supplies `now` when a caller leaves it out. */
   clock: Clock;
+  /**
+   * Serializes this process's transactions on one SQLite file (dialects.ts); the outbox made
+   * transitions transactions, which two stores of one process (tests) would otherwise deadlock.
+   */
+  transactionTurn?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 export class KyselyStore implements Store {
   private readonly clock: Clock;
+  private readonly turn: <T>(fn: () => Promise<T>) => Promise<T>;
   private closed = false;
 
   constructor(
@@ -48,6 +56,7 @@ export class KyselyStore implements Store {
     options: KyselyStoreOptions,
   ) {
     this.clock = options.clock;
+    this.turn = options.transactionTurn ?? ((fn) => fn());
   }
 
   /** The underlying Kysely instance, for migrations tooling and tests. */
@@ -57,8 +66,12 @@ export class KyselyStore implements Store {
 
   // --- requests and items (request-queries.ts, item-queries.ts) -------------------------
 
-  createRequest(request: NewRequest, list: readonly NewRequestItem[]): Promise<RequestRecord> {
-    return requests.createRequest(this.db, request, list);
+  createRequest(
+    request: NewRequest,
+    list: readonly NewRequestItem[],
+    notices: readonly NoticeKind[] = [],
+  ): Promise<RequestRecord> {
+    return this.turn(() => requests.createRequest(this.db, request, list, notices));
   }
 
   getRequest(id: string): Promise<RequestRecord | null> {
@@ -71,8 +84,10 @@ export class KyselyStore implements Store {
     to: RequestState,
     patch: requests.RequestPatch = {},
     now: number = this.clock.now(),
+    notices: readonly NoticeKind[] = [],
   ): Promise<RequestRecord | null> {
-    return requests.transitionRequest(this.db, id, from, to, patch, now);
+    if (notices.length === 0) return requests.transitionRequest(this.db, id, from, to, patch, now);
+    return this.turn(() => requests.transitionRequest(this.db, id, from, to, patch, now, notices));
   }
 
   updateRequestSummary(
@@ -210,6 +225,40 @@ export class KyselyStore implements Store {
 
   lastMonitorRun(): Promise<MonitorRun | null> {
     return alerts.lastMonitorRun(this.db);
+  }
+
+  // --- outbox and inbound dedupe (outbox-store.ts) -----------------------------------------
+
+  async enqueueNotices(
+    requestId: string,
+    kinds: readonly NoticeKind[],
+    now: number = this.clock.now(),
+  ): Promise<void> {
+    if (kinds.length === 0) return;
+    if (kinds.length === 1) return outbox.insertNotices(this.db, requestId, kinds, now);
+    await this.turn(() =>
+      this.db.transaction().execute((trx) => outbox.insertNotices(trx, requestId, kinds, now)),
+    );
+  }
+
+  listDueNotices(now: number, limit: number): Promise<NoticeRecord[]> {
+    return outbox.listDueNotices(this.db, now, limit);
+  }
+
+  nextNoticeAt(): Promise<number | null> {
+    return outbox.nextNoticeAt(this.db);
+  }
+
+  listNotices(requestId: string): Promise<NoticeRecord[]> {
+    return outbox.listNotices(this.db, requestId);
+  }
+
+  updateNotice(id: number, patch: NoticePatch, now: number = this.clock.now()): Promise<void> {
+    return outbox.updateNotice(this.db, id, patch, now);
+  }
+
+  claimInbound(key: string, now: number, keepMs: number): Promise<boolean> {
+    return outbox.claimInbound(this.db, key, now, keepMs);
   }
 
   // --- audit, message refs, leases, settings (bookkeeping-queries.ts) ---------------------

@@ -1,9 +1,11 @@
 /**
  * Queries on the `requests` table (a new request is stored with its items in one transaction).
  */
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import { chunk } from '../chunk.js';
+import type { NoticeKind } from '../outbox.js';
 import { rowsPerStatement } from './bulk-writes.js';
+import { insertNotices } from './outbox-store.js';
 import { requestFromRow, toJson } from './rows.js';
 import type { Database } from './schema.js';
 import type { NewRequest, NewRequestItem, RequestRecord, RequestState } from './types.js';
@@ -16,6 +18,7 @@ export async function createRequest(
   db: Kysely<Database>,
   request: NewRequest,
   items: readonly NewRequestItem[],
+  notices: readonly NoticeKind[] = [],
 ): Promise<RequestRecord> {
   const now = request.createdAt;
   const requestRow = {
@@ -56,10 +59,13 @@ export async function createRequest(
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('requests').values(requestRow).execute();
     const first = itemRows[0];
-    if (!first) return;
-    for (const part of chunk(itemRows, rowsPerStatement(first))) {
-      await trx.insertInto('request_items').values(part).execute();
+    if (first) {
+      for (const part of chunk(itemRows, rowsPerStatement(first))) {
+        await trx.insertInto('request_items').values(part).execute();
+      }
     }
+    // What reports the new request (its parent message) commits with it (core/outbox.ts).
+    if (notices.length > 0) await insertNotices(trx, request.id, notices, now);
   });
   return requestFromRow(requestRow);
 }
@@ -76,6 +82,7 @@ export async function transitionRequest(
   to: RequestState,
   patch: RequestPatch,
   now: number,
+  notices: readonly NoticeKind[] = [],
 ): Promise<RequestRecord | null> {
   if (from.length === 0) return null;
   const set: Updateable<Database['requests']> = { state: to, updated_at: now };
@@ -86,13 +93,25 @@ export async function transitionRequest(
   if (patch.expiresAt !== undefined) set.expires_at = patch.expiresAt;
   // One conditional statement: whoever's UPDATE matches the state first wins, the other
   // matches no row (SQLite serializes writers; PostgreSQL re-checks the WHERE after a row lock).
-  const row = await db
-    .updateTable('requests')
-    .set(set)
-    .where('id', '=', id)
-    .where('state', 'in', [...from])
-    .returningAll()
-    .executeTakeFirst();
+  const update = (q: Kysely<Database> | Transaction<Database>) =>
+    q
+      .updateTable('requests')
+      .set(set)
+      .where('id', '=', id)
+      .where('state', 'in', [...from])
+      .returningAll()
+      .executeTakeFirst();
+  if (notices.length === 0) {
+    const row = await update(db);
+    return row ? requestFromRow(row) : null;
+  }
+  // The notices that report this change commit with it, or not at all (core/outbox.ts). The
+  // UPDATE comes first, so the transaction takes the write lock before reading anything.
+  const row = await db.transaction().execute(async (trx) => {
+    const won = await update(trx);
+    if (won) await insertNotices(trx, id, notices, now);
+    return won;
+  });
   return row ? requestFromRow(row) : null;
 }
 

@@ -116,6 +116,30 @@ export interface SettingsTable {
   value: string;
 }
 
+/** Migration 0004: notices to post (src/core/outbox.ts). */
+export interface OutboxTable {
+  id: Generated<number>;
+  key: string;
+  request_id: string;
+  kind: string;
+  state: string;
+  attempts: number;
+  not_before: number;
+  /** JSON InflightPost, or null. */
+  inflight: string | null;
+  channel: string | null;
+  ts: string | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Migration 0004: inbound Slack deliveries already handled (retries and replays are dropped). */
+export interface InboundSeenTable {
+  key: string;
+  seen_at: number;
+}
+
 export interface Database {
   requests: RequestsTable;
   request_items: RequestItemsTable;
@@ -126,6 +150,8 @@ export interface Database {
   leases: LeasesTable;
   monitor_runs: MonitorRunsTable;
   settings: SettingsTable;
+  outbox: OutboxTable;
+  inbound_seen: InboundSeenTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres';

@@ -5,6 +5,7 @@
  */
 
 import type { AlertKind, Severity } from '../monitor/alert-kinds.js';
+import type { NoticeKind, NoticePatch, NoticeRecord } from '../outbox.js';
 import type { ZohoModule } from '../zoho/types.js';
 
 export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
@@ -196,12 +197,20 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
 
   // --- requests and items -------------------------------------------------------------
-  /** Writes the request and all its items in one transaction (before any Zoho call). */
-  createRequest(request: NewRequest, items: readonly NewRequestItem[]): Promise<RequestRecord>;
+  /**
+   * Writes the request and all its items in one transaction (before any Zoho call), with the
+   * outbox notices that report it (e.g. its parent message).
+   */
+  createRequest(
+    request: NewRequest,
+    items: readonly NewRequestItem[],
+    notices?: readonly NoticeKind[],
+  ): Promise<RequestRecord>;
   getRequest(id: string): Promise<RequestRecord | null>;
   /**
    * Atomic conditional transition: moves the request to `to` only if its state is one of
    * `from`. Returns the updated request when this call won, null otherwise (someone else did).
+   * `notices` are written to the outbox in the same transaction, only when this call won.
    */
   transitionRequest(
     id: string,
@@ -211,6 +220,7 @@ export interface Store {
       Pick<RequestRecord, 'decidedBy' | 'decidedAt' | 'decisionComment' | 'summary' | 'expiresAt'>
     >,
     now?: number,
+    notices?: readonly NoticeKind[],
   ): Promise<RequestRecord | null>;
   updateRequestSummary(id: string, summary: Record<string, unknown>, now?: number): Promise<void>;
   listRequestsByRequester(requesterId: string, limit: number): Promise<RequestRecord[]>;
@@ -298,6 +308,22 @@ export interface Store {
   getMessageRef(key: string): Promise<MessageRef | null>;
   /** All refs whose key starts with prefix (e.g. every approval DM of a request). */
   listMessageRefs(prefix: string): Promise<Array<MessageRef & { key: string }>>;
+
+  // --- outbox (core/outbox.ts; migration 0004) ------------------------------------------------
+  /** Writes notices (once per key; progress coalesces with a pending untouched one). */
+  enqueueNotices(requestId: string, kinds: readonly NoticeKind[], now?: number): Promise<void>;
+  /** The first pending notice of each request, when due (notBefore <= now), oldest first. */
+  listDueNotices(now: number, limit: number): Promise<NoticeRecord[]>;
+  /** Earliest notBefore among pending notices, or null when none is pending. */
+  nextNoticeAt(): Promise<number | null>;
+  /** Every notice of a request, oldest first. */
+  listNotices(requestId: string): Promise<NoticeRecord[]>;
+  updateNotice(id: number, patch: NoticePatch, now?: number): Promise<void>;
+  /**
+   * Records an inbound Slack delivery by key (event id, slash command trigger_id). True the first
+   * time; false for a retry or replay of one seen within `keepMs`.
+   */
+  claimInbound(key: string, now: number, keepMs: number): Promise<boolean>;
 
   // --- leases (one replica runs the monitor) ----------------------------------------------
   /** Takes or renews the lease when free, expired, or already ours. Returns whether we hold it. */

@@ -65,6 +65,8 @@ export class SlackDriver {
   /** Options the app answered per action_id, so external selections carry the app's option text. */
   private readonly suggested = new Map<string, Obj[]>();
   private eventSeq = 0;
+  /** The last body sent over HTTP, for `replay`. */
+  private lastSent: { rawBody: string; contentType: string } | null = null;
 
   constructor(private readonly opts: SlackDriverOptions) {
     this.emu = opts.emulator;
@@ -80,6 +82,7 @@ export class SlackDriver {
       throw new DriverInputError('HTTP delivery needs eventsUrl and signingSecret');
     const ts = Math.floor(this.now() / 1000) - (sign.ageSeconds ?? 0);
     const secret = sign.forgeSignature ? `${signingSecret}-forged` : signingSecret;
+    this.lastSent = { rawBody, contentType };
     const started = performance.now();
     const res = await fetch(eventsUrl, {
       method: 'POST',
@@ -87,6 +90,8 @@ export class SlackDriver {
         'content-type': contentType,
         'x-slack-request-timestamp': String(ts),
         'x-slack-signature': slackSignature(secret, ts, rawBody),
+        ...(sign.retryNum !== undefined ? { 'x-slack-retry-num': String(sign.retryNum) } : {}),
+        ...(sign.retryReason !== undefined ? { 'x-slack-retry-reason': sign.retryReason } : {}),
       },
       body: rawBody,
     });
@@ -101,6 +106,15 @@ export class SlackDriver {
       }
     }
     return { status: res.status, body, ms };
+  }
+
+  /**
+   * Sends the last HTTP body again, freshly signed: Slack's retry of an event (pass `retryNum`,
+   * which sets `X-Slack-Retry-Num`) or a replayed slash command (same trigger_id, same text).
+   */
+  async replay(sign: SignOptions = {}): Promise<DriverResponse> {
+    if (!this.lastSent) throw new DriverInputError('nothing was sent over HTTP yet');
+    return this.send(this.lastSent.rawBody, this.lastSent.contentType, sign);
   }
 
   /** Sends one Socket Mode envelope and reads the ack as an HTTP answer would be read. */

@@ -68,6 +68,7 @@ class Faults implements SlackFaults {
   readonly rateLimits = new Map<string, { count: number; retryAfterSec: number }>();
   readonly failures = new Map<string, { error: string; count: number }>();
   readonly latency = new Map<string, number>();
+  readonly httpErrors = new Map<string, { status: number; count: number; afterApplying: boolean }>();
 
   rateLimit(method: string, opts: { count?: number; retryAfterSec?: number } = {}): void {
     this.rateLimits.set(method, { count: opts.count ?? 1, retryAfterSec: opts.retryAfterSec ?? 1 });
@@ -75,12 +76,29 @@ class Faults implements SlackFaults {
   failNext(method: string, error: string, count = 1): void {
     this.failures.set(method, { error, count });
   }
+  httpError(method: string, opts: { status?: number; count?: number; afterApplying?: boolean } = {}): void {
+    this.httpErrors.set(method, {
+      status: opts.status ?? 500,
+      count: opts.count ?? 1,
+      afterApplying: opts.afterApplying === true,
+    });
+  }
+  /** Takes one pending HTTP error for `method`, if any. */
+  takeHttpError(method: string): { status: number; afterApplying: boolean } | undefined {
+    const key = this.httpErrors.has(method) ? method : '*';
+    const h = this.httpErrors.get(key);
+    if (!h) return undefined;
+    h.count -= 1;
+    if (h.count <= 0) this.httpErrors.delete(key);
+    return { status: h.status, afterApplying: h.afterApplying };
+  }
   setLatency(ms: number, method?: string): void {
     this.latency.set(method ?? '*', ms);
   }
   clear(): void {
     this.rateLimits.clear();
     this.failures.clear();
+    this.httpErrors.clear();
     this.latency.clear();
   }
   /** Takes one pending rate-limit answer for `method`, if any. */
@@ -233,6 +251,20 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     }
     const injected = faults.takeFailure(method);
     if (injected) return answer(200, { ok: false, error: injected });
+    const lost = faults.takeHttpError(method);
+    if (lost) {
+      const handler = lost.afterApplying ? METHODS[method] : undefined;
+      if (handler) {
+        try {
+          handler(args, ws);
+        } catch {
+          // The call failed on its own; the answer is lost either way.
+        }
+      }
+      record(method, args, lost.status, {});
+      sendText(res, lost.status, 'upstream error');
+      return;
+    }
     if (limiter) {
       const channel =
         typeof args.channel === 'string' ? (ws.getChannel(args.channel)?.id ?? args.channel) : '';

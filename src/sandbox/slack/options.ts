@@ -69,6 +69,12 @@ export interface SlackFaults {
   rateLimit(method: string, opts?: { count?: number; retryAfterSec?: number }): void;
   /** The next `count` calls of `method` answer `{"ok":false,"error":<error>}`. */
   failNext(method: string, error: string, count?: number): void;
+  /**
+   * The next `count` calls of `method` answer HTTP `status` (default 500) with no Slack body. With
+   * `afterApplying` the call takes effect first and only its answer is lost (a post that went out
+   * although the app saw an error), as when Slack times out after writing the message.
+   */
+  httpError(method: string, opts?: { status?: number; count?: number; afterApplying?: boolean }): void;
   /** Latency for every call (or one method), ms. */
   setLatency(ms: number, method?: string): void;
   /** Drop every pending fault. */
@@ -186,6 +192,9 @@ export interface SignOptions {
   forgeSignature?: boolean;
   /** Pretend the request was signed this many seconds ago (replay; Bolt rejects > 300). */
   ageSeconds?: number;
+  /** Send as Slack's own retry of a delivery: `X-Slack-Retry-Num` (and `X-Slack-Retry-Reason`). */
+  retryNum?: number;
+  retryReason?: string;
 }
 
 export interface DriverResponse<B = unknown> {

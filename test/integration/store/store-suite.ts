@@ -784,6 +784,87 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
       });
     });
 
+    describe('outbox', () => {
+      it('writes notices with a transition only when it wins, once per key', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-o', { itemCount: 1 }), newItems(1), ['parent']);
+        const won = await s.transitionRequest('req-o', ['pending_approval'], 'approved', {}, T0 + 1, [
+          'decision',
+          'progress',
+        ]);
+        expect(won?.state).toBe('approved');
+        const lost = await s.transitionRequest('req-o', ['pending_approval'], 'rejected', {}, T0 + 2, [
+          'decision',
+          'final',
+        ]);
+        expect(lost).toBeNull();
+        await s.enqueueNotices('req-o', ['parent', 'decision'], T0 + 3);
+        const notices = await s.listNotices('req-o');
+        expect(notices.map((n) => [n.key, n.kind, n.state])).toEqual([
+          ['request:req-o:parent', 'parent', 'pending'],
+          ['request:req-o:decision', 'decision', 'pending'],
+          ['request:req-o:progress:1', 'progress', 'pending'],
+        ]);
+      });
+
+      it('coalesces progress while a pending one is untouched, and adds the next once it is taken', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-p', { itemCount: 1 }), newItems(1));
+        await s.enqueueNotices('req-p', ['progress'], T0);
+        await s.enqueueNotices('req-p', ['progress'], T0 + 1);
+        let progress = (await s.listNotices('req-p')).filter((n) => n.kind === 'progress');
+        expect(progress).toHaveLength(1);
+        await s.updateNotice(progress[0]!.id, { attempts: 1 }, T0 + 2);
+        await s.enqueueNotices('req-p', ['progress'], T0 + 3);
+        await s.enqueueNotices('req-p', ['progress'], T0 + 4);
+        progress = (await s.listNotices('req-p')).filter((n) => n.kind === 'progress');
+        expect(progress.map((n) => n.key)).toEqual(['request:req-p:progress:1', 'request:req-p:progress:2']);
+      });
+
+      it('lists the first pending notice of each request when due, and remembers where one went', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-a', { itemCount: 1 }), newItems(1), ['parent']);
+        await s.createRequest(newRequest('req-b', { itemCount: 1 }), newItems(1), ['parent']);
+        await s.enqueueNotices('req-a', ['final'], T0);
+        const mine = <N extends { requestId: string }>(list: N[]) =>
+          list.filter((n) => n.requestId === 'req-a' || n.requestId === 'req-b');
+        let due = mine(await s.listDueNotices(T0, 100));
+        expect(due.map((n) => n.key)).toEqual(['request:req-a:parent', 'request:req-b:parent']);
+        const [a, b] = due;
+        await s.updateNotice(b!.id, { notBefore: T0 + 5_000, lastError: 'ratelimited', attempts: 1 }, T0);
+        await s.updateNotice(
+          a!.id,
+          {
+            state: 'sent',
+            channel: 'C1',
+            ts: '1.000100',
+            inflight: { marker: 'm', channel: 'C1', threadTs: null, since: T0 },
+          },
+          T0,
+        );
+        due = mine(await s.listDueNotices(T0, 100));
+        expect(due.map((n) => n.key)).toEqual(['request:req-a:final']);
+        expect(await s.nextNoticeAt()).toBeLessThanOrEqual(T0);
+        const sent = (await s.listNotices('req-a'))[0]!;
+        expect(sent).toMatchObject({
+          state: 'sent',
+          channel: 'C1',
+          ts: '1.000100',
+          inflight: { marker: 'm' },
+        });
+        expect((await s.listNotices('req-b'))[0]).toMatchObject({ attempts: 1, lastError: 'ratelimited' });
+      });
+
+      it('claims an inbound delivery once within the window', async () => {
+        const s = await fresh();
+        expect(await s.claimInbound('event:Ev1', T0, 60_000)).toBe(true);
+        expect(await s.claimInbound('event:Ev1', T0 + 1_000, 60_000)).toBe(false);
+        expect(await s.claimInbound('event:Ev2', T0 + 1_000, 60_000)).toBe(true);
+        // Past the window the old key is forgotten.
+        expect(await s.claimInbound('event:Ev1', T0 + 120_000, 60_000)).toBe(true);
+      });
+    });
+
     describe('monitor runs and settings', () => {
       it('keeps the last completed run', async () => {
         const s = await fresh();

@@ -209,7 +209,7 @@ describe('finishing', () => {
 });
 
 describe('final reply after a stop', () => {
-  it('a request finished but not announced is announced once at the next start', async () => {
+  it('the final reply is in the outbox with the finish, once, and a restart neither loses nor repeats it', async () => {
     const time = new ManualTime();
     const zoho = new FakeZoho([T1]);
     zoho.addRecord('Accounts', recordId(0));
@@ -219,17 +219,15 @@ describe('final reply after a stop', () => {
     time.clock.advance(2_000);
     await first.tracker.pollOnce();
     await first.engine.idle();
-    const finished = (await first.store.getRequest(id))!;
-    expect(finished.summary).toMatchObject({ outcome: { done: 1 }, finishedNotifiedAt: time.clock.now() });
-    // The process stopped right after the transition: no mark.
-    const { finishedNotifiedAt: _, ...summary } = finished.summary;
-    await first.store.updateRequestSummary(id, summary);
+    expect((await first.store.getRequest(id))!.state).toBe('done');
+    // Written in the finishing transaction: a process stopped right after it leaves it pending.
+    const finals = (await first.store.listNotices(id)).filter((n) => n.kind === 'final');
+    expect(finals).toMatchObject([{ key: `request:${id}:final`, state: 'pending' }]);
 
     const second = await boot(zoho, time);
     await second.engine.resume();
-    expect(second.notifier.count('finished', id)).toBe(1);
     await second.engine.resume();
-    expect(second.notifier.count('finished', id)).toBe(1);
+    expect((await second.store.listNotices(id)).filter((n) => n.kind === 'final')).toHaveLength(1);
   });
 });
 

@@ -116,17 +116,20 @@ describe('bulkPreviewSubmit', () => {
     expect(JSON.stringify(args.client.views.update.mock.calls.at(-1))).toContain('Running now');
   });
 
-  it('sends a list above the threshold for approval, posting the parent after the submit', async () => {
+  it('sends a list above the threshold for approval; the submit writes its parent message to the outbox', async () => {
     const s = await svc();
     const id = await storedBulk(s.store, { itemCount: 8 });
     const args = viewArgs({}, encodePagedRequest({ requestId: id, page: 0 }));
     await bulkPreviewSubmit(s)(asArgs<Args>(args));
     expect((await s.store.getRequest(id))?.state).toBe('pending_approval');
-    expect(s.notifierCalls.calls.map(([k]) => k)).toEqual([
-      'approvalRequested',
-      'requestUpdated',
-      'requestCreated',
+    // The submit wrote the parent message, the card and the progress to the outbox in its
+    // transaction; the parent is not asked for again.
+    expect((await s.store.listNotices(id)).map((n) => n.kind)).toEqual([
+      'parent',
+      'approval_card',
+      'progress',
     ]);
+    expect(s.notifierCalls.calls.map(([k]) => k)).toEqual(['approvalRequested', 'requestUpdated']);
     expect(s.started).toEqual([]);
   });
 

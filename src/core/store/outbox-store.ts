@@ -1,0 +1,201 @@
+/**
+ * Outbox and inbound-dedupe queries (migration 0004). Functions over a Kysely handle or a
+ * transaction, so a state change and the notices that report it commit together
+ * (KyselyStore.transitionRequest / createRequest call `insertNotices` inside their transaction).
+ */
+import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
+import type { InflightPost, NoticeKind, NoticePatch, NoticeRecord, NoticeState } from '../outbox.js';
+import { noticeKey } from '../outbox.js';
+import type { Database, OutboxTable } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Inserts one notice per kind. Every kind but progress is told once per request: its key is
+ * fixed and a second insert does nothing. Progress coalesces: no new row while one is still
+ * pending and untouched (it renders the newest state when posted); once the worker has started
+ * on it, a new row with the next sequence is added so the later state is shown too.
+ * Each insert is one statement that writes first: a SQLite transaction that read before writing
+ * could deadlock with another process's (SQLITE_BUSY without waiting).
+ */
+export async function insertNotices(
+  db: Db,
+  requestId: string,
+  kinds: readonly NoticeKind[],
+  now: number,
+): Promise<void> {
+  for (const kind of kinds) {
+    if (kind !== 'progress') {
+      await db
+        .insertInto('outbox')
+        .values(newRow(noticeKey(requestId, kind), requestId, kind, now))
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      continue;
+    }
+    // Two writers racing for the same sequence collide on the key: one row, which is the point.
+    const prefix = `${noticeKey(requestId, kind)}:`;
+    // Parameters are cast: PostgreSQL types an untyped parameter in a SELECT list as text.
+    await sql`
+      insert into outbox (key, request_id, kind, state, attempts, not_before, created_at, updated_at)
+      select
+        cast(${prefix} as text) || cast((select count(*) + 1 from outbox
+          where request_id = cast(${requestId} as text) and kind = 'progress') as text),
+        cast(${requestId} as text), 'progress', 'pending', 0,
+        cast(${now} as bigint), cast(${now} as bigint), cast(${now} as bigint)
+      where not exists (
+        select 1 from outbox
+        where request_id = cast(${requestId} as text) and kind = 'progress' and state = 'pending'
+          and attempts = 0 and inflight is null
+      )
+      on conflict (key) do nothing`.execute(db);
+  }
+}
+
+function newRow(key: string, requestId: string, kind: NoticeKind, now: number) {
+  return {
+    key,
+    request_id: requestId,
+    kind,
+    state: 'pending',
+    attempts: 0,
+    not_before: now,
+    inflight: null,
+    channel: null,
+    ts: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/**
+ * The first pending notice of each request, when due, oldest first: a request's notices go out
+ * in the order they were written (the parent before its progress, the result after both).
+ */
+export async function listDueNotices(db: Db, now: number, limit: number): Promise<NoticeRecord[]> {
+  const rows = await db
+    .selectFrom('outbox as o')
+    .selectAll('o')
+    .where('o.state', '=', 'pending')
+    .where('o.not_before', '<=', now)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox as p')
+            .select(sql.lit(1).as('one'))
+            .whereRef('p.request_id', '=', 'o.request_id')
+            .where('p.state', '=', 'pending')
+            .whereRef('p.id', '<', 'o.id'),
+        ),
+      ),
+    )
+    .orderBy('o.id', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map(noticeFromRow);
+}
+
+/**
+ * When the next notice can go (null when none is pending): the earliest notBefore among the
+ * first pending notice of each request (a later one waits for its request's first anyway).
+ */
+export async function nextNoticeAt(db: Db): Promise<number | null> {
+  const row = await db
+    .selectFrom('outbox as o')
+    .select((eb) => eb.fn.min('o.not_before').as('next'))
+    .where('o.state', '=', 'pending')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('outbox as p')
+            .select(sql.lit(1).as('one'))
+            .whereRef('p.request_id', '=', 'o.request_id')
+            .where('p.state', '=', 'pending')
+            .whereRef('p.id', '<', 'o.id'),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  const v = row?.next as number | string | null | undefined;
+  return v === null || v === undefined ? null : Number(v);
+}
+
+export async function listNotices(db: Db, requestId: string): Promise<NoticeRecord[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('request_id', '=', requestId)
+    .orderBy('id', 'asc')
+    .execute();
+  return rows.map(noticeFromRow);
+}
+
+export async function updateNotice(db: Db, id: number, patch: NoticePatch, now: number): Promise<void> {
+  const set: Updateable<OutboxTable> = { updated_at: now };
+  if (patch.state !== undefined) set.state = patch.state;
+  if (patch.attempts !== undefined) set.attempts = patch.attempts;
+  if (patch.notBefore !== undefined) set.not_before = patch.notBefore;
+  if (patch.inflight !== undefined)
+    set.inflight = patch.inflight === null ? null : JSON.stringify(patch.inflight);
+  if (patch.channel !== undefined) set.channel = patch.channel;
+  if (patch.ts !== undefined) set.ts = patch.ts;
+  if (patch.lastError !== undefined) set.last_error = patch.lastError;
+  await db.updateTable('outbox').set(set).where('id', '=', id).execute();
+}
+
+/**
+ * Records an inbound delivery (a Slack event id, a slash command's trigger_id). Returns true the
+ * first time, false for a retry or replay of one seen within `keepMs`. Older keys are dropped on
+ * the way, so the table stays the size of a few minutes of traffic.
+ */
+export async function claimInbound(
+  db: Kysely<Database>,
+  key: string,
+  now: number,
+  keepMs: number,
+): Promise<boolean> {
+  await db
+    .deleteFrom('inbound_seen')
+    .where('seen_at', '<', now - keepMs)
+    .execute();
+  const row = await db
+    .insertInto('inbound_seen')
+    .values({ key, seen_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+function noticeFromRow(r: {
+  id: number | string;
+  key: string;
+  request_id: string;
+  kind: string;
+  state: string;
+  attempts: number | string;
+  not_before: number | string;
+  inflight: string | null;
+  channel: string | null;
+  ts: string | null;
+  last_error: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}): NoticeRecord {
+  return {
+    id: Number(r.id),
+    key: r.key,
+    requestId: r.request_id,
+    kind: r.kind as NoticeKind,
+    state: r.state as NoticeState,
+    attempts: Number(r.attempts),
+    notBefore: Number(r.not_before),
+    inflight: r.inflight === null ? null : (JSON.parse(r.inflight) as InflightPost),
+    channel: r.channel,
+    ts: r.ts,
+    lastError: r.last_error,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
