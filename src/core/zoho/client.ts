@@ -237,7 +237,8 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
 
   async getRecords(module: ZohoModule, ids: readonly string[]): Promise<ZohoRecord[]> {
     const path = `${API}/${module}`;
-    const fields = [...TERRITORY_FIELDS[module], NAME_FIELD[module]].join(',');
+    // Owner: the access policy's "the record is theirs" (DESIGN.md §4).
+    const fields = [...TERRITORY_FIELDS[module], NAME_FIELD[module], 'Owner'].join(',');
     const chunks = chunk(unique(ids), MAX_RECORDS_PER_CALL);
     const results = await Promise.all(
       chunks.map(async (part) => {
@@ -477,7 +478,10 @@ function toRecord(module: ZohoModule, r: RecordWire): ZohoRecord {
       assigned: t.$assigned === 'manually' || t.$assigned === 'automatically' ? t.$assigned : 'unknown',
     });
   }
-  return { module, id: r.id, name: typeof name === 'string' ? name : null, territories };
+  const record: ZohoRecord = { module, id: r.id, name: typeof name === 'string' ? name : null, territories };
+  // Left out when Zoho sent none, so records read without Owner compare as before.
+  if (r.Owner) record.owner = { id: r.Owner.id, name: r.Owner.name ?? null, email: r.Owner.email ?? null };
+  return record;
 }
 
 function asArray(v: RecordTerritoryWire | RecordTerritoryWire[] | null | undefined): RecordTerritoryWire[] {
