@@ -56,3 +56,9 @@ export {
   type ZohoUserDirectoryOptions,
   ZohoUserIndex,
 } from './zoho-users.js';
+export {
+  REQUEST_ACCESS_KEY,
+  type RequestAccess,
+  requestAccessFrom,
+  requestAccessOf,
+} from './request-access.js';

@@ -162,6 +162,8 @@ export interface PreparedBulk {
   request: NewRequest;
   items: NewRequestItem[];
   plans: ChangePlan[];
+  /** Each plan's record as the access policy needs it (Zoho Owner id, name), by plan index. */
+  owners: Array<{ ownerId: string | null; name: string | null }>;
   summary: PlanSummary;
 }
 
@@ -195,6 +197,7 @@ export async function prepareBulkRequest(
     entries.map((e) => e.entry.ref),
   );
   const plans: ChangePlan[] = [];
+  const owners: PreparedBulk['owners'] = [];
   const items: NewRequestItem[] = [];
   const recordNames: Record<string, string> = {};
   const itemWarnings: Record<string, string> = {};
@@ -211,6 +214,7 @@ export async function prepareBulkRequest(
       ref: e.entry.ref,
     });
     plans.push(plan);
+    owners.push({ ownerId: record?.owner?.id ?? null, name: record?.name ?? null });
     const main = plan.issues.find((i) => i.severity === 'error') ?? plan.issues[0];
     if (main) itemIssues[String(seq)] = main.code;
     const base = {
@@ -261,7 +265,7 @@ export async function prepareBulkRequest(
     createdAt: deps.now,
     expiresAt: null,
   };
-  return { request, items, plans, summary };
+  return { request, items, plans, owners, summary };
 }
 
 /** Stores the draft (request and all items in one transaction) and audits it. */

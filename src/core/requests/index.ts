@@ -4,6 +4,7 @@
  */
 export {
   type StoreDraftDeps,
+  type StoreDraftResult,
   type SubmitDraftDeps,
   type SubmitDraftRefusal,
   type SubmitDraftResult,
@@ -28,3 +29,9 @@ export {
   startSingle,
 } from './single.js';
 export { BackgroundStarter } from './start.js';
+export {
+  checkMayRequest,
+  checkMayUseRecords,
+  type GateRefusal,
+  type RequestGateDeps,
+} from './gate.js';

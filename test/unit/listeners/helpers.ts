@@ -11,6 +11,7 @@ import {
 } from '../../../src/core/approvals/index.js';
 import type { SingleRequestInput } from '../../../src/core/assignment/engine-single.js';
 import { ManualClock } from '../../../src/core/clock.js';
+import { AccessService, IdentityMap, ZohoUserDirectory } from '../../../src/core/access/index.js';
 import { type AppConfig, loadConfig } from '../../../src/core/config/index.js';
 import { createLogger } from '../../../src/core/log.js';
 import type { RequestNotifier } from '../../../src/core/notify.js';
@@ -126,11 +127,25 @@ export async function fakeServices(
       return store.createRequest(built.request, built.items);
     },
   };
+  // Open mode: the listeners' tests cover parsing and rendering; the policy has its own tests.
+  const access = new AccessService({
+    settings: { mode: 'open', maxDirectChangesPerHour: 200, approvalThreshold: policy.approvalThreshold },
+    identity: new IdentityMap({
+      users: new ZohoUserDirectory({ api: { listActiveUsers: async () => [] }, clock }),
+      profiles: { emailOf: async () => null },
+      clock,
+    }),
+    catalog,
+    zoho: zoho.api,
+    store,
+    clock,
+  });
   const services = {
     config,
     logger,
     clock,
     store,
+    access,
     zoho: zoho.api,
     catalog,
     assignment: { engine } as unknown as BotServices['assignment'],
