@@ -133,7 +133,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const directory = new CachedGroupDirectory({ source: new SlackGroupDirectory(background), clock });
   // Who a Slack user is in Zoho, and what they may change without approval (DESIGN.md §4).
   const people = new SlackPeople(background);
-  const zohoUsers = new ZohoUserDirectory({ api: usersApiOf(zoho), clock, logger: logger.child({ component: 'identity' }) });
+  const zohoUsers = new ZohoUserDirectory({
+    api: usersApiOf(zoho),
+    clock,
+    logger: logger.child({ component: 'identity' }),
+  });
   const identityMap = new IdentityMap({
     users: zohoUsers,
     profiles: people,
@@ -281,7 +285,8 @@ async function health(
 /** The Zoho users API: the client's own, or (a double without it) one that says what is missing. */
 function usersApiOf(zoho: ZohoApi): ZohoUsersApi {
   const maybe = zoho as Partial<ZohoUsersApi>;
-  if (typeof maybe.listActiveUsers === 'function') return { listActiveUsers: () => maybe.listActiveUsers!.call(zoho) };
+  if (typeof maybe.listActiveUsers === 'function')
+    return { listActiveUsers: () => maybe.listActiveUsers!.call(zoho) };
   return {
     listActiveUsers: () => Promise.reject(new Error('this Zoho client cannot list users (GET /users)')),
   };

@@ -63,7 +63,10 @@ export function refusalMessage(result: SingleRefusal): SlackMessage {
 }
 
 /** The requester's answer when a single change was sent for approval: why, and who decides. */
-export function pendingApprovalMessage(input: { reasons: readonly string[]; mention: readonly string[] }): SlackMessage {
+export function pendingApprovalMessage(input: {
+  reasons: readonly string[];
+  mention: readonly string[];
+}): SlackMessage {
   const who =
     input.mention.length > 0
       ? `${input.mention.map((id) => `<@${id}>`).join(', ')} (the territory manager${input.mention.length === 1 ? '' : 's'}) or an approver will decide`

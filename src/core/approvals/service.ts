@@ -228,7 +228,9 @@ export class ApprovalService {
       itemCount: moved.itemCount,
       // Who decided under which rule, and why approval was needed (DESIGN.md §4).
       rule: checked.decidedAs?.rule ?? 'admin',
-      ...(checked.decidedAs?.rule === 'territory_manager' ? { territoryIds: checked.decidedAs.territoryIds } : {}),
+      ...(checked.decidedAs?.rule === 'territory_manager'
+        ? { territoryIds: checked.decidedAs.territoryIds }
+        : {}),
       ...(access ? { approvalNeededBecause: access.reasons.map((r) => r.text) } : {}),
     });
     await this.notify('approvalDecided', requestId);

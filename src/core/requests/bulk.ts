@@ -59,12 +59,19 @@ export async function storeDraft(
   });
   const check = await deps.access.check(meta.requesterId, changes);
   if (check.decision.kind === 'refused') {
-    return { ok: false, reason: 'not_mapped', message: check.unmapped?.message ?? check.decision.reasons[0]!.text };
+    return {
+      ok: false,
+      reason: 'not_mapped',
+      message: check.unmapped?.message ?? check.decision.reasons[0]!.text,
+    };
   }
   const decision = check.decision;
   const threshold = deps.access.settings.approvalThreshold;
   // The threshold counts the list as given (as before access checks), refused lines included.
-  if (prepared.request.itemCount > threshold && !(decision.kind === 'needs_approval' && decision.reasons.some((r) => r.kind === 'over_threshold'))) {
+  if (
+    prepared.request.itemCount > threshold &&
+    !(decision.kind === 'needs_approval' && decision.reasons.some((r) => r.kind === 'over_threshold'))
+  ) {
     const count = prepared.request.itemCount;
     const reason = {
       kind: 'over_threshold' as const,

@@ -12,6 +12,12 @@ export {
   submitDraft,
 } from './bulk.js';
 export { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summary.js';
+export {
+  checkMayRequest,
+  checkMayUseRecords,
+  type GateRefusal,
+  type RequestGateDeps,
+} from './gate.js';
 export { approvalKeyPrefix, parentMessageKey } from './message-keys.js';
 export type { RequestRunner, RequestStarter, SingleRequestWriter } from './ports.js';
 export {
@@ -29,9 +35,3 @@ export {
   startSingle,
 } from './single.js';
 export { BackgroundStarter } from './start.js';
-export {
-  checkMayRequest,
-  checkMayUseRecords,
-  type GateRefusal,
-  type RequestGateDeps,
-} from './gate.js';

@@ -67,7 +67,11 @@ export async function startSingle(
   });
   const check = await deps.access.check(input.requesterId, change ? [change] : []);
   if (check.decision.kind === 'refused') {
-    return { ok: false, reason: 'not_mapped', message: check.unmapped?.message ?? check.decision.reasons[0]!.text };
+    return {
+      ok: false,
+      reason: 'not_mapped',
+      message: check.unmapped?.message ?? check.decision.reasons[0]!.text,
+    };
   }
   const needs = check.decision.kind === 'needs_approval';
   const route = needs

@@ -21,7 +21,11 @@ export function bulkPreviewPage(services: BotServices) {
     if (!gate.ok) {
       await client.views.update({
         view_id: click.viewId,
-        view: buildErrorModal({ title: 'Bulk assign', problem: gate.message, action: 'Nothing was stored or sent.' }),
+        view: buildErrorModal({
+          title: 'Bulk assign',
+          problem: gate.message,
+          action: 'Nothing was stored or sent.',
+        }),
       });
       return;
     }

@@ -113,7 +113,10 @@ export function assignModalSubmit(services: BotServices) {
   };
 }
 
-type WhoRefusal = Extract<SingleRefusal, { reason: 'not_mapped' | 'not_requester' | 'unavailable' | 'not_submitted' }>;
+type WhoRefusal = Extract<
+  SingleRefusal,
+  { reason: 'not_mapped' | 'not_requester' | 'unavailable' | 'not_submitted' }
+>;
 
 /** Refusals about the person (who may ask), not about the form's inputs. */
 function isWhoRefusal(result: SingleRefusal): result is WhoRefusal {
@@ -126,7 +129,11 @@ function isWhoRefusal(result: SingleRefusal): result is WhoRefusal {
 }
 
 function whoRefusalModal(result: WhoRefusal) {
-  return buildErrorModal({ title: 'Assign territories', problem: 'Nothing was changed.', action: result.message });
+  return buildErrorModal({
+    title: 'Assign territories',
+    problem: 'Nothing was changed.',
+    action: result.message,
+  });
 }
 
 function pendingModal(reasons: readonly string[]) {

@@ -275,7 +275,12 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     if (!handler) return answer(200, { ok: false, error: 'unknown_method', req_method: method });
     const needed = EMAIL_SCOPED[method];
     if (needed === 'required' && missingScopes.has(EMAIL_SCOPE)) {
-      return answer(200, { ok: false, error: 'missing_scope', needed: EMAIL_SCOPE, provided: grantedScopes() });
+      return answer(200, {
+        ok: false,
+        error: 'missing_scope',
+        needed: EMAIL_SCOPE,
+        provided: grantedScopes(),
+      });
     }
     try {
       const body = handler(args, ws);

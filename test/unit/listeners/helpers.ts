@@ -4,6 +4,7 @@
  * recording ack/respond/client. No Bolt App, no HTTP.
  */
 import { vi } from 'vitest';
+import { AccessService, IdentityMap, ZohoUserDirectory } from '../../../src/core/access/index.js';
 import {
   type ApprovalPolicy,
   ApprovalService,
@@ -11,7 +12,6 @@ import {
 } from '../../../src/core/approvals/index.js';
 import type { SingleRequestInput } from '../../../src/core/assignment/engine-single.js';
 import { ManualClock } from '../../../src/core/clock.js';
-import { AccessService, IdentityMap, ZohoUserDirectory } from '../../../src/core/access/index.js';
 import { type AppConfig, loadConfig } from '../../../src/core/config/index.js';
 import { createLogger } from '../../../src/core/log.js';
 import type { RequestNotifier } from '../../../src/core/notify.js';
