@@ -262,7 +262,8 @@ export class ApprovalService {
     }
     let decidedAs: DecidedAs;
     const access = requestAccessOf(request.summary);
-    if (access && this.access) {
+    // Open mode has no territory managers: the admins decide, as before access checks.
+    if (access?.mode === 'zoho' && this.access) {
       // Territory managers and admins, from the clicking user's id and the stored request only.
       const allowed = await this.access.canDecide({
         clickerSlackUserId: userId,
