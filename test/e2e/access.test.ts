@@ -174,7 +174,8 @@ describe('access policy (ACCESS_MODE=zoho) through the real HTTP path', () => {
     const lead = stack.zoho.records('Leads').find((r) => !used.has(r.id))!;
     // Earlier requests confirm their changes by reading records: let them finish first.
     await eventually(
-      async () => (await stack.bot.services.store.listRequestsByState(['approved', 'running'], 10)).length === 0,
+      async () =>
+        (await stack.bot.services.store.listRequestsByState(['approved', 'running'], 10)).length === 0,
       15_000,
       'earlier requests finished',
     );
