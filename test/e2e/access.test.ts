@@ -108,6 +108,10 @@ describe('access policy (ACCESS_MODE=zoho) through the real HTTP path', () => {
     expect(content(card)).toMatch(/owned by someone else/);
     expect(stack.zoho.callCount('assignTerritories')).toBe(assigns);
 
+    // Mona's /territory requests lists it as waiting for her decision.
+    await stack.driver.command({ user: DEMO_IDS.manager, channel: DEMO_IDS.sales, text: 'requests' });
+    await ephemeralFor(DEMO_IDS.manager, new RegExp(`Waiting for your approval.*${request.id}`));
+
     // Omar manages EMEA (overrides file): he cannot decide a move into California.
     const outsider = await openReview(stack, DEMO_IDS.ops, card);
     expect(content(outsider)).toMatch(/Only someone who manages California/);
