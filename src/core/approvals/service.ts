@@ -4,13 +4,14 @@
  * user's id as Slack sent it with the interaction.
  */
 import type { DecideResult } from '../access/approvers.js';
-import { type RequestAccess, requestAccessOf } from '../access/request-access.js';
+import { requestAccessOf } from '../access/request-access.js';
 import type { AccessService } from '../access/service.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import type { RequestStarter } from '../requests/ports.js';
 import type { RequestRecord, Store } from '../store/types.js';
+import { auditAccess, fromPolicy, stateRefusal, unavailable } from './answers.js';
 import type { GroupDirectory } from './directory.js';
 import {
   type ApprovalPolicy,
@@ -20,7 +21,6 @@ import {
   isApprover,
   needsApproval,
   type PolicyDecision,
-  type PolicyRefusal,
 } from './policy.js';
 import { transition, transitionRule } from './request-lifecycle.js';
 
@@ -420,51 +420,3 @@ export class ApprovalService {
 }
 
 const NOT_FOUND = 'This request no longer exists.';
-
-/** The access decision as the audit log keeps it: why approval was needed, and whom it asked. */
-function auditAccess(access: RequestAccess): Record<string, unknown> {
-  return {
-    mode: access.mode,
-    reasons: access.reasons,
-    requesterZohoUserId: access.requesterZohoUserId,
-    touchedTerritoryIds: access.touchedTerritoryIds,
-    mention: access.mention,
-    adminsDecide: access.adminsDecide,
-  };
-}
-
-function fromPolicy(reason: PolicyRefusal | 'unavailable'): ApprovalRefusal {
-  // not_ops concerns alerts, never requests.
-  return reason === 'not_ops' ? 'not_allowed' : reason;
-}
-
-function unavailable(): { ok: false; reason: 'unavailable'; message: string } {
-  return {
-    ok: false,
-    reason: 'unavailable',
-    message: 'Slack did not answer who is in the user group just now; try again in a minute.',
-  };
-}
-
-function stateRefusal(request: RequestRecord): { reason: ApprovalRefusal; message: string } {
-  switch (request.state) {
-    case 'expired':
-      return {
-        reason: 'expired',
-        message: 'This request expired without a decision. The requester can submit the list again.',
-      };
-    case 'approved':
-    case 'running':
-    case 'done':
-    case 'failed':
-      return { reason: 'already_decided', message: 'This request has already been approved.' };
-    case 'rejected':
-      return { reason: 'already_decided', message: 'This request has already been rejected.' };
-    case 'cancelled':
-      return { reason: 'already_decided', message: 'The requester cancelled this request.' };
-    case 'draft':
-      return { reason: 'not_allowed', message: 'This request has not been submitted yet.' };
-    case 'pending_approval':
-      return { reason: 'not_allowed', message: 'This request is waiting for approval.' };
-  }
-}
