@@ -9,6 +9,15 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { buildApp, type SocketState, writeHealth } from './app.js';
+import {
+  AccessService,
+  accessModeNotice,
+  accessSettingsFromConfig,
+  IdentityMap,
+  IdentityOverridesError,
+  loadIdentityOverrides,
+  ZohoUserDirectory,
+} from './core/access/index.js';
 import { ApprovalService, approvalPolicyFromConfig, CachedGroupDirectory } from './core/approvals/index.js';
 import { createAssignmentService } from './core/assignment/engine-service.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -23,11 +32,12 @@ import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
 import { ZohoClient } from './core/zoho/index.js';
-import type { ZohoApi } from './core/zoho/types.js';
+import type { ZohoApi, ZohoUsersApi } from './core/zoho/types.js';
 import { registerListeners } from './listeners/index.js';
 import { OutboxWorker } from './notify/outbox-worker.js';
 import { SlackGroupDirectory } from './notify/slack-directory.js';
 import { SlackNotifier } from './notify/slack-notifier.js';
+import { SlackPeople } from './notify/slack-people.js';
 import type { BotServices } from './slack/context.js';
 
 export interface StartBotOptions {
@@ -74,6 +84,10 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   // A bad routing file stops the start with the file, line and fix (DESIGN.md §5).
   const routing = await loadRoutingConfig(config.monitor.routingConfigPath).catch((err: unknown) => {
     throw err instanceof RoutingConfigError ? new StartupError(err.message) : err;
+  });
+  // So does a bad identity overrides file (DESIGN.md §4): file, line and problem.
+  const overrides = await loadIdentityOverrides(config.access.identityOverridesPath).catch((err: unknown) => {
+    throw err instanceof IdentityOverridesError ? new StartupError(err.message) : err;
   });
   const store = options.store ?? (await openStore(config.databaseUrl, { logger, clock }));
   const zoho = options.zoho ?? zohoClientFrom(config, logger, clock);
@@ -142,6 +156,30 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   const starter = new BackgroundStarter(assignment.engine, logger.child({ component: 'requests' }));
   const policy = approvalPolicyFromConfig(config);
   const directory = new CachedGroupDirectory({ source: new SlackGroupDirectory(background), clock });
+  // Who a Slack user is in Zoho, and what they may change without approval (DESIGN.md §4).
+  const people = new SlackPeople(background);
+  const zohoUsers = new ZohoUserDirectory({
+    api: usersApiOf(zoho),
+    clock,
+    logger: logger.child({ component: 'identity' }),
+  });
+  const identityMap = new IdentityMap({
+    users: zohoUsers,
+    profiles: people,
+    directory: people,
+    overrides,
+    clock,
+    logger: logger.child({ component: 'identity' }),
+  });
+  const access = new AccessService({
+    settings: accessSettingsFromConfig(config),
+    identity: identityMap,
+    catalog,
+    zoho,
+    store,
+    clock,
+    logger: logger.child({ component: 'access' }),
+  });
   const approvals = new ApprovalService({
     store,
     notifier,
@@ -150,6 +188,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     directory,
     logger: logger.child({ component: 'approvals' }),
     starter,
+    access,
   });
   const monitor = new MonitorRunner({
     api: zoho,
@@ -177,6 +216,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     directory,
     monitor,
     notifier,
+    access,
   };
   registerListeners(app, services);
 
@@ -202,6 +242,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   }, options.expirySweepMs ?? 60_000);
   sweep.unref();
   logger.info({ port, mode: config.mode, store: store.dialect }, 'territory-bot started');
+  const accessNotice = { accessMode: access.settings.mode, identityOverrides: overrides.bySlackUser.size };
+  if (access.settings.mode === 'open') logger.warn(accessNotice, accessModeNotice(access.settings));
+  else logger.info(accessNotice, accessModeNotice(access.settings));
 
   let stopping: Promise<void> | null = null;
   return {
@@ -263,6 +306,16 @@ async function health(
         nextRunAt: iso(monitor.nextRunAt),
       },
     },
+  };
+}
+
+/** The Zoho users API: the client's own, or (a double without it) one that says what is missing. */
+function usersApiOf(zoho: ZohoApi): ZohoUsersApi {
+  const maybe = zoho as Partial<ZohoUsersApi>;
+  if (typeof maybe.listActiveUsers === 'function')
+    return { listActiveUsers: () => maybe.listActiveUsers!.call(zoho) };
+  return {
+    listActiveUsers: () => Promise.reject(new Error('this Zoho client cannot list users (GET /users)')),
   };
 }
 

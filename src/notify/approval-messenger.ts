@@ -5,6 +5,7 @@
  * in place once decided, expired or cancelled; and tells the requester in the parent's thread.
  */
 import type { WebClient } from '@slack/web-api';
+import { requestAccessOf } from '../core/access/request-access.js';
 import type { ApprovalPolicy, GroupDirectory } from '../core/approvals/index.js';
 import type { Logger } from '../core/log.js';
 import { approvalKeyPrefix, parentMessageKey } from '../core/requests/message-keys.js';
@@ -65,7 +66,11 @@ export class ApprovalMessenger {
         );
       }
     }
-    const approvers = await this.approvers(request.requesterId);
+    // DMs: the territory managers the request is routed to, and the admins (who decide anything).
+    const managers = requestAccessOf(request.summary)?.mention ?? [];
+    const approvers = [...new Set([...managers, ...(await this.approvers(request.requesterId))])].filter(
+      (id) => id !== request.requesterId,
+    );
     if (approvers.length === 0) {
       this.logger.error({ requestId }, 'no approver to send the approval card to');
       return;
@@ -107,6 +112,7 @@ export class ApprovalMessenger {
       request,
       summary: await loadBulkSummary(this.options.store, request),
       names: await this.options.names(),
+      access: requestAccessOf(request.summary),
     });
   }
 

@@ -1,5 +1,7 @@
 /** Renders the stored draft as the bulk preview modal (first render and the pager). */
+
 import type { ModalView } from '@slack/types';
+import { requestAccessOf } from '../core/access/index.js';
 import { recordWebUrl } from '../core/records/index.js';
 import { loadBulkSummary, loadPreviewPage, sendableCount } from '../core/requests/index.js';
 import type { RequestRecord } from '../core/store/types.js';
@@ -23,6 +25,7 @@ export async function renderBulkPreview(
     services.catalog.names(),
     sendableCount(services.store, request.id),
   ]);
+  const access = requestAccessOf(request.summary);
   const notes = Array.isArray(request.summary.notes)
     ? request.summary.notes.filter((n): n is string => typeof n === 'string')
     : [];
@@ -31,7 +34,9 @@ export async function renderBulkPreview(
     summary,
     rows: rows.rows,
     page: rows.page,
-    needsApproval: services.approvals.needsApproval(request.itemCount),
+    // The access policy's decision stored with the draft; older drafts: the threshold alone.
+    needsApproval: access ? access.needsApproval : services.approvals.needsApproval(request.itemCount),
+    approvalReasons: access?.reasons.map((r) => r.text) ?? [],
     reason: request.reason,
     names,
     recordUrl: recordLinker(services),

@@ -2,6 +2,7 @@
  * Everything a listener may use. Built once in src/bot.ts; listeners stay thin: parse the
  * Slack payload, call into these services, render src/views.
  */
+import type { AccessService } from '../core/access/index.js';
 import type { ApprovalPolicy, ApprovalService, GroupDirectory } from '../core/approvals/index.js';
 import type { AssignmentService } from '../core/assignment/engine-service.js';
 import type { Clock } from '../core/clock.js';
@@ -9,7 +10,7 @@ import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
 import type { MonitorRunner } from '../core/monitor/index.js';
 import type { RequestNotifier } from '../core/notify.js';
-import type { RequestStarter, StartSingleDeps } from '../core/requests/index.js';
+import type { RequestGateDeps, RequestStarter, StartSingleDeps } from '../core/requests/index.js';
 import type { Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi } from '../core/zoho/types.js';
@@ -31,6 +32,8 @@ export interface BotServices {
   monitor: MonitorRunner;
   /** Writes a request's notices to the outbox (core/outbox.ts), e.g. a submitted bulk's parent message. */
   notifier: RequestNotifier;
+  /** Identity and the access policy (DESIGN.md §4): ACCESS_MODE, who may change what, who decides. */
+  access: AccessService;
 }
 
 /** What startSingle needs, from the services built in src/bot.ts. */
@@ -40,5 +43,14 @@ export function singleDeps(services: BotServices): StartSingleDeps {
     catalog: services.catalog,
     requests: services.assignment.engine,
     starter: services.starter,
+    access: services.access,
+    approvals: services.approvals,
+    store: services.store,
+    notifier: services.notifier,
   };
+}
+
+/** What the request gate (core/requests checkMayRequest / checkMayUseRecords) needs. */
+export function gateDeps(services: BotServices): RequestGateDeps {
+  return { approvals: services.approvals, access: services.access };
 }

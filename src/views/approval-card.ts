@@ -15,6 +15,34 @@ export interface ApprovalCardInput {
   request: RequestView;
   summary: BulkSummary;
   names: TerritoryNames;
+  /** Why approval is needed and whom it asks (core/access RequestAccess); absent for older requests. */
+  access?: {
+    reasons: ReadonlyArray<{ text: string }>;
+    mention: readonly string[];
+    adminsDecide: boolean;
+    touchedTerritoryIds: readonly string[];
+  } | null;
+}
+
+/** "Why approval is needed" and "who decides", from the access policy (DESIGN.md §4). */
+function accessBlocks(input: ApprovalCardInput): KnownBlock[] {
+  const access = input.access;
+  if (!access) return [];
+  const blocks: KnownBlock[] = [];
+  if (access.reasons.length > 0) {
+    const why = access.reasons.map((r) => `• ${escapeTruncate(r.text, 400)}`).join('\n');
+    blocks.push(section(`*Why approval is needed:*\n${why}`));
+  }
+  const territories = access.touchedTerritoryIds
+    .slice(0, 5)
+    .map((id) => input.names.get(id) ?? id)
+    .join(', ');
+  const who =
+    access.mention.length > 0
+      ? `${access.mention.map(mention).join(', ')} (manager${access.mention.length === 1 ? '' : 's'} of the territories it touches${territories ? `: ${territories}` : ''}) or an approver can decide.`
+      : 'No territory manager in Slack covers it: an approver decides.';
+  blocks.push(section(`*Who decides:* ${who}`));
+  return blocks;
 }
 
 function commonBlocks(input: ApprovalCardInput): KnownBlock[] {
@@ -35,7 +63,11 @@ function commonBlocks(input: ApprovalCardInput): KnownBlock[] {
 export function buildApprovalCard(input: ApprovalCardInput): SlackMessage {
   const { request } = input;
   if (request.state !== 'pending_approval') return buildApprovalDecidedCard(input);
-  const blocks: KnownBlock[] = [header('Territory change waiting for approval'), ...commonBlocks(input)];
+  const blocks: KnownBlock[] = [
+    header('Territory change waiting for approval'),
+    ...commonBlocks(input),
+    ...accessBlocks(input),
+  ];
   if (request.expiresAt !== null) {
     blocks.push(
       context(`Expires ${slackDate(request.expiresAt)} if nobody decides. The first decision counts.`),
@@ -50,7 +82,7 @@ export function buildApprovalCard(input: ApprovalCardInput): SlackMessage {
   );
   const expiry = request.expiresAt !== null ? ` (expires ${utcTimestamp(request.expiresAt)})` : '';
   return {
-    text: `Approval needed: ${formatCount(request.itemCount)} records to change, asked by ${mention(request.requesterId)}${expiry}`,
+    text: `Approval needed: ${formatCount(request.itemCount)} records to change, asked by ${mention(request.requesterId)}${expiry}${input.access?.mention.length ? ` · for ${input.access.mention.map(mention).join(', ')}` : ''}`,
     blocks,
   };
 }

@@ -19,6 +19,8 @@ export interface BulkPreviewInput {
   rows: readonly PreviewItem[];
   page: number;
   needsApproval: boolean;
+  /** Why it needs approval (the access policy's reasons), shown under the count. */
+  approvalReasons?: readonly string[];
   reason: string | null;
   names: TerritoryNames;
   recordUrl?: RecordLinker;
@@ -49,6 +51,13 @@ export function buildBulkPreviewModal(input: BulkPreviewInput): ModalView {
           ? `*${count}* will be sent to a manager for approval. Nothing changes in Zoho until it is approved.`
           : `*${count}* will be changed in Zoho when you click *Run now*.`,
     ),
+    ...(input.needsApproval && !nothingToSend && (input.approvalReasons ?? []).length > 0
+      ? [
+          context(
+            `Why approval is needed: ${escapeTruncate(oneLine((input.approvalReasons ?? []).join('; ')), 1500)}`,
+          ),
+        ]
+      : []),
     ...summaryBlocks(input.summary, input.names, MODAL_SUMMARY),
   ];
   if (input.reason) blocks.push(context(`Reason: ${escapeTruncate(oneLine(input.reason), 500)}`));

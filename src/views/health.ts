@@ -27,6 +27,8 @@ export interface HealthInput {
   /** Alerts still firing. */
   openAlerts: readonly AlertRecord[];
   now: number;
+  /** How changes are allowed (core/access accessModeNotice): ACCESS_MODE=open says it is on. */
+  accessMode?: string | null;
 }
 
 const ICON: Readonly<Record<CheckStatus, string>> = { ok: '✅', warn: '⚠️', fail: '❌' };
@@ -69,6 +71,7 @@ export function buildHealthMessage(input: HealthInput): SlackMessage {
     ),
   );
   if (input.note) blocks.push(context(escapeTruncate(oneLine(input.note), 500)));
+  if (input.accessMode) blocks.push(context(escapeTruncate(oneLine(input.accessMode), 1000)));
 
   if (input.openAlerts.length > 0) {
     const alertLines = input.openAlerts

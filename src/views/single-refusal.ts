@@ -48,7 +48,32 @@ export function refusalMessage(result: SingleRefusal): SlackMessage {
         problem: `Nothing to change on ${result.plan.recordLabel}.`,
         action: result.message,
       });
+    case 'not_mapped':
+      // The words say why and who can fix it (core/access identity.ts).
+      return buildErrorMessage({ problem: 'Nothing was changed.', action: result.message });
+    case 'not_requester':
+    case 'unavailable':
+      return buildErrorMessage({ problem: 'Nothing was changed.', action: result.message });
+    case 'not_submitted':
+      return buildErrorMessage({
+        problem: 'This change needs approval, and it could not be sent for approval.',
+        action: result.message,
+      });
   }
+}
+
+/** The requester's answer when a single change was sent for approval: why, and who decides. */
+export function pendingApprovalMessage(input: {
+  reasons: readonly string[];
+  mention: readonly string[];
+}): SlackMessage {
+  const who =
+    input.mention.length > 0
+      ? `${input.mention.map((id) => `<@${id}>`).join(', ')} (the territory manager${input.mention.length === 1 ? '' : 's'}) or an approver will decide`
+      : 'An approver will decide';
+  const why = input.reasons.length > 0 ? input.reasons.join('; ') : 'it needs approval';
+  const text = `Sent for approval: ${why}. ${who}; you will hear in the request's thread.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
 function candidateView(c: TerritoryCandidate) {

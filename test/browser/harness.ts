@@ -44,7 +44,9 @@ export interface BrowserSandbox {
 export async function openBrowserSandbox(prefix: string): Promise<BrowserSandbox> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'territory-browser-'));
   const profileDir = mkdtempSync(path.join(tmpdir(), 'territory-chromium-'));
-  const base = loadConfig({ LOG_LEVEL: 'warn' }, { sandbox: true });
+  // The journeys act as any demo person on any record: open mode, like the e2e flow tests
+  // (the access policy's own journeys are test/e2e/access*.test.ts).
+  const base = loadConfig({ LOG_LEVEL: 'warn', ACCESS_MODE: 'open' }, { sandbox: true });
   if (!base.ok) throw new Error(base.problems.join('\n'));
   const logs: string[] = [];
   const sink = new Writable({

@@ -51,6 +51,14 @@ export interface StackOptions {
    * emulator's WebSocket (the driver speaks either with the same API).
    */
   transport?: Transport;
+  /**
+   * ACCESS_MODE for this stack. Default `open`: the flow tests (bulk, approval, monitor, replicas)
+   * exercise the pipeline with whichever demo person and record suits them; the access policy
+   * has its own end-to-end tests (access-*.test.ts) in `zoho` mode with the demo personas.
+   */
+  accessMode?: AppConfig['access']['mode'];
+  /** Bot scopes missing from the emulator's install (e.g. users:read.email). */
+  missingScopes?: string[];
 }
 
 export type Transport = 'http' | 'socket';
@@ -60,7 +68,9 @@ const SIGNING_SECRET = 'e2e-signing-secret';
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'territory-e2e-'));
   const zoho = await startZohoSimulator({ jobDelayMs: 50, ...options.zoho });
-  const slack = await startSlackEmulator();
+  const slack = await startSlackEmulator(
+    options.missingScopes ? { missingScopes: options.missingScopes } : {},
+  );
   const base = loadConfig({ LOG_LEVEL: 'info' });
   if (!base.ok) throw new Error(base.problems.join('\n'));
   const transport = options.transport ?? 'http';
@@ -71,6 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     dataDir,
     socketMode: transport === 'socket',
   });
+  config = { ...config, access: { ...config.access, mode: options.accessMode ?? 'open' } };
   if (options.config) config = options.config(config);
   const logs: string[] = [];
   const sink = new Writable({

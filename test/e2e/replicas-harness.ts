@@ -162,6 +162,9 @@ function launch(name: string, proxyUrl: string, options: ReplicaSetOptions): Pro
     ZOHO_ACCOUNTS_URL: proxyUrl,
     ZOHO_API_DOMAIN: proxyUrl,
     DATABASE_URL: options.databaseUrl,
+    // The replica tests exercise leases and hand-over with any demo person and record; the
+    // access policy has its own end-to-end tests (access*.test.ts).
+    ACCESS_MODE: 'open',
     ...options.env,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {

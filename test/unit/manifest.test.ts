@@ -23,9 +23,10 @@ const load = (file: string) => parse(readFileSync(path.join(root, file), 'utf8')
 const variants = ['manifest.yml', 'manifest.socket.yml'] as const;
 
 // The scopes the code really calls: commands, chat.postMessage/update, conversations.open (DM),
-// usergroups.users.list, files.info + download, and conversations.history/.replies (the outbox
+// usergroups.users.list, files.info + download, conversations.history/.replies (the outbox
 // reads a conversation back before re-posting a message whose answer was lost, so it never
-// posts twice). Anything more must be justified here first.
+// posts twice), users.info profile email + users.lookupByEmail (the Zoho identity of
+// ACCESS_MODE=zoho). Anything more must be justified here first.
 const NEEDED_SCOPES = [
   'channels:history',
   'chat:write',
@@ -35,6 +36,8 @@ const NEEDED_SCOPES = [
   'im:history',
   'im:write',
   'usergroups:read',
+  'users:read',
+  'users:read.email',
 ];
 
 describe.skipIf(!haveSchema)("manifest against Slack's JSON Schema", () => {

@@ -42,6 +42,12 @@ export {
 export type { SlackDirectory, SlackProfiles } from './ports.js';
 export { DIRECT_CHANGE_WINDOW_MS, directChangesLastHour, WENT_AHEAD_STATES } from './rate.js';
 export {
+  REQUEST_ACCESS_KEY,
+  type RequestAccess,
+  requestAccessFrom,
+  requestAccessOf,
+} from './request-access.js';
+export {
   type AccessCheck,
   AccessService,
   type AccessServiceOptions,

@@ -3,20 +3,24 @@
  * request, decision and refusal goes to the audit log. Authorization always uses the acting
  * user's id as Slack sent it with the interaction.
  */
+import type { DecideResult } from '../access/approvers.js';
+import { requestAccessOf } from '../access/request-access.js';
+import type { AccessService } from '../access/service.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import type { RequestStarter } from '../requests/ports.js';
 import type { RequestRecord, Store } from '../store/types.js';
+import { auditAccess, fromPolicy, stateRefusal, unavailable } from './answers.js';
 import type { GroupDirectory } from './directory.js';
 import {
   type ApprovalPolicy,
   canDecide,
   canRequest,
   canSnooze,
+  isApprover,
   needsApproval,
   type PolicyDecision,
-  type PolicyRefusal,
 } from './policy.js';
 import { transition, transitionRule } from './request-lifecycle.js';
 
@@ -35,8 +39,11 @@ export type ApprovalRefusal =
   /** Slack group membership could not be read just now. */
   | 'unavailable';
 
+/** Under which rule a person decided (audit): as an admin, or as the Zoho manager of territories. */
+export type DecidedAs = Extract<DecideResult, { ok: true }>;
+
 export type ApprovalResult =
-  | { ok: true; request: RequestRecord }
+  | { ok: true; request: RequestRecord; decidedAs?: DecidedAs }
   | { ok: false; reason: ApprovalRefusal; message: string; request: RequestRecord | null };
 
 export interface ApprovalServiceOptions {
@@ -47,6 +54,11 @@ export interface ApprovalServiceOptions {
   directory: GroupDirectory;
   /** Starts an approved request (core/requests BackgroundStarter over the engine), after it is stored. */
   starter: RequestStarter;
+  /**
+   * Who may decide a request that carries an access decision (DESIGN.md §4): its territories'
+   * managers and the admins. Without it (or for older requests) only the admins decide.
+   */
+  access?: Pick<AccessService, 'canDecide'>;
   logger?: Logger;
 }
 
@@ -59,6 +71,7 @@ export class ApprovalService {
   private readonly policy: ApprovalPolicy;
   private readonly directory: GroupDirectory;
   private readonly starter: RequestStarter;
+  private readonly access: Pick<AccessService, 'canDecide'> | null;
   private readonly logger: Logger | undefined;
 
   constructor(options: ApprovalServiceOptions) {
@@ -68,6 +81,7 @@ export class ApprovalService {
     this.policy = options.policy;
     this.directory = options.directory;
     this.starter = options.starter;
+    this.access = options.access ?? null;
     this.logger = options.logger;
   }
 
@@ -113,10 +127,27 @@ export class ApprovalService {
     if (request.itemCount < 1) {
       return { ok: false, reason: 'not_allowed', message: 'This request has no records to change.' };
     }
-    const needs = this.needsApproval(request.itemCount);
+    // The access policy's decision, stored with the request; older requests: the threshold alone.
+    const access = requestAccessOf(request.summary);
+    const needs = access ? access.needsApproval : this.needsApproval(request.itemCount);
     const step = transition(request.state, 'submit', { needsApproval: needs });
     if (!step.ok) return { ok: false, reason: 'not_allowed', message: step.message };
-    if (needs && this.policy.approverUserIds.length === 0 && this.policy.approverUsergroup === null) {
+    const managersDecide = access !== null && access.mention.length > 0;
+    if (
+      needs &&
+      !managersDecide &&
+      this.policy.approverUserIds.length === 0 &&
+      this.policy.approverUsergroup === null
+    ) {
+      if (access && access.reasons.length > 0 && request.itemCount <= this.policy.approvalThreshold) {
+        return {
+          ok: false,
+          reason: 'not_allowed',
+          message:
+            `This change needs approval (${access.reasons.map((r) => r.text).join('; ')}), but no territory manager ` +
+            'in Slack can decide it and no approvers are configured (APPROVER_USER_IDS or APPROVER_USERGROUP). Ask an admin to set them.',
+        };
+      }
       return {
         ok: false,
         reason: 'not_allowed',
@@ -151,10 +182,12 @@ export class ApprovalService {
     );
     if (!moved) return this.lost('submit', requestId, userId);
 
+    const access = requestAccessOf(moved.summary);
     await this.audit(userId, 'request.submitted', requestId, {
       itemCount: moved.itemCount,
       needsApproval: needs,
       expiresAt: moved.expiresAt,
+      ...(access ? { access: auditAccess(access) } : {}),
     });
     if (needs) {
       await this.notify('approvalRequested', requestId);
@@ -163,6 +196,7 @@ export class ApprovalService {
       await this.audit('system', 'request.auto_approved', requestId, {
         itemCount: moved.itemCount,
         threshold: this.policy.approvalThreshold,
+        ...(access ? { accessMode: access.mode } : {}),
       });
       await this.notify('requestUpdated', requestId);
       await this.start(requestId);
@@ -197,9 +231,16 @@ export class ApprovalService {
     );
     if (!moved) return this.lost(decision, requestId, userId);
 
+    const access = requestAccessOf(moved.summary);
     await this.audit(userId, decision === 'approve' ? 'request.approved' : 'request.rejected', requestId, {
       comment: text,
       itemCount: moved.itemCount,
+      // Who decided under which rule, and why approval was needed (DESIGN.md §4).
+      rule: checked.decidedAs?.rule ?? 'admin',
+      ...(checked.decidedAs?.rule === 'territory_manager'
+        ? { territoryIds: checked.decidedAs.territoryIds }
+        : {}),
+      ...(access ? { approvalNeededBecause: access.reasons.map((r) => r.text) } : {}),
     });
     await this.notify('approvalDecided', requestId);
     await this.notify('requestUpdated', requestId);
@@ -228,9 +269,27 @@ export class ApprovalService {
         return this.refuse(attempt, requestId, userId, u.reason, u.message, request);
       }
     }
-    const allowed = canDecide(userId, request, this.policy, members);
-    if (!allowed.ok)
-      return this.refuse(attempt, requestId, userId, fromPolicy(allowed.reason), allowed.message, request);
+    let decidedAs: DecidedAs;
+    const access = requestAccessOf(request.summary);
+    // Open mode has no territory managers: the admins decide, as before access checks.
+    if (access?.mode === 'zoho' && this.access) {
+      // Territory managers and admins, from the clicking user's id and the stored request only.
+      const allowed = await this.access.canDecide({
+        clickerSlackUserId: userId,
+        clickerIsAdmin: isApprover(userId, this.policy, members),
+        requesterSlackUserId: request.requesterId,
+        requesterZohoUserId: access.requesterZohoUserId,
+        touchedTerritoryIds: access.touchedTerritoryIds,
+      });
+      if (!allowed.ok)
+        return this.refuse(attempt, requestId, userId, fromPolicy(allowed.reason), allowed.message, request);
+      decidedAs = allowed;
+    } else {
+      const allowed = canDecide(userId, request, this.policy, members);
+      if (!allowed.ok)
+        return this.refuse(attempt, requestId, userId, fromPolicy(allowed.reason), allowed.message, request);
+      decidedAs = { ok: true, rule: 'admin' };
+    }
 
     if (request.state !== 'pending_approval') {
       const r = stateRefusal(request);
@@ -245,7 +304,7 @@ export class ApprovalService {
       );
       return this.refuse(attempt, requestId, userId, r.reason, r.message, current);
     }
-    return { ok: true, request };
+    return { ok: true, request, decidedAs };
   }
 
   /** The requester withdraws a draft or a pending request. */
@@ -379,39 +438,3 @@ export class ApprovalService {
 }
 
 const NOT_FOUND = 'This request no longer exists.';
-
-function fromPolicy(reason: PolicyRefusal | 'unavailable'): ApprovalRefusal {
-  // not_ops concerns alerts, never requests.
-  return reason === 'not_ops' ? 'not_allowed' : reason;
-}
-
-function unavailable(): { ok: false; reason: 'unavailable'; message: string } {
-  return {
-    ok: false,
-    reason: 'unavailable',
-    message: 'Slack did not answer who is in the user group just now; try again in a minute.',
-  };
-}
-
-function stateRefusal(request: RequestRecord): { reason: ApprovalRefusal; message: string } {
-  switch (request.state) {
-    case 'expired':
-      return {
-        reason: 'expired',
-        message: 'This request expired without a decision. The requester can submit the list again.',
-      };
-    case 'approved':
-    case 'running':
-    case 'done':
-    case 'failed':
-      return { reason: 'already_decided', message: 'This request has already been approved.' };
-    case 'rejected':
-      return { reason: 'already_decided', message: 'This request has already been rejected.' };
-    case 'cancelled':
-      return { reason: 'already_decided', message: 'The requester cancelled this request.' };
-    case 'draft':
-      return { reason: 'not_allowed', message: 'This request has not been submitted yet.' };
-    case 'pending_approval':
-      return { reason: 'not_allowed', message: 'This request is waiting for approval.' };
-  }
-}

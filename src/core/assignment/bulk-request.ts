@@ -22,7 +22,7 @@ import type { NewRequest, NewRequestItem } from '../store/types.js';
 import { resolveTerritories, type TerritoryCatalog, type TerritoryIndex } from '../territories/index.js';
 import type { ZohoApi, ZohoModule } from '../zoho/types.js';
 import { primaryIssue } from './limits.js';
-import { planChange } from './plan.js';
+import { type ChangePlan, planChange } from './plan.js';
 import { readRecords } from './read-records.js';
 
 export interface BulkListInput {
@@ -161,6 +161,9 @@ function fail(
 export interface PreparedBulk {
   request: NewRequest;
   items: NewRequestItem[];
+  plans: ChangePlan[];
+  /** Each plan's record as the access policy needs it (Zoho Owner id, name), by plan index. */
+  owners: Array<{ ownerId: string | null; name: string | null }>;
 }
 
 export interface BulkRequestMeta {
@@ -192,6 +195,8 @@ export async function prepareBulkRequest(
     deps.zoho,
     entries.map((e) => e.entry.ref),
   );
+  const plans: ChangePlan[] = [];
+  const owners: PreparedBulk['owners'] = [];
   const items: NewRequestItem[] = [];
   const recordNames: Record<string, string> = {};
   const itemWarnings: Record<string, string> = {};
@@ -207,6 +212,8 @@ export async function prepareBulkRequest(
       catalog,
       ref: e.entry.ref,
     });
+    plans.push(plan);
+    owners.push({ ownerId: record?.owner?.id ?? null, name: record?.name ?? null });
     const main = primaryIssue(plan.issues);
     if (main) itemIssues[String(seq)] = main.code;
     const base = {
@@ -249,5 +256,5 @@ export async function prepareBulkRequest(
     createdAt: deps.now,
     expiresAt: null,
   };
-  return { request, items };
+  return { request, items, plans, owners };
 }

@@ -21,6 +21,11 @@ export interface SingleRequestInput {
   reason?: string | null;
   /** Extra data the Slack side keeps with the request (record name, territory names...). */
   summary?: Record<string, unknown>;
+  /**
+   * `approved` (default): it runs at once. `draft`: the access policy wants an approval, so it
+   * is stored to be submitted like a bulk list (core/requests startSingle).
+   */
+  state?: 'approved' | 'draft';
 }
 
 export function buildSingleRequest(
@@ -34,8 +39,8 @@ export function buildSingleRequest(
     request: {
       id,
       kind: input.action,
-      // One record needs no approval (DESIGN.md §4: lists above the threshold do).
-      state: 'approved',
+      // A direct change is approved at once; one that needs approval starts as a draft (DESIGN.md §4).
+      state: input.state ?? 'approved',
       requesterId: input.requesterId,
       originChannelId: input.originChannelId,
       reason: input.reason ?? null,

@@ -167,7 +167,8 @@ export class AssignmentEngine {
         territoryIds: input.territoryIds,
       },
     });
-    await this.progress.created(stored.id);
+    // A draft's parent message is posted when it is submitted (core/requests submitDraft).
+    if (stored.state !== 'draft') await this.progress.created(stored.id);
     return stored;
   }
 

@@ -1,8 +1,13 @@
 /**
  * `/territory bulk`: the checked list becomes a stored draft (read from Zoho, planned, every item
  * written before anything is sent), which its requester then submits for approval or runs at
- * once under the threshold. Access checks for bulk requests belong here.
+ * once. Whether it needs approval is the access policy's decision (DESIGN.md §4), taken when the
+ * draft is stored and kept with it: lists over APPROVAL_THRESHOLD always, smaller ones when a
+ * record or territory is not the requester's, or past their hourly limit.
  */
+import { type AccessChange, accessChangeOf } from '../access/policy.js';
+import { REQUEST_ACCESS_KEY, requestAccessFrom } from '../access/request-access.js';
+import type { AccessService } from '../access/service.js';
 import type { ApprovalRefusal, ApprovalService } from '../approvals/index.js';
 import {
   type BulkRequestMeta,
@@ -15,6 +20,7 @@ import type { RequestRecord, Store } from '../store/types.js';
 import type { TerritoryCatalog } from '../territories/index.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { summarizeItems } from './bulk-summary.js';
+import { checkMayUseRecords, type GateRefusal } from './gate.js';
 import { parentMessageKey } from './message-keys.js';
 import { previewItems, sendableCount } from './preview.js';
 
@@ -23,23 +29,75 @@ export interface StoreDraftDeps {
   catalog: Pick<TerritoryCatalog, 'get'>;
   store: Store;
   now: () => number;
+  approvals: Pick<ApprovalService, 'checkRequester'>;
+  access: Pick<AccessService, 'settings' | 'identify' | 'check' | 'route'>;
 }
 
-/** Reads the records, plans every line and stores the draft; returns it as stored. */
+export type StoreDraftResult = { ok: true; request: RequestRecord } | GateRefusal;
+
+/**
+ * Checks who asks, reads the records, plans every line, decides whether the list needs
+ * approval and stores the draft; returns it as stored.
+ */
 export async function storeDraft(
   deps: StoreDraftDeps,
   entries: readonly ValidatedEntry[],
   meta: BulkRequestMeta,
-): Promise<RequestRecord> {
+): Promise<StoreDraftResult> {
+  const gate = await checkMayUseRecords(deps, meta.requesterId);
+  if (!gate.ok) return gate;
   const prepared = await prepareBulkRequest(
     { zoho: deps.zoho, catalog: deps.catalog, now: deps.now() },
     entries,
     meta,
   );
+  // Only what will be sent counts: lines the preview refused or that need nothing change nothing.
+  const changes: AccessChange[] = [];
+  prepared.plans.forEach((plan, i) => {
+    if (!plan.ok || plan.noop) return;
+    const change = accessChangeOf(plan, prepared.owners[i] ?? { ownerId: null });
+    if (change) changes.push(change);
+  });
+  const check = await deps.access.check(meta.requesterId, changes);
+  if (check.decision.kind === 'refused') {
+    return {
+      ok: false,
+      reason: 'not_mapped',
+      message: check.unmapped?.message ?? check.decision.reasons[0]!.text,
+    };
+  }
+  const decision = check.decision;
+  const threshold = deps.access.settings.approvalThreshold;
+  // The threshold counts the list as given (as before access checks), refused lines included.
+  if (
+    prepared.request.itemCount > threshold &&
+    !(decision.kind === 'needs_approval' && decision.reasons.some((r) => r.kind === 'over_threshold'))
+  ) {
+    const count = prepared.request.itemCount;
+    const reason = {
+      kind: 'over_threshold' as const,
+      count,
+      threshold,
+      text: `the list of ${count} records is over the approval threshold (${threshold})`,
+    };
+    check.decision =
+      decision.kind === 'needs_approval'
+        ? { ...decision, reasons: [...decision.reasons, reason] }
+        : { kind: 'needs_approval', reasons: [reason], touchedTerritoryIds: decision.touchedTerritoryIds };
+  }
+  const route =
+    check.decision.kind === 'needs_approval'
+      ? await deps.access.route({
+          requesterSlackUserId: meta.requesterId,
+          requesterZohoUserId: check.requester?.zohoUserId ?? null,
+          touchedTerritoryIds: check.decision.touchedTerritoryIds,
+        })
+      : null;
+  prepared.request.summary[REQUEST_ACCESS_KEY] = requestAccessFrom(deps.access.settings.mode, check, route);
   await storeBulkDraft(deps.store, prepared);
   const request = await deps.store.getRequest(prepared.request.id);
   if (!request) throw new Error('the draft request was not stored');
-  return request;
+  return { ok: true, request };
 }
 
 /** Stores the draft (request and all items in one transaction) and audits it. */

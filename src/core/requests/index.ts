@@ -4,6 +4,7 @@
  */
 export {
   type StoreDraftDeps,
+  type StoreDraftResult,
   type SubmitDraftDeps,
   type SubmitDraftRefusal,
   type SubmitDraftResult,
@@ -11,6 +12,12 @@ export {
   submitDraft,
 } from './bulk.js';
 export { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summary.js';
+export {
+  checkMayRequest,
+  checkMayUseRecords,
+  type GateRefusal,
+  type RequestGateDeps,
+} from './gate.js';
 export { approvalKeyPrefix, parentMessageKey } from './message-keys.js';
 export type { RequestRunner, RequestStarter, SingleRequestWriter } from './ports.js';
 export {

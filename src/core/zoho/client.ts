@@ -218,7 +218,8 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
 
   async getRecords(module: ZohoModule, ids: readonly string[]): Promise<ZohoRecord[]> {
     const path = `${API}/${module}`;
-    const fields = [...TERRITORY_FIELDS[module], NAME_FIELD[module]].join(',');
+    // Owner: the access policy's "the record is theirs" (DESIGN.md §4).
+    const fields = [...TERRITORY_FIELDS[module], NAME_FIELD[module], 'Owner'].join(',');
     const chunks = chunk(unique(ids), MAX_RECORDS_PER_CALL);
     const results = await Promise.all(
       chunks.map(async (part) => {

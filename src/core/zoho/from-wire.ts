@@ -70,7 +70,10 @@ export function toRecord(module: ZohoModule, r: RecordWire): ZohoRecord {
       assigned: t.$assigned === 'manually' || t.$assigned === 'automatically' ? t.$assigned : 'unknown',
     });
   }
-  return { module, id: r.id, name: typeof name === 'string' ? name : null, territories };
+  const record: ZohoRecord = { module, id: r.id, name: typeof name === 'string' ? name : null, territories };
+  // Left out when Zoho sent none, so records read without Owner compare as before.
+  if (r.Owner) record.owner = { id: r.Owner.id, name: r.Owner.name ?? null, email: r.Owner.email ?? null };
+  return record;
 }
 
 function asArray(v: RecordTerritoryWire | RecordTerritoryWire[] | null | undefined): RecordTerritoryWire[] {

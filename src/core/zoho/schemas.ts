@@ -92,8 +92,16 @@ export type RecordTerritoryWire = z.infer<typeof recordTerritorySchema>;
 // Deals may carry a single `Territory` lookup rather than a `Territories` array (zoho-api.md §6).
 const recordTerritoriesField = z.union([z.array(recordTerritorySchema), recordTerritorySchema]).nullish();
 
+/** A record's `Owner` lookup: `{"name","id","email"}` (record.json ownerlookup). */
+const recordOwnerSchema = z.looseObject({
+  id: zohoId,
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+});
+
 export const recordSchema = z.looseObject({
   id: zohoId,
+  Owner: recordOwnerSchema.nullish(),
   Territories: recordTerritoriesField,
   Territory: recordTerritoriesField,
 });

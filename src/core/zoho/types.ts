@@ -54,6 +54,18 @@ export interface ZohoRecord {
   /** Display name (Full_Name, Account_Name, Deal_Name...) when Zoho returned one. */
   name: string | null;
   territories: RecordTerritory[];
+  /**
+   * The record's Zoho `Owner` (`{name, id, email}`), what the access policy checks (DESIGN.md
+   * §4). Absent or null when Zoho did not return one (then the record is nobody's).
+   */
+  owner?: RecordOwner | null;
+}
+
+/** A record's `Owner` lookup as Zoho answers it. */
+export interface RecordOwner {
+  id: string;
+  name: string | null;
+  email: string | null;
 }
 
 /** One record's territories to assign or remove. */

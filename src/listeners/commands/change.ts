@@ -6,11 +6,11 @@
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ChangeAction } from '../../core/assignment/plan.js';
-import { startSingle } from '../../core/requests/index.js';
-import { type BotServices, singleDeps } from '../../slack/context.js';
+import { checkMayUseRecords, startSingle } from '../../core/requests/index.js';
+import { type BotServices, gateDeps, singleDeps } from '../../slack/context.js';
 import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
 import { buildAssignModal } from '../../views/assign-modal.js';
-import { refusalMessage } from '../../views/single-refusal.js';
+import { pendingApprovalMessage, refusalMessage } from '../../views/single-refusal.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -22,7 +22,12 @@ export async function changeCommand(
   const { command, ack, respond, client } = args;
   if (parsed.record === null) {
     if (parsed.sub === 'assign') {
-      // trigger_id lives 3 s: open the modal before any other I/O.
+      // Who may ask comes first (DESIGN.md §4); the check is cached, so the trigger_id survives it.
+      const gate = await checkMayUseRecords(gateDeps(services), command.user_id);
+      if (!gate.ok) {
+        await ack({ response_type: 'ephemeral', ...refusalMessage(gate) });
+        return;
+      }
       await ack();
       await client.views.open({
         trigger_id: command.trigger_id,
@@ -47,6 +52,7 @@ export async function changeCommand(
       originChannelId: command.channel_id,
     });
     if (!started.ok) await replyEphemeral(respond, refusalMessage(started));
+    else if (started.pendingApproval) await replyEphemeral(respond, pendingApprovalMessage(started));
   } catch (err) {
     services.logger.warn({ err, sub: parsed.sub }, 'single change failed before reaching the engine');
     await replyEphemeral(respond, zohoErrorMessage(err));

@@ -4,6 +4,7 @@
  * open alerts. Holding the lease, the run also updates the ops channel, so both agree.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { accessModeNotice } from '../../core/access/index.js';
 import type { BotServices } from '../../slack/context.js';
 import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
 import { buildHealthMessage, healthChecks } from '../../views/health.js';
@@ -27,6 +28,7 @@ export async function healthCommand(services: BotServices, args: CommandArgs): P
         openAlerts: open.sort((a, b) => a.startsAt - b.startsAt),
         note: run.note,
         now: services.clock.now(),
+        accessMode: accessModeNotice(services.access.settings),
       }),
     );
   } catch (err) {

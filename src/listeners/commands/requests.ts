@@ -1,8 +1,10 @@
 /**
- * `/territory requests`: the person's recent requests and where each stands and, for approvers,
- * the requests waiting for their decision with a Review button. Ephemeral.
+ * `/territory requests`: the person's recent requests and where each stands and, for approvers
+ * and the territory managers a card asked, the requests waiting for their decision with a
+ * Review button. Ephemeral.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { requestAccessOf } from '../../core/access/index.js';
 import { hasStarted, isApprover } from '../../core/approvals/index.js';
 import type { BotServices } from '../../slack/context.js';
 import { replyEphemeral } from '../../slack/reply.js';
@@ -33,14 +35,15 @@ export async function requestsCommand(services: BotServices, args: CommandArgs):
       members = await services.directory.members(policy.approverUsergroup).catch(() => null);
     }
     const approver = isApprover(userId, policy, members);
-    const awaitingMe = approver
-      ? (await store.listRequestsByState(['pending_approval'], WAITING)).filter(
-          (r) => r.requesterId !== userId,
-        )
-      : [];
+    // Admins see every pending request; a territory manager, those whose card asked them.
+    const awaitingMe = (await store.listRequestsByState(['pending_approval'], WAITING)).filter(
+      (r) =>
+        r.requesterId !== userId &&
+        (approver || (requestAccessOf(r.summary)?.mention ?? []).includes(userId)),
+    );
     await replyEphemeral(
       args.respond,
-      buildRequestsList({ mine: withProgress, awaitingMe, isApprover: approver }),
+      buildRequestsList({ mine: withProgress, awaitingMe, isApprover: approver || awaitingMe.length > 0 }),
     );
   } catch (err) {
     services.logger.error({ err, userId }, '/territory requests failed');

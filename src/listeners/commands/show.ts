@@ -1,8 +1,9 @@
 /** `/territory show <record>`: territories (manual or by rule), pending jobs, the bot's last change. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { parseRecordRef } from '../../core/records/index.js';
+import { checkMayUseRecords } from '../../core/requests/index.js';
 import { recordLinker } from '../../slack/bulk-preview.js';
-import type { BotServices } from '../../slack/context.js';
+import { type BotServices, gateDeps } from '../../slack/context.js';
 import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
 import { buildErrorMessage } from '../../views/errors.js';
 import { buildRecordShowMessage } from '../../views/record-show.js';
@@ -36,6 +37,15 @@ export async function showCommand(
   await ack();
   const { module, recordId: id } = parsed.ref;
   try {
+    // Records are read for people who may ask, mapped to a Zoho user (DESIGN.md §4).
+    const gate = await checkMayUseRecords(gateDeps(services), args.command.user_id);
+    if (!gate.ok) {
+      await replyEphemeral(
+        respond,
+        buildErrorMessage({ problem: 'Nothing was read.', action: gate.message }),
+      );
+      return;
+    }
     const [records, pendingJobs, latest, names] = await Promise.all([
       services.zoho.getRecords(module, [id]),
       services.zoho.getPendingJobs(module, [id]),

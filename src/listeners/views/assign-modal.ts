@@ -58,7 +58,15 @@ export function assignModalSubmit(services: BotServices) {
         return;
       }
       if (!first.result.ok) {
+        if (isWhoRefusal(first.result)) {
+          await ack({ response_action: 'update', view: whoRefusalModal(first.result) });
+          return;
+        }
         await ack({ response_action: 'errors', errors: inlineErrors(first.result) });
+        return;
+      }
+      if (first.result.pendingApproval) {
+        await ack({ response_action: 'update', view: pendingModal(first.result.reasons) });
         return;
       }
       await ack();
@@ -78,6 +86,10 @@ export function assignModalSubmit(services: BotServices) {
       });
       return;
     }
+    if (!outcome.result.ok && isWhoRefusal(outcome.result)) {
+      await client.views.update({ view_id: viewId, view: whoRefusalModal(outcome.result) });
+      return;
+    }
     if (!outcome.result.ok) {
       const message = refusalMessage(outcome.result);
       await client.views.update({
@@ -91,12 +103,44 @@ export function assignModalSubmit(services: BotServices) {
     }
     await client.views.update({
       view_id: viewId,
-      view: buildLoadingModal({
-        title: 'Assign territories',
-        message: 'Sent to Zoho. The result will be posted in a thread under the request message.',
-      }),
+      view: outcome.result.pendingApproval
+        ? pendingModal(outcome.result.reasons)
+        : buildLoadingModal({
+            title: 'Assign territories',
+            message: 'Sent to Zoho. The result will be posted in a thread under the request message.',
+          }),
     });
   };
+}
+
+type WhoRefusal = Extract<
+  SingleRefusal,
+  { reason: 'not_mapped' | 'not_requester' | 'unavailable' | 'not_submitted' }
+>;
+
+/** Refusals about the person (who may ask), not about the form's inputs. */
+function isWhoRefusal(result: SingleRefusal): result is WhoRefusal {
+  return (
+    result.reason === 'not_mapped' ||
+    result.reason === 'not_requester' ||
+    result.reason === 'unavailable' ||
+    result.reason === 'not_submitted'
+  );
+}
+
+function whoRefusalModal(result: WhoRefusal) {
+  return buildErrorModal({
+    title: 'Assign territories',
+    problem: 'Nothing was changed.',
+    action: result.message,
+  });
+}
+
+function pendingModal(reasons: readonly string[]) {
+  return buildLoadingModal({
+    title: 'Assign territories',
+    message: `Sent for approval: ${reasons.join('; ')}. You will hear in the request's thread when it is decided.`,
+  });
 }
 
 /** Which input each refusal belongs under. */

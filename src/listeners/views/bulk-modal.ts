@@ -14,11 +14,11 @@ import {
   validateBulkList,
 } from '../../core/assignment/bulk-request.js';
 import { isZohoModule } from '../../core/records/index.js';
-import { storeDraft } from '../../core/requests/index.js';
+import { checkMayUseRecords, storeDraft } from '../../core/requests/index.js';
 import { explainZohoError } from '../../core/zoho/explain.js';
 import { LATE, withinAckWindow } from '../../slack/ack-window.js';
 import { renderBulkPreview } from '../../slack/bulk-preview.js';
-import type { BotServices } from '../../slack/context.js';
+import { type BotServices, gateDeps } from '../../slack/context.js';
 import { attachedFileId, CsvDownloadError, downloadCsv } from '../../slack/file-download.js';
 import { section } from '../../views/blocks.js';
 import { buildBulkModal } from '../../views/bulk-modal.js';
@@ -52,6 +52,16 @@ export function bulkModalSubmit(services: BotServices) {
       await ack({
         response_action: 'errors',
         errors: { [BULK_BLOCK.reason]: 'Say why these records change territory (the approver sees it).' },
+      });
+      return;
+    }
+
+    // Who may ask, before the CSV is read or any record (DESIGN.md §4).
+    const gate = await checkMayUseRecords(gateDeps(services), userId);
+    if (!gate.ok) {
+      await ack({
+        response_action: 'update',
+        view: buildErrorModal({ title: TITLE, problem: gate.message, action: 'Nothing was stored.' }),
       });
       return;
     }
@@ -125,12 +135,14 @@ export function bulkModalSubmit(services: BotServices) {
       return;
     }
     try {
-      const request = await storeDraft(
+      const stored = await storeDraft(
         {
           zoho: services.zoho,
           catalog: services.catalog,
           store: services.store,
           now: () => services.clock.now(),
+          approvals: services.approvals,
+          access: services.access,
         },
         checked.entries,
         {
@@ -141,7 +153,15 @@ export function bulkModalSubmit(services: BotServices) {
           notes: checked.notes,
         },
       );
-      await update(client, viewId, await renderBulkPreview(services, request, 0));
+      if (!stored.ok) {
+        await update(
+          client,
+          viewId,
+          buildErrorModal({ title: TITLE, problem: stored.message, action: 'Nothing was stored.' }),
+        );
+        return;
+      }
+      await update(client, viewId, await renderBulkPreview(services, stored.request, 0));
     } catch (err) {
       services.logger.warn({ err, userId }, 'preparing the bulk preview failed');
       await update(client, viewId, buildErrorModal({ title: TITLE, ...explainZohoError(err) }));

@@ -1,4 +1,8 @@
-/** The sandbox's default workspace: one person per role, channels with and without the bot. */
+/**
+ * The sandbox's default workspace: one person per role, channels with and without the bot.
+ * Rita, Raj and Mona have the emails of Zoho users of the demo org (src/sandbox/zoho/seed.ts:
+ * California rep, Texas rep, manager of Americas); Omar and Uma have no Zoho user.
+ */
 import type { WorkspaceSeed } from './types.js';
 
 export const DEMO_IDS = {
@@ -6,6 +10,8 @@ export const DEMO_IDS = {
   rep2: 'U0REP00002',
   manager: 'U0MGR00001',
   ops: 'U0OPS00001',
+  /** In Slack, not in Zoho CRM: may use help, list and requests only (DESIGN.md §4). */
+  unmapped: 'U0UNMAP001',
   general: 'C0GENERAL1',
   sales: 'C0SALES001',
   approvals: 'C0APPROVE1',
@@ -29,7 +35,7 @@ export function demoWorkspace(): WorkspaceSeed {
         real_name: 'Rita Rep',
         is_bot: false,
         role: 'rep',
-        email: 'rita@example.com',
+        email: 'ritarep00@tbsim.com',
       },
       {
         id: DEMO_IDS.rep2,
@@ -37,7 +43,7 @@ export function demoWorkspace(): WorkspaceSeed {
         real_name: 'Raj Rep',
         is_bot: false,
         role: 'rep',
-        email: 'raj@example.com',
+        email: 'rajrep000@tbsim.com',
       },
       {
         id: DEMO_IDS.manager,
@@ -45,7 +51,7 @@ export function demoWorkspace(): WorkspaceSeed {
         real_name: 'Mona Manager',
         is_bot: false,
         role: 'manager',
-        email: 'mona@example.com',
+        email: 'monamanager@tbsim.com',
       },
       {
         id: DEMO_IDS.ops,
@@ -54,6 +60,14 @@ export function demoWorkspace(): WorkspaceSeed {
         is_bot: false,
         role: 'ops',
         email: 'omar@example.com',
+      },
+      {
+        id: DEMO_IDS.unmapped,
+        name: 'uma.guest',
+        real_name: 'Uma Guest',
+        is_bot: false,
+        role: 'rep',
+        email: 'uma@example.com',
       },
     ],
     usergroups: [

@@ -171,6 +171,33 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
+const EMAIL_SCOPE = 'users:read.email';
+/** The manifest's bot scopes, reported as `provided` with `missing_scope`. */
+const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'im:write',
+  'usergroups:read',
+  'files:read',
+  'users:read',
+  EMAIL_SCOPE,
+];
+/** Methods whose answer depends on users:read.email: refused without it, or emails left out. */
+const EMAIL_SCOPED: Readonly<Record<string, 'required' | 'filtered'>> = {
+  'users.lookupByEmail': 'required',
+  'users.info': 'filtered',
+  'users.list': 'filtered',
+};
+
+/** Slack leaves `profile.email` out for an app without users:read.email. */
+function withoutEmails(body: Obj): void {
+  const users = [body.user, ...(Array.isArray(body.members) ? body.members : [])];
+  for (const u of users) {
+    const profile = (u as { profile?: Obj } | undefined)?.profile;
+    if (profile) delete profile.email;
+  }
+}
+
 export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Promise<SlackEmulator> {
   const clock: Clock = options.clock ?? systemClock;
   const botToken = options.botToken ?? 'xoxb-emulator-token';
@@ -184,6 +211,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     ? Workspace.fromState(saved, clock, wsOpts)
     : new Workspace(options.seed ?? demoWorkspace(), clock, wsOpts);
   const persist = options.stateFile ? statePersister(options.stateFile, ws) : undefined;
+  const missingScopes = new Set(options.missingScopes ?? []);
+  const grantedScopes = () => BOT_SCOPES.filter((x) => !missingScopes.has(x)).join(',');
   const faults = new Faults();
   const limiter = options.tierLimits ? new TierLimiter(clock) : undefined;
   if (options.latencyMs) faults.setLatency(options.latencyMs);
@@ -276,8 +305,19 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
 
     const handler = METHODS[method];
     if (!handler) return answer(200, { ok: false, error: 'unknown_method', req_method: method });
+    const needed = EMAIL_SCOPED[method];
+    if (needed === 'required' && missingScopes.has(EMAIL_SCOPE)) {
+      return answer(200, {
+        ok: false,
+        error: 'missing_scope',
+        needed: EMAIL_SCOPE,
+        provided: grantedScopes(),
+      });
+    }
     try {
-      answer(200, { ok: true, ...handler(args, ws) });
+      const body = handler(args, ws);
+      if (needed === 'filtered' && missingScopes.has(EMAIL_SCOPE)) withoutEmails(body);
+      answer(200, { ok: true, ...body });
     } catch (err) {
       if (err instanceof SlackApiError) return answer(200, { ok: false, error: err.error, ...err.extra });
       // An emulator bug, not a Slack answer: say what broke so the test log shows it.

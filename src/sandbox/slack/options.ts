@@ -40,6 +40,12 @@ export interface SlackEmulatorOptions {
   seed?: WorkspaceSeed;
   /** Time source for ts values, trigger_id expiry and response_url expiry. */
   clock?: Clock;
+  /**
+   * Bot scopes the app was installed without. `users:read.email` missing: `users.info` and
+   * `users.list` leave out `profile.email`, `users.lookupByEmail` answers `missing_scope`, as
+   * Slack does. Default none (the manifest's scopes are all granted).
+   */
+  missingScopes?: readonly string[];
   /** Grant `chat:write.public`: post to public channels the bot is not a member of. Default false. */
   chatWritePublic?: boolean;
   /**

@@ -67,7 +67,7 @@ const FIELD_IDS = {
  * letters/digits and a 5-letter domain keep the demo org valid against it.
  */
 const EMAIL_DOMAIN = 'tbsim.com';
-function email(first: string, last: string): string {
+export function email(first: string, last: string): string {
   let local = (first + last).toLowerCase().replace(/[^a-z0-9]/g, '');
   while (local.length < 9) local += '0';
   return `${local}@${EMAIL_DOMAIN}`;
@@ -492,6 +492,29 @@ export function demoSeed(): SimSeed {
       if (r === 0) leaf.managerId = parentManager;
     }
   }
+  // The Slack demo workspace's people (src/sandbox/slack/demo.ts) by name and email, so the
+  // sandbox shows every access case: Rita (California rep) changes her own Leads directly,
+  // asks for Raj's (Texas rep) Deals, and Mona (manager of Americas) approves.
+  const persona = (u: SeedUser | undefined, first: string, last: string) => {
+    if (!u) return;
+    u.firstName = first;
+    u.lastName = last;
+    u.email = email(first, last);
+  };
+  const firstRepOf = (name: string) =>
+    users.find(
+      (u) =>
+        u.role.id === ROLES.rep.id &&
+        memberships.some((m) => m.userId === u.id && m.territoryId === t(name).id),
+    );
+  persona(firstRepOf('California'), 'Rita', 'Rep');
+  persona(firstRepOf('Texas'), 'Raj', 'Rep');
+  persona(
+    users.find((u) => u.id === t('Americas').managerId),
+    'Mona',
+    'Manager',
+  );
+
   // A deactivated rep still listed in a territory, as real orgs have.
   const gone = makeUser(seq, 'Casey', 'Former', ROLES.rep, ceo.id);
   gone.status = 'disabled';

@@ -540,7 +540,7 @@ describe('Slack emulator Web API', () => {
     expect(
       (await slackError(client.conversations.replies({ channel: DEMO_IDS.sales, ts: '1.000002' }))).error,
     ).toBe('thread_not_found');
-    const byEmail = await client.users.lookupByEmail({ email: 'MONA@example.com' });
+    const byEmail = await client.users.lookupByEmail({ email: 'MonaManager@TBSIM.com' });
     expect(byEmail.user?.id).toBe(DEMO_IDS.manager);
     expect((await slackError(client.users.lookupByEmail({ email: 'nobody@example.com' }))).error).toBe(
       'users_not_found',

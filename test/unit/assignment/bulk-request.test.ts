@@ -5,13 +5,32 @@ import {
   type ValidatedEntry,
   validateBulkList,
 } from '../../../src/core/assignment/bulk-request.js';
-import { previewItems, storeDraft, summarizeItems } from '../../../src/core/requests/index.js';
+import {
+  previewItems,
+  type StoreDraftDeps,
+  storeDraft,
+  summarizeItems,
+} from '../../../src/core/requests/index.js';
 import { openStore } from '../../../src/core/store/index.js';
 import { TerritoryIndex } from '../../../src/core/territories/index.js';
 import type { Territory, ZohoModule, ZohoRecord } from '../../../src/core/zoho/types.js';
 import { demoTerritories, territory } from '../territories/fixtures.js';
 
 const T = demoTerritories();
+
+/** ACCESS_MODE=open as the use case sees it: no identity, every change direct, admins decide. */
+const openAccess: StoreDraftDeps['access'] = {
+  settings: { mode: 'open', maxDirectChangesPerHour: 200, approvalThreshold: 1 },
+  identify: async () => {
+    throw new Error('open mode looks nobody up');
+  },
+  check: async () => ({
+    decision: { kind: 'direct', touchedTerritoryIds: [] },
+    requester: null,
+    unmapped: null,
+  }),
+  route: async () => ({ mention: [], mentioned: [], adminsDecide: true }),
+};
 const LEAD_A = '3652397000001000001';
 const LEAD_B = '3652397000001000002';
 const LEAD_C = '3652397000001000003';
@@ -220,8 +239,16 @@ describe('prepareBulkRequest', () => {
           territories: [{ id: T.usWest.id, name: 'US West', assigned: 'manually' }],
         },
       ]);
-      const request = await storeDraft(
-        { zoho, catalog: catalogOf(T.all), store, now: () => 5_000 },
+      const stored = await storeDraft(
+        {
+          zoho,
+          catalog: catalogOf(T.all),
+          store,
+          now: () => 5_000,
+          // ACCESS_MODE=open: everyone may ask, nobody is looked up (the policy has its own tests).
+          approvals: { checkRequester: async () => ({ ok: true as const }) },
+          access: openAccess,
+        },
         [
           entry('Leads', LEAD_A, [T.usWest.id], 1),
           entry('Leads', LEAD_B, [T.usWest.id], 2),
@@ -229,6 +256,8 @@ describe('prepareBulkRequest', () => {
         ],
         meta,
       );
+      if (!stored.ok) throw new Error(stored.message);
+      const { request } = stored;
       const [created] = await store.listAudit({ requestId: request.id, action: 'request.created' });
       expect(created?.data).toEqual({
         kind: 'bulk',

@@ -4,6 +4,7 @@
  * recording ack/respond/client. No Bolt App, no HTTP.
  */
 import { vi } from 'vitest';
+import { AccessService, IdentityMap, ZohoUserDirectory } from '../../../src/core/access/index.js';
 import {
   type ApprovalPolicy,
   ApprovalService,
@@ -126,11 +127,25 @@ export async function fakeServices(
       return store.createRequest(built.request, built.items);
     },
   };
+  // Open mode: the listeners' tests cover parsing and rendering; the policy has its own tests.
+  const access = new AccessService({
+    settings: { mode: 'open', maxDirectChangesPerHour: 200, approvalThreshold: policy.approvalThreshold },
+    identity: new IdentityMap({
+      users: new ZohoUserDirectory({ api: { listActiveUsers: async () => [] }, clock }),
+      profiles: { emailOf: async () => null },
+      clock,
+    }),
+    catalog,
+    zoho: zoho.api,
+    store,
+    clock,
+  });
   const services = {
     config,
     logger,
     clock,
     store,
+    access,
     zoho: zoho.api,
     catalog,
     assignment: { engine } as unknown as BotServices['assignment'],

@@ -195,10 +195,10 @@ describe('ZohoClient endpoints', () => {
   });
 
   it.each([
-    ['Leads', 'Territories,Full_Name'],
-    ['Accounts', 'Territories,Account_Name'],
-    ['Contacts', 'Territories,Full_Name'],
-    ['Deals', 'Territories,Territory,Deal_Name'],
+    ['Leads', 'Territories,Full_Name,Owner'],
+    ['Accounts', 'Territories,Account_Name,Owner'],
+    ['Contacts', 'Territories,Full_Name,Owner'],
+    ['Deals', 'Territories,Territory,Deal_Name,Owner'],
   ] as Array<[ZohoModule, string]>)('getRecords(%s): fields=%s', async (module, fields) => {
     fake = fakeZohoWire();
     fake.serve(() => ({ status: 204 }));
@@ -206,6 +206,23 @@ describe('ZohoClient endpoints', () => {
     expect(fake.calls[0]).toMatchObject({ method: 'GET', path: `/crm/v8/${module}` });
     expect(fake.calls[0]?.query.get('fields')).toBe(fields);
     expect(fake.calls[0]?.query.get('ids')).toBe(id(1));
+  });
+
+  it('getRecords: parses Owner {name, id, email}; a record without one has none', async () => {
+    fake = fakeZohoWire();
+    fake.serve(() => ({
+      status: 200,
+      body: {
+        data: [
+          { id: id(1), Full_Name: 'A', Owner: { name: 'Rita Rep', id: id(70), email: 'rita@x.com' } },
+          { id: id(2), Full_Name: 'B' },
+        ],
+        info: { per_page: 200, count: 2, page: 1, more_records: false },
+      },
+    }));
+    const records = await fake.client().getRecords('Leads', [id(1), id(2)]);
+    expect(records[0]?.owner).toEqual({ id: id(70), name: 'Rita Rep', email: 'rita@x.com' });
+    expect(records[1]?.owner).toBeUndefined();
   });
 
   it('getRecords: chunks by 100, parses Territories/Territory and $assigned', async () => {

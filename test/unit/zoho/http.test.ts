@@ -376,6 +376,6 @@ describe('ZohoHttp (through ZohoClient)', () => {
     fake = fakeZohoWire();
     fake.serve(() => ({ status: 204 }));
     await fake.client().getRecords('Accounts', ['1', '2']);
-    expect(fake.calls[0]?.rawQuery).toBe('ids=1,2&fields=Territories,Account_Name');
+    expect(fake.calls[0]?.rawQuery).toBe('ids=1,2&fields=Territories,Account_Name,Owner');
   });
 });

@@ -83,4 +83,19 @@ describe('/territory (commands listener)', () => {
     const replies = [...args.ack.mock.calls.map((c) => c[0]), ...args.respond.mock.calls.map((c) => c[0])];
     expect(JSON.stringify(replies)).toMatch(/request/i);
   });
+
+  it('outside REQUESTER_USERGROUP: assign, bulk and show are refused before any Zoho read; help and list stay open', async () => {
+    const group = { policy: { requesterUsergroup: 'SREQ' }, groups: { SREQ: ['USOMEONEELSE'] } };
+    for (const text of [`assign Leads/${REC} US West`, 'bulk', `show Leads/${REC}`, 'assign']) {
+      const args = await run(text, { records: [record('Leads', REC)], ...group });
+      const said = JSON.stringify([...args.ack.mock.calls, ...args.respond.mock.calls]);
+      expect(said, text).toMatch(/requester user group/);
+      expect(args.client.views.open, text).not.toHaveBeenCalled();
+      expect(svc().zohoReads, text).toEqual([]);
+      expect(svc().singles, text).toEqual([]);
+      await svc().store.close();
+    }
+    const help = await run('help', group);
+    expect(JSON.stringify(help.ack.mock.calls[0]![0])).toMatch(/territory/i);
+  });
 });
