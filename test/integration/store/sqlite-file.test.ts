@@ -61,7 +61,11 @@ describe('SQLite file store', () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
         second.kysely,
       );
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_items_by_record']);
+      expect(applied.rows.map((r) => r.name)).toEqual([
+        '0001_initial',
+        '0002_items_by_record',
+        '0005_audit_retention',
+      ]);
     } finally {
       await second.close();
     }
@@ -76,7 +80,11 @@ describe('SQLite file store', () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(
         stores[1]!.kysely,
       );
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_items_by_record']);
+      expect(applied.rows.map((r) => r.name)).toEqual([
+        '0001_initial',
+        '0002_items_by_record',
+        '0005_audit_retention',
+      ]);
     } finally {
       for (const s of stores) await s.close();
     }

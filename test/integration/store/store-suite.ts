@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/core/store/types.js';
+import { defineAuditStoreCases } from './audit-suite.js';
 import { alert, newItems, newJob, newRequest, recordId, T0, territoryId } from './fixtures.js';
 
 export interface StoreHarness {
@@ -825,6 +826,8 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect(await s.getSetting('empty')).toBe('');
       });
     });
+
+    defineAuditStoreCases(fresh);
 
     it('reports its dialect', async () => {
       const s = await fresh();
