@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import { buildApp, type SocketState, writeHealth } from './app.js';
+import { buildApp, type SocketState, writeHealth, writeMetrics } from './app.js';
 import { ApprovalService, approvalPolicyFromConfig, CachedGroupDirectory } from './core/approvals/index.js';
 import { createAssignmentService } from './core/assignment/engine-service.js';
 import { type Clock, systemClock } from './core/clock.js';
@@ -22,8 +22,11 @@ import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
 import { ZohoClient } from './core/zoho/index.js';
+import type { ZohoCallObserver } from './core/zoho/observer.js';
 import type { ZohoApi } from './core/zoho/types.js';
 import { registerListeners } from './listeners/index.js';
+import { BotMetrics } from './metrics/bot-metrics.js';
+import { storeSnapshotSource } from './metrics/store-snapshot.js';
 import { SlackGroupDirectory } from './notify/slack-directory.js';
 import { SlackNotifier } from './notify/slack-notifier.js';
 import type { BotServices } from './slack/context.js';
@@ -46,13 +49,20 @@ export interface StartBotOptions {
   expirySweepMs?: number;
   /** Socket Mode client's ping timeout (and reconnect delay), ms; tests shorten it. */
   socketPingTimeoutMs?: number;
+  /**
+   * Messages about requests not yet posted to Slack, for the outbox_backlog gauge (default: none
+   * counted).
+   */
+  outboxBacklog?: () => Promise<number>;
 }
 
 export interface RunningBot {
   app: App;
-  /** HTTP port of /slack/events and /healthz. */
+  /** HTTP port of /slack/events, /healthz and /metrics (Socket Mode: /healthz and /metrics). */
   port: number;
   services: BotServices;
+  /** This app's Prometheus registry (served at GET /metrics). */
+  metrics: BotMetrics;
   /** Stops taking requests, lets in-flight work finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -74,7 +84,9 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     throw err instanceof RoutingConfigError ? new StartupError(err.message) : err;
   });
   const store = options.store ?? (await openStore(config.databaseUrl, { logger, clock }));
-  const zoho = options.zoho ?? zohoClientFrom(config, logger, clock);
+  const metrics = new BotMetrics({ logger });
+  metrics.setSnapshotSource(storeSnapshotSource(store, options.outboxBacklog));
+  const zoho = options.zoho ?? zohoClientFrom(config, logger, clock, metrics);
 
   let services: BotServices | null = null;
   let socket: SocketState | null = config.mode === 'socket' ? 'connecting' : null;
@@ -84,6 +96,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     botId: identity.botId,
     botUserId: identity.userId,
     health: async () => health(services, socket),
+    metrics: () => metrics.render(),
     onSocketState: (state) => {
       if (state !== socket) logger.info({ socket: state }, 'Slack Socket Mode connection');
       socket = state;
@@ -112,6 +125,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     catalogRefresh: async () => new Set((await catalog.refresh()).list.map((t) => t.id)),
     schedule: options.pollSchedule,
     timers: options.timers,
+    observer: metrics,
   });
   // Approved bulks, run-now bulks and single changes all start here, in the background.
   const starter = new BackgroundStarter(assignment.engine, logger.child({ component: 'requests' }));
@@ -162,6 +176,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     healthServer = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/healthz')
         void writeHealth(res, async () => health(services, socket), logger);
+      else if (req.method === 'GET' && req.url === '/metrics')
+        void writeMetrics(res, () => metrics.render(), logger);
       else res.writeHead(404).end();
     });
     port = await listen(healthServer, config.port, options.host);
@@ -182,6 +198,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     app,
     port,
     services,
+    metrics,
     stop: () => {
       stopping ??= (async () => {
         logger.info('territory-bot stopping: finishing in-flight work');
@@ -239,7 +256,12 @@ async function health(
   };
 }
 
-function zohoClientFrom(config: AppConfig, logger: Logger, clock: Clock): ZohoClient {
+function zohoClientFrom(
+  config: AppConfig,
+  logger: Logger,
+  clock: Clock,
+  observer: ZohoCallObserver,
+): ZohoClient {
   const { clientId, clientSecret, refreshToken } = config.zoho;
   if (!clientId || !clientSecret || !refreshToken) {
     throw new StartupError('ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN are required');
@@ -253,6 +275,7 @@ function zohoClientFrom(config: AppConfig, logger: Logger, clock: Clock): ZohoCl
     maxConcurrency: config.zoho.maxConcurrency,
     clock,
     logger: logger.child({ component: 'zoho' }),
+    observer,
   });
 }
 

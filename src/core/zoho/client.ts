@@ -17,6 +17,7 @@ import {
 } from './errors.js';
 import { type ResolvedRetry, ZohoHttp, type ZohoRequest } from './http.js';
 import { Limiter } from './limiter.js';
+import type { ZohoCallObserver } from './observer.js';
 import {
   type FeatureInfoItemWire,
   featureInfoResponseSchema,
@@ -73,6 +74,8 @@ export interface ZohoClientOptions {
   retry?: RetryOptions;
   /** Per-attempt timeout for one HTTP call (default 30 s). */
   requestTimeoutMs?: number;
+  /** Told every call and token refresh (metrics). */
+  observer?: ZohoCallObserver;
 }
 
 const API = '/crm/v8';
@@ -128,6 +131,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
       logger,
       requestTimeoutMs,
       ...(dispatcher ? { dispatcher } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
     });
     const r = options.retry ?? {};
     const retry: ResolvedRetry = {
@@ -145,6 +149,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
       retry,
       requestTimeoutMs,
       ...(dispatcher ? { dispatcher } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
     });
   }
 
