@@ -23,8 +23,9 @@ const load = (file: string) => parse(readFileSync(path.join(root, file), 'utf8')
 const variants = ['manifest.yml', 'manifest.socket.yml'] as const;
 
 // The scopes the code really calls: commands, chat.postMessage/update, conversations.open (DM),
-// usergroups.users.list, files.info + download. Anything more must be justified here first.
-const NEEDED_SCOPES = ['chat:write', 'commands', 'files:read', 'im:write', 'usergroups:read'];
+// usergroups.users.list, files.info + download, the audit CSV upload (files.getUploadURLExternal +
+// files.completeUploadExternal). Anything more must be justified here first.
+const NEEDED_SCOPES = ['chat:write', 'commands', 'files:read', 'files:write', 'im:write', 'usergroups:read'];
 
 describe.skipIf(!haveSchema)("manifest against Slack's JSON Schema", () => {
   it.each(variants)('%s is valid', (file) => {
