@@ -11,6 +11,7 @@ import { WebClient } from '@slack/web-api';
 import { buildApp, type SocketState, writeHealth, writeMetrics } from './app.js';
 import { ApprovalService, approvalPolicyFromConfig, CachedGroupDirectory } from './core/approvals/index.js';
 import { createAssignmentService } from './core/assignment/engine-service.js';
+import { RetentionPruner } from './core/audit/index.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { AppConfig } from './core/config/index.js';
 import type { PollSchedule } from './core/jobs/backoff.js';
@@ -187,6 +188,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   }
   await assignment.start();
   if (options.monitorSchedule !== false) monitor.start();
+  // AUDIT_RETENTION_DAYS: one replica a day prunes old audit rows, resolved alerts, stale drafts.
+  const retention = new RetentionPruner({
+    store,
+    clock,
+    logger: logger.child({ component: 'retention' }),
+    retentionDays: config.audit.retentionDays,
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
+  retention.start();
   const sweep = setInterval(() => {
     approvals.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
   }, options.expirySweepMs ?? 60_000);
@@ -205,6 +215,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
         await app.stop().catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
         if (healthServer) await new Promise<void>((r) => healthServer?.close(() => r()));
         clearInterval(sweep);
+        await retention.stop();
         await monitor.stop();
         await assignment.stop();
         notifier.stop();
