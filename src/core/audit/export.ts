@@ -87,7 +87,7 @@ export async function exportAudit(
   if (rows > 0) {
     await deps.files.sendCsv(input.userId, {
       filename,
-      title: `Territory audit: ${filterLabel.replace(/<@([A-Z0-9]+)>/g, '$1')}`,
+      title: `Territory audit: ${filterLabel.replace(/<@([A-Z0-9]+)>/g, '$1')}${scope === 'own' ? ' (what you may see)' : ''}`,
       content: chunks.join(''),
       comment: `Audit trail (${filterLabel}${scope === 'own' ? ', what you may see' : ''}): ${rows} row${rows === 1 ? '' : 's'}${capped ? `, capped at ${maxRows}` : ''}.`,
     });
