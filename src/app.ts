@@ -1,5 +1,5 @@
 /**
- * Builds the Bolt App: HTTP receiver at /slack/events with /healthz beside it, or Socket Mode
+ * Builds the Bolt App: HTTP receiver at /slack/events with /healthz and /metrics beside it, or Socket Mode
  * when SLACK_APP_TOKEN is set. Listeners are registered by src/listeners/index.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +17,8 @@ export interface BuildAppOptions {
   botUserId: string;
   /** Answers GET /healthz: HTTP status and JSON body. */
   health: () => Promise<{ status: number; body: unknown }>;
+  /** Answers GET /metrics: Prometheus text exposition. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Socket Mode: told each change of the connection's state (for /healthz). */
   onSocketState?: (state: SocketState) => void;
   /**
@@ -64,6 +66,7 @@ export function buildApp(options: BuildAppOptions): App {
     client.on('close', () => tell('reconnecting'));
     return new BoltApp({ ...common, receiver });
   }
+  const metrics = options.metrics;
   return new BoltApp({
     ...common,
     signingSecret: config.slack.signingSecret ?? '',
@@ -75,6 +78,17 @@ export function buildApp(options: BuildAppOptions): App {
           void writeHealth(res, options.health, logger);
         },
       },
+      ...(metrics
+        ? [
+            {
+              path: '/metrics',
+              method: ['GET'],
+              handler: (_req: IncomingMessage, res: ServerResponse) => {
+                void writeMetrics(res, metrics, logger);
+              },
+            },
+          ]
+        : []),
     ],
   });
 }
@@ -105,5 +119,22 @@ export async function writeHealth(
     logger?.error({ err }, 'health check failed');
     res.writeHead(503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok: false, error: 'health check failed; see the app log' }));
+  }
+}
+
+/** Answers /metrics; a failure answers 500 with a fixed message (details in the log only). */
+export async function writeMetrics(
+  res: ServerResponse,
+  metrics: NonNullable<BuildAppOptions['metrics']>,
+  logger?: Logger,
+): Promise<void> {
+  try {
+    const { contentType, body } = await metrics();
+    res.writeHead(200, { 'content-type': contentType });
+    res.end(body);
+  } catch (err) {
+    logger?.error({ err }, 'metrics scrape failed');
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end('metrics unavailable; see the app log\n');
   }
 }

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import { buildApp, type SocketState, writeHealth } from './app.js';
+import { buildApp, type SocketState, writeHealth, writeMetrics } from './app.js';
 import {
   AccessService,
   accessModeNotice,
@@ -20,6 +20,7 @@ import {
 } from './core/access/index.js';
 import { ApprovalService, approvalPolicyFromConfig, CachedGroupDirectory } from './core/approvals/index.js';
 import { createAssignmentService } from './core/assignment/engine-service.js';
+import { RetentionPruner } from './core/audit/index.js';
 import { type Clock, systemClock } from './core/clock.js';
 import type { AppConfig } from './core/config/index.js';
 import type { PollSchedule } from './core/jobs/backoff.js';
@@ -32,8 +33,11 @@ import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
 import { ZohoClient } from './core/zoho/index.js';
+import type { ZohoCallObserver } from './core/zoho/observer.js';
 import type { ZohoApi, ZohoUsersApi } from './core/zoho/types.js';
 import { registerListeners } from './listeners/index.js';
+import { BotMetrics } from './metrics/bot-metrics.js';
+import { storeSnapshotSource } from './metrics/store-snapshot.js';
 import { OutboxWorker } from './notify/outbox-worker.js';
 import { SlackGroupDirectory } from './notify/slack-directory.js';
 import { SlackNotifier } from './notify/slack-notifier.js';
@@ -58,13 +62,20 @@ export interface StartBotOptions {
   expirySweepMs?: number;
   /** Socket Mode client's ping timeout (and reconnect delay), ms; tests shorten it. */
   socketPingTimeoutMs?: number;
+  /**
+   * Messages about requests not yet posted to Slack, for the outbox_backlog gauge (default: none
+   * counted).
+   */
+  outboxBacklog?: () => Promise<number>;
 }
 
 export interface RunningBot {
   app: App;
-  /** HTTP port of /slack/events and /healthz. */
+  /** HTTP port of /slack/events, /healthz and /metrics (Socket Mode: /healthz and /metrics). */
   port: number;
   services: BotServices;
+  /** This app's Prometheus registry (served at GET /metrics). */
+  metrics: BotMetrics;
   /** Stops taking requests, lets in-flight work finish, closes the store. */
   stop(): Promise<void>;
 }
@@ -90,7 +101,11 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     throw err instanceof IdentityOverridesError ? new StartupError(err.message) : err;
   });
   const store = options.store ?? (await openStore(config.databaseUrl, { logger, clock }));
-  const zoho = options.zoho ?? zohoClientFrom(config, logger, clock);
+  const metrics = new BotMetrics({ logger });
+  metrics.setSnapshotSource(
+    storeSnapshotSource(store, options.outboxBacklog ?? (() => store.countPendingNotices())),
+  );
+  const zoho = options.zoho ?? zohoClientFrom(config, logger, clock, metrics);
 
   let services: BotServices | null = null;
   let socket: SocketState | null = config.mode === 'socket' ? 'connecting' : null;
@@ -100,6 +115,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     botId: identity.botId,
     botUserId: identity.userId,
     health: async () => health(services, socket),
+    metrics: () => metrics.render(),
     onSocketState: (state) => {
       if (state !== socket) logger.info({ socket: state }, 'Slack Socket Mode connection');
       socket = state;
@@ -151,6 +167,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     catalogRefresh: async () => new Set((await catalog.refresh()).list.map((t) => t.id)),
     schedule: options.pollSchedule,
     timers: options.timers,
+    observer: metrics,
   });
   // Approved bulks, run-now bulks and single changes all start here, in the background.
   const starter = new BackgroundStarter(assignment.engine, logger.child({ component: 'requests' }));
@@ -227,6 +244,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     healthServer = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/healthz')
         void writeHealth(res, async () => health(services, socket), logger);
+      else if (req.method === 'GET' && req.url === '/metrics')
+        void writeMetrics(res, () => metrics.render(), logger);
       else res.writeHead(404).end();
     });
     port = await listen(healthServer, config.port, options.host);
@@ -237,6 +256,15 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
   outbox.start();
   await assignment.start();
   if (options.monitorSchedule !== false) monitor.start();
+  // AUDIT_RETENTION_DAYS: one replica a day prunes old audit rows, resolved alerts, stale drafts.
+  const retention = new RetentionPruner({
+    store,
+    clock,
+    logger: logger.child({ component: 'retention' }),
+    retentionDays: config.audit.retentionDays,
+    ...(options.timers ? { timers: options.timers } : {}),
+  });
+  retention.start();
   const sweep = setInterval(() => {
     approvals.expireDue().catch((err: unknown) => logger.warn({ err }, 'expiring approvals failed'));
   }, options.expirySweepMs ?? 60_000);
@@ -251,12 +279,14 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     app,
     port,
     services,
+    metrics,
     stop: () => {
       stopping ??= (async () => {
         logger.info('territory-bot stopping: finishing in-flight work');
         await app.stop().catch((err: unknown) => logger.warn({ err }, 'Slack receiver did not stop cleanly'));
         if (healthServer) await new Promise<void>((r) => healthServer?.close(() => r()));
         clearInterval(sweep);
+        await retention.stop();
         await monitor.stop();
         await assignment.stop();
         await outbox.stop();
@@ -319,7 +349,12 @@ function usersApiOf(zoho: ZohoApi): ZohoUsersApi {
   };
 }
 
-function zohoClientFrom(config: AppConfig, logger: Logger, clock: Clock): ZohoClient {
+function zohoClientFrom(
+  config: AppConfig,
+  logger: Logger,
+  clock: Clock,
+  observer: ZohoCallObserver,
+): ZohoClient {
   const { clientId, clientSecret, refreshToken } = config.zoho;
   if (!clientId || !clientSecret || !refreshToken) {
     throw new StartupError('ZOHO_CLIENT_ID, ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN are required');
@@ -333,6 +368,7 @@ function zohoClientFrom(config: AppConfig, logger: Logger, clock: Clock): ZohoCl
     maxConcurrency: config.zoho.maxConcurrency,
     clock,
     logger: logger.child({ component: 'zoho' }),
+    observer,
   });
 }
 

@@ -48,6 +48,11 @@ const ENTRIES: readonly HelpEntry[] = [
     what: 'Your recent requests and where each stands; approvers also see what waits for them.',
     example: '/territory requests',
   },
+  {
+    usage: '/territory audit [<record> | @person | since <date>]',
+    what: 'The audit trail as a CSV file in your DM with the bot: who asked, who decided, what changed in Zoho. Approvers get every request; others their own and the records those touched.',
+    example: '/territory audit since 2026-01-01',
+  },
   { usage: '/territory help', what: 'This list.', example: '/territory help' },
 ];
 
@@ -70,7 +75,7 @@ export function buildHelpMessage(): SlackMessage {
     ),
   ];
   return {
-    text: 'territory-bot commands: assign, remove, move, bulk, show, list, health, requests, help',
+    text: 'territory-bot commands: assign, remove, move, bulk, show, list, health, requests, audit, help',
     blocks,
   };
 }

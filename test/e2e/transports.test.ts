@@ -57,6 +57,15 @@ describe.each<Transport>(['http', 'socket'])('main journeys over %s', (transport
     expect(stack.slack.socketMode.connections()).toBe(transport === 'socket' ? 1 : 0);
   });
 
+  it('serves Prometheus metrics at /metrics beside /healthz', async () => {
+    const res = await fetch(`http://127.0.0.1:${stack.bot.port}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('# TYPE territory_bot_zoho_calls_total counter');
+    expect(text).toMatch(/^territory_bot_alerts_firing \d+$/m);
+  });
+
   it('single assign: the command is acked, then the parent message and its threaded done reply', async () => {
     const [lead] = leads(1);
     const name = stack.zoho.territory(territory)!.name;

@@ -23,15 +23,17 @@ const load = (file: string) => parse(readFileSync(path.join(root, file), 'utf8')
 const variants = ['manifest.yml', 'manifest.socket.yml'] as const;
 
 // The scopes the code really calls: commands, chat.postMessage/update, conversations.open (DM),
-// usergroups.users.list, files.info + download, conversations.history/.replies (the outbox
-// reads a conversation back before re-posting a message whose answer was lost, so it never
-// posts twice), users.info profile email + users.lookupByEmail (the Zoho identity of
-// ACCESS_MODE=zoho). Anything more must be justified here first.
+// usergroups.users.list, files.info + download, the audit CSV upload (files.getUploadURLExternal +
+// files.completeUploadExternal), conversations.history/.replies (the outbox reads a conversation
+// back before re-posting a message whose answer was lost, so it never posts twice), users.info
+// profile email + users.lookupByEmail (the Zoho identity of ACCESS_MODE=zoho). Anything more must
+// be justified here first.
 const NEEDED_SCOPES = [
   'channels:history',
   'chat:write',
   'commands',
   'files:read',
+  'files:write',
   'groups:history',
   'im:history',
   'im:write',

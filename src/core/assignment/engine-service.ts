@@ -43,6 +43,7 @@ export function createAssignmentService(options: AssignmentServiceOptions): Assi
     roundLimit: options.roundLimit,
     instanceId: options.instanceId,
     onItemsSettled: (requestId) => engine.advance(requestId),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   engine.setJobsCreatedListener(() => tracker.nudge());
   const timers = options.timers ?? globalTimers;

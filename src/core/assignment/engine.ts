@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import { LEASE_TTL_MS, REPLICA_ID } from '../replica.js';
 import type { ItemState, RequestRecord, RequestState, Store } from '../store/types.js';
+import type { WorkObserver } from '../work-observer.js';
 import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { BatchSender } from './batch-sender.js';
@@ -54,6 +55,8 @@ export interface AssignmentEngineDeps {
    * dies frees its requests after this (default LEASE_TTL_MS).
    */
   leaseTtlMs?: number;
+  /** Told each finished request's items by outcome and each settled job (metrics). */
+  observer?: WorkObserver;
 }
 
 export interface RunResult {
@@ -91,7 +94,13 @@ export class AssignmentEngine {
     const logger = this.logger;
     const limiter = new Limiter(deps.concurrency ?? 5);
     this.progress = new RequestProgress(deps.notifier, logger);
-    this.finisher = new RequestFinisher({ store, notifier: deps.notifier, clock, logger });
+    this.finisher = new RequestFinisher({
+      store,
+      notifier: deps.notifier,
+      clock,
+      logger,
+      ...(deps.observer ? { observer: deps.observer } : {}),
+    });
     const writer = new ItemWriter({
       store,
       clock,

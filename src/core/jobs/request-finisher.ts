@@ -10,12 +10,15 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import type { ItemState, Store } from '../store/types.js';
+import type { WorkObserver } from '../work-observer.js';
 
 export interface RequestFinisherDeps {
   store: Store;
   notifier: RequestNotifier;
   clock: Clock;
   logger: Logger;
+  /** Told each finished request's items by outcome (metrics). */
+  observer?: WorkObserver;
 }
 
 export class RequestFinisher {
@@ -54,6 +57,7 @@ export class RequestFinisher {
     if (!won) return false;
     await store.appendAudit({ at: now, actor: 'system', action: `request.${to}`, requestId, data: outcome });
     logger.info({ requestId, state: to, ...outcome }, 'request finished');
+    this.deps.observer?.requestFinished(outcome);
     try {
       // Already in the outbox: this only wakes the poster of this process.
       await this.deps.notifier.requestFinished(requestId);

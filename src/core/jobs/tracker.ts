@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import { LEASE_RENEW_MS, REPLICA_ID } from '../replica.js';
 import type { ItemPatch, JobRecord, Store } from '../store/types.js';
+import type { WorkObserver } from '../work-observer.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
@@ -53,6 +54,8 @@ export interface JobTrackerDeps {
    * this process (REPLICA_ID).
    */
   instanceId?: string;
+  /** Told each settled job and its confirmation lag, and each finished request (metrics). */
+  observer?: WorkObserver;
 }
 
 const LEASE = 'jobs:tracker';
@@ -257,6 +260,7 @@ export class JobTracker {
         })),
         now,
       );
+      for (const { job, verdict } of list) this.deps.observer?.jobSettled(verdict.kind, now - job.createdAt);
     }
   }
 

@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import type { NoticeKind, NoticePatch, NoticeRecord } from '../outbox.js';
 import type { ZohoModule } from '../zoho/types.js';
 import * as alerts from './alert-queries.js';
+import * as audit from './audit-queries.js';
 import * as bookkeeping from './bookkeeping-queries.js';
 import * as items from './item-queries.js';
 import * as jobs from './job-queries.js';
@@ -19,6 +20,8 @@ import type {
   AlertRecord,
   AlertState,
   AuditEntry,
+  AuditTrailQuery,
+  AuditTrailRow,
   ItemPatch,
   ItemPatchEntry,
   ItemState,
@@ -29,6 +32,7 @@ import type {
   NewJob,
   NewRequest,
   NewRequestItem,
+  PruneCounts,
   RequestItemRecord,
   RequestRecord,
   RequestState,
@@ -245,6 +249,10 @@ export class KyselyStore implements Store {
     return outbox.listDueNotices(this.db, now, limit);
   }
 
+  countPendingNotices(): Promise<number> {
+    return outbox.countPendingNotices(this.db);
+  }
+
   nextNoticeAt(): Promise<number | null> {
     return outbox.nextNoticeAt(this.db);
   }
@@ -271,6 +279,28 @@ export class KyselyStore implements Store {
     options: { requestId?: string; action?: string; limit?: number; order?: 'asc' | 'desc' } = {},
   ): Promise<AuditEntry[]> {
     return bookkeeping.listAudit(this.db, options);
+  }
+
+  // --- audit export, retention, /metrics counts (audit-queries.ts) -------------------------
+
+  listAuditTrail(query: AuditTrailQuery): Promise<AuditTrailRow[]> {
+    return audit.listAuditTrail(this.db, query);
+  }
+
+  pruneBefore(cutoff: number): Promise<PruneCounts> {
+    return audit.pruneBefore(this.db, cutoff);
+  }
+
+  countRequestsByState(): Promise<Partial<Record<RequestState, number>>> {
+    return audit.countRequestsByState(this.db);
+  }
+
+  countAlerts(state: AlertState): Promise<number> {
+    return audit.countAlerts(this.db, state);
+  }
+
+  lastMonitorSuccessAt(): Promise<number | null> {
+    return audit.lastMonitorSuccessAt(this.db);
   }
 
   saveMessageRef(key: string, ref: MessageRef): Promise<void> {

@@ -121,6 +121,16 @@ export async function nextNoticeAt(db: Db): Promise<number | null> {
   return v === null || v === undefined ? null : Number(v);
 }
 
+/** Notices not yet posted (the /metrics outbox backlog). */
+export async function countPendingNotices(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function listNotices(db: Db, requestId: string): Promise<NoticeRecord[]> {
   const rows = await db
     .selectFrom('outbox')

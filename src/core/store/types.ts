@@ -178,6 +178,53 @@ export interface AuditEntry {
   data: Record<string, unknown>;
 }
 
+/** One record of one request, as `/territory audit` exports it. */
+export interface AuditTrailRow {
+  requestId: string;
+  kind: RequestKind;
+  requestState: RequestState;
+  requesterId: string;
+  reason: string | null;
+  createdAt: number;
+  decidedBy: string | null;
+  decidedAt: number | null;
+  decisionComment: string | null;
+  seq: number;
+  module: ZohoModule;
+  recordId: string;
+  action: ItemAction;
+  territoryIds: string[];
+  removeTerritoryIds: string[];
+  itemState: ItemState;
+  code: string | null;
+  message: string | null;
+  before: string[] | null;
+  after: string[] | null;
+  updatedAt: number;
+}
+
+/** Filters of `listAuditTrail`; all given ones apply. Drafts are never listed. */
+export interface AuditTrailQuery {
+  /** Only requests this Slack user asked for. */
+  requesterId?: string;
+  /** Only requests created at or after this time. */
+  since?: number;
+  /** Only this record. */
+  record?: { module: ZohoModule; recordId: string };
+  /** What a non-admin may see: their own requests, and changes to the records of those. */
+  visibleTo?: string;
+  /** Keyset paging: rows after this one (order: request created, request id, item seq). */
+  after?: { createdAt: number; requestId: string; seq: number };
+  limit: number;
+}
+
+/** What one retention prune deleted. */
+export interface PruneCounts {
+  auditRows: number;
+  resolvedAlerts: number;
+  drafts: number;
+}
+
 export interface MessageRef {
   channel: string;
   ts: string;
@@ -302,6 +349,20 @@ export interface Store {
     order?: 'asc' | 'desc';
   }): Promise<AuditEntry[]>;
 
+  /** A page of the audit export (one row per record of each submitted request). */
+  listAuditTrail(query: AuditTrailQuery): Promise<AuditTrailRow[]>;
+  /**
+   * AUDIT_RETENTION_DAYS: deletes audit rows older than `cutoff`, alerts resolved before it and
+   * drafts last touched before it (with their items).
+   */
+  pruneBefore(cutoff: number): Promise<PruneCounts>;
+
+  // --- counts for /metrics (cheap aggregate queries, read at scrape time) -----------------
+  countRequestsByState(): Promise<Partial<Record<RequestState, number>>>;
+  countAlerts(state: AlertState): Promise<number>;
+  /** When the last monitor run that completed ok finished, or null. */
+  lastMonitorSuccessAt(): Promise<number | null>;
+
   // --- Slack message references -----------------------------------------------------------
   /** key examples: `request:<id>:parent`, `request:<id>:approval`, `alert:<fingerprint>`. */
   saveMessageRef(key: string, ref: MessageRef): Promise<void>;
@@ -316,6 +377,8 @@ export interface Store {
   listDueNotices(now: number, limit: number): Promise<NoticeRecord[]>;
   /** Earliest notBefore among pending notices, or null when none is pending. */
   nextNoticeAt(): Promise<number | null>;
+  /** Notices not yet posted (the outbox backlog of /metrics). */
+  countPendingNotices(): Promise<number>;
   /** Every notice of a request, oldest first. */
   listNotices(requestId: string): Promise<NoticeRecord[]>;
   updateNotice(id: number, patch: NoticePatch, now?: number): Promise<void>;

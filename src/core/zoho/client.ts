@@ -20,6 +20,7 @@ import {
 } from './from-wire.js';
 import { type ResolvedRetry, ZohoHttp, type ZohoRequest } from './http.js';
 import { Limiter } from './limiter.js';
+import type { ZohoCallObserver } from './observer.js';
 import {
   featureInfoResponseSchema,
   recordsResponseSchema,
@@ -70,6 +71,8 @@ export interface ZohoClientOptions {
   retry?: RetryOptions;
   /** Per-attempt timeout for one HTTP call (default 30 s). */
   requestTimeoutMs?: number;
+  /** Told every call and token refresh (metrics). */
+  observer?: ZohoCallObserver;
 }
 
 const API = '/crm/v8';
@@ -109,6 +112,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
       logger,
       requestTimeoutMs,
       ...(dispatcher ? { dispatcher } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
     });
     const r = options.retry ?? {};
     const retry: ResolvedRetry = {
@@ -126,6 +130,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
       retry,
       requestTimeoutMs,
       ...(dispatcher ? { dispatcher } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
     });
   }
 

@@ -20,6 +20,7 @@ import {
   ZohoResponseError,
 } from './errors.js';
 import type { Limiter } from './limiter.js';
+import { type ZohoCallObserver, zohoOperation } from './observer.js';
 import { errorEnvelopeSchema } from './schemas.js';
 import { type AccessToken, errorSummary, type TokenManager } from './token.js';
 
@@ -60,6 +61,8 @@ export interface ZohoHttpOptions {
   retry: ResolvedRetry;
   requestTimeoutMs: number;
   dispatcher?: Dispatcher;
+  /** Told each attempt's operation, status and latency (metrics). */
+  observer?: ZohoCallObserver;
 }
 
 const AUTH_RETRY_CODES = new Set(['INVALID_TOKEN', 'AUTHENTICATION_FAILURE']);
@@ -153,11 +156,15 @@ export class ZohoHttp {
     if (this.o.dispatcher) init.dispatcher = this.o.dispatcher;
 
     const started = this.o.clock.now();
-    const logCall = (status: number | string) =>
-      this.o.logger.debug(
-        { method: req.method, path: req.path, status, ms: this.o.clock.now() - started, attempt },
-        'zoho call',
-      );
+    const logCall = (status: number | string) => {
+      const ms = this.o.clock.now() - started;
+      this.o.logger.debug({ method: req.method, path: req.path, status, ms, attempt }, 'zoho call');
+      this.o.observer?.zohoCall({
+        operation: zohoOperation(req.method, req.path),
+        status: String(status).replace('-', '_'),
+        seconds: ms / 1000,
+      });
+    };
 
     let status: number;
     let text: string;

@@ -11,6 +11,7 @@ import type { Dispatcher } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
 import type { FetchInit } from './http.js';
+import type { ZohoCallObserver } from './observer.js';
 import { type TokenResponseWire, tokenResponseSchema } from './schemas.js';
 import type { TokenInfo } from './types.js';
 
@@ -30,6 +31,8 @@ export interface TokenManagerOptions {
   maxRefreshes?: number;
   refreshWindowMs?: number;
   requestTimeoutMs?: number;
+  /** Told the outcome of each refresh (metrics). */
+  observer?: Pick<ZohoCallObserver, 'tokenRefresh'>;
 }
 
 export interface AccessToken {
@@ -112,9 +115,21 @@ export class TokenManager {
 
   private refreshShared(): Promise<AccessToken> {
     if (!this.inflight) {
-      this.inflight = this.refresh().finally(() => {
-        this.inflight = null;
-      });
+      const observer = this.options.observer;
+      this.inflight = this.refresh()
+        .then(
+          (token) => {
+            observer?.tokenRefresh('ok');
+            return token;
+          },
+          (err: unknown) => {
+            observer?.tokenRefresh(err instanceof ZohoAuthError ? err.reason : 'error');
+            throw err;
+          },
+        )
+        .finally(() => {
+          this.inflight = null;
+        });
     }
     return this.inflight;
   }

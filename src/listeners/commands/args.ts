@@ -10,6 +10,7 @@ export const SUBCOMMANDS = [
   'list',
   'health',
   'requests',
+  'audit',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -19,6 +20,8 @@ export type ParsedCommand =
   | { sub: 'assign' | 'remove' | 'move'; record: string | null; territories: string }
   | { sub: 'show'; record: string | null }
   | { sub: 'list'; filter: string }
+  /** filter: a record, a person or `since <date>`, as typed (core/audit parses it). */
+  | { sub: 'audit'; filter: string }
   | { sub: 'unknown'; word: string };
 
 /** Words people type for a subcommand, beyond its own name. */
@@ -51,6 +54,8 @@ export function parseCommandText(text: string): ParsedCommand {
     case 'show':
       return { sub, record: remainder === '' ? null : (remainder.split(/\s+/)[0] ?? null) };
     case 'list':
+      return { sub, filter: remainder };
+    case 'audit':
       return { sub, filter: remainder };
     case 'help':
     case 'bulk':

@@ -4,6 +4,7 @@ import type { BotServices } from '../../slack/context.js';
 import { buildErrorMessage } from '../../views/errors.js';
 import { buildHelpMessage } from '../../views/help.js';
 import { parseCommandText } from './args.js';
+import { auditCommand } from './audit.js';
 import { bulkCommand } from './bulk.js';
 import { changeCommand } from './change.js';
 import { healthCommand } from './health.js';
@@ -40,6 +41,9 @@ export function territoryCommand(services: BotServices) {
           return;
         case 'list':
           await listCommand(services, args, parsed.filter);
+          return;
+        case 'audit':
+          await auditCommand(services, args, parsed.filter);
           return;
         case 'unknown': {
           const msg = buildErrorMessage({

@@ -344,6 +344,24 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     sendText(res, status, status === 200 ? 'ok' : result);
   }
 
+  /**
+   * The upload URL of files.getUploadURLExternal: the bytes as the body, raw or as
+   * multipart/form-data (what @slack/web-api's filesUploadV2 sends). Slack answers `OK - <size>`.
+   */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
+    const raw = await readBody(req);
+    const type = String(req.headers['content-type'] ?? '');
+    let bytes = raw;
+    if (type.includes('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+      const part = [...form.values()].find((v): v is File => typeof v !== 'string');
+      if (!part) return sendText(res, 400, 'no file in the form');
+      bytes = Buffer.from(await part.arrayBuffer());
+    }
+    if (!ws.receiveUpload(token, bytes)) return sendText(res, 404, 'upload_url not found or already used');
+    sendText(res, 200, `OK - ${bytes.length}`);
+  }
+
   function handleFile(req: IncomingMessage, res: ServerResponse, id: string): void {
     // Slack serves url_private only to a token of the workspace; the emulator accepts the bot token.
     if (bearer(req) !== botToken) {
@@ -376,6 +394,8 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
       handleApi(req, res, decodeURIComponent(path.slice('/api/'.length)), url).catch(fail);
     } else if (path.startsWith('/response/') && req.method === 'POST') {
       handleResponseUrl(req, res, path.slice('/response/'.length)).catch(fail);
+    } else if (path.startsWith('/upload/v1/') && req.method === 'POST') {
+      handleUpload(req, res, path.slice('/upload/v1/'.length)).catch(fail);
     } else if (path.startsWith('/files/') && req.method === 'GET') {
       handleFile(req, res, path.split('/')[2] ?? '');
     } else if (path === '/_emulator/snapshot' && req.method === 'GET') {

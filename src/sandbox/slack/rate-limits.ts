@@ -31,6 +31,8 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'conversations.list': 2,
   'conversations.join': 3,
   'files.info': 4,
+  'files.getUploadURLExternal': 4,
+  'files.completeUploadExternal': 4,
 };
 
 const PER_MINUTE: Record<Tier, number> = { 1: 1, 2: 20, 3: 50, 4: 100 };

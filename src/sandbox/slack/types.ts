@@ -63,6 +63,8 @@ export interface EmuMessage {
   /** Where the message came from: the Web API, a response_url, a slash-command ack, a person. */
   source: 'api' | 'response_url' | 'ack' | 'user';
   metadata?: unknown;
+  /** Files shared with the message (files.completeUploadExternal). */
+  files?: Array<Omit<EmuFile, 'content'>>;
 }
 
 export interface EmuEphemeral {

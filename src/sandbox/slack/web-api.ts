@@ -45,6 +45,10 @@ export function messageObject(m: EmuMessage, team: TeamInfo, bot: BotIdentity): 
   if (m.latest_reply !== undefined) out.latest_reply = m.latest_reply;
   if (m.edited) out.edited = m.edited;
   if (m.metadata !== undefined) out.metadata = m.metadata;
+  if (m.files?.length) {
+    out.files = m.files.map((f) => fileObject(f, team));
+    out.upload = true;
+  }
   return out;
 }
 
@@ -346,6 +350,41 @@ export const METHODS: Record<string, MethodHandler> = {
       has_more: next_cursor !== '',
       response_metadata: { next_cursor },
     };
+  },
+
+  'files.getUploadURLExternal': (args, ws) => {
+    const filename = requireArg(args, 'filename');
+    const length = Number(requireArg(args, 'length'));
+    if (!Number.isInteger(length) || length < 1) throw new SlackApiError('invalid_arguments');
+    const { fileId, uploadUrl } = ws.beginExternalUpload(filename, length);
+    return { upload_url: uploadUrl, file_id: fileId };
+  },
+
+  'files.completeUploadExternal': (args, ws) => {
+    let files: unknown = args.files;
+    if (typeof files === 'string') {
+      try {
+        files = JSON.parse(files);
+      } catch {
+        throw new SlackApiError('invalid_json');
+      }
+    }
+    const list = Array.isArray(files) ? files : [];
+    const entries = list
+      .filter((f): f is Obj => typeof f === 'object' && f !== null && typeof (f as Obj).id === 'string')
+      .map((f) => ({ id: String(f.id), ...(typeof f.title === 'string' ? { title: f.title } : {}) }));
+    if (entries.length === 0 || entries.length !== list.length)
+      throw withMessages('invalid_arguments', ['[ERROR] missing required field: files']);
+    const channel = str(args.channel_id) ?? str(args.channels);
+    const comment = str(args.initial_comment);
+    const thread = str(args.thread_ts);
+    const done = ws.completeExternalUpload({
+      files: entries,
+      ...(channel ? { channel } : {}),
+      ...(comment !== undefined ? { initialComment: comment } : {}),
+      ...(thread ? { threadTs: thread } : {}),
+    });
+    return { files: done.map((f) => ({ id: f.id, title: f.title })) };
   },
 
   'files.info': (args, ws) => {

@@ -7,8 +7,9 @@
  * files, persistence and snapshots.
  */
 import type { Clock } from '../../core/clock.js';
+import { SlackApiError } from './errors.js';
 import type { EmuFile, EmuMessage, EmuView, WorkspaceSeed, WorkspaceSnapshot } from './types.js';
-import { clone, type WorkspaceState } from './workspace-core.js';
+import { clone, type MessageInput, type WorkspaceState } from './workspace-core.js';
 import { WorkspaceViews } from './workspace-views.js';
 
 export type { MessageInput, ResponseUrlContext, WorkspaceState } from './workspace-core.js';
@@ -30,8 +31,11 @@ export class Workspace extends WorkspaceViews {
 
   uploadFile(user: string, name: string, content: string | Buffer, mimetype?: string): EmuFile {
     this.requireUser(user);
-    const id = this.nextId('F');
     const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    return this.addFile(this.nextId('F'), user, name, buf, mimetype);
+  }
+
+  private addFile(id: string, user: string, name: string, buf: Buffer, mimetype?: string): EmuFile {
     const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : 'text';
     const file: EmuFile = {
       id,
@@ -54,6 +58,70 @@ export class Workspace extends WorkspaceViews {
 
   getFile(id: string): EmuFile | undefined {
     return this.files.get(id);
+  }
+
+  // ------------------------------------------------ external uploads (files.*UploadExternal)
+
+  /** Upload URL tokens of files.getUploadURLExternal not yet completed. */
+  private readonly pendingUploads = new Map<
+    string,
+    { fileId: string; filename: string; length: number; content: Buffer | null }
+  >();
+
+  /** files.getUploadURLExternal: reserves a file id and a one-off upload URL. */
+  beginExternalUpload(filename: string, length: number): { fileId: string; uploadUrl: string } {
+    const fileId = this.nextId('F');
+    const token = `${fileId}-${this.nextId('u').toLowerCase()}`;
+    this.pendingUploads.set(token, { fileId, filename, length, content: null });
+    return { fileId, uploadUrl: `${this.opts.baseUrl()}/upload/v1/${token}` };
+  }
+
+  /** The POST to the upload URL; false when the URL is unknown or already completed. */
+  receiveUpload(token: string, content: Buffer): boolean {
+    const pending = this.pendingUploads.get(token);
+    if (!pending) return false;
+    pending.content = Buffer.from(content);
+    return true;
+  }
+
+  /**
+   * files.completeUploadExternal: the uploaded files become files of the workspace, shared as
+   * one bot message in `channel` (when given) with the comment as its text.
+   */
+  completeExternalUpload(input: {
+    files: ReadonlyArray<{ id: string; title?: string }>;
+    channel?: string;
+    initialComment?: string;
+    threadTs?: string;
+  }): Array<Omit<EmuFile, 'content'>> {
+    const found = input.files.map((f) => {
+      const entry = [...this.pendingUploads].find(([, p]) => p.fileId === f.id);
+      // Slack: an id it never issued, or one whose bytes never arrived.
+      if (!entry || entry[1].content === null) throw new SlackApiError('file_not_found');
+      return { token: entry[0], pending: entry[1], title: f.title };
+    });
+    const channel = input.channel ? this.resolvePostTarget(input.channel) : undefined;
+    if (channel) this.assertBotCanPost(channel);
+    const metas = found.map(({ token, pending, title }) => {
+      this.pendingUploads.delete(token);
+      const file = this.addFile(
+        pending.fileId,
+        this.bot.userId,
+        pending.filename,
+        pending.content ?? Buffer.alloc(0),
+      );
+      if (title) file.title = title;
+      const { content: _c, ...meta } = file;
+      return meta;
+    });
+    if (channel) {
+      const args: MessageInput = { text: input.initialComment ?? '' };
+      if (input.threadTs) args.thread_ts = input.threadTs;
+      const msg = this.newMessage(channel, this.bot.userId, args, 'api');
+      msg.files = clone(metas);
+      this.storeMessage(channel, msg);
+    }
+    return metas;
   }
 
   // ---------------------------------------------------------------- persistence

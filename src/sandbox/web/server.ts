@@ -188,6 +188,20 @@ export async function startSandboxWeb(opts: SandboxWebOptions): Promise<SandboxW
           );
         }
       }
+      // A file shared in a message (e.g. the /territory audit CSV): the page's download link.
+      // Slack serves url_private to tokens only; here the page is the workspace's one client.
+      if (route.startsWith('files/')) {
+        const file = emulator.file(decodeURIComponent(route.slice('files/'.length)));
+        if (!file) throw new HttpError(404, 'no such file');
+        res.writeHead(200, {
+          'content-type': file.mimetype,
+          'content-length': String(file.content.length),
+          'content-disposition': `attachment; filename="${file.name.replace(/["\\\r\n]/g, '_')}"`,
+          'cache-control': 'no-store',
+        });
+        res.end(file.content);
+        return;
+      }
       throw new HttpError(404, `no GET /api/${route}`);
     }
     if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');

@@ -65,6 +65,7 @@ describe('SQLite file store', () => {
         '0001_initial',
         '0002_items_by_record',
         '0004_outbox',
+        '0005_audit_retention',
       ]);
     } finally {
       await second.close();
@@ -84,6 +85,7 @@ describe('SQLite file store', () => {
         '0001_initial',
         '0002_items_by_record',
         '0004_outbox',
+        '0005_audit_retention',
       ]);
     } finally {
       for (const s of stores) await s.close();

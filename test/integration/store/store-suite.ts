@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/core/store/types.js';
+import { defineAuditStoreCases } from './audit-suite.js';
 import { alert, newItems, newJob, newRequest, recordId, T0, territoryId } from './fixtures.js';
 
 export interface StoreHarness {
@@ -831,6 +832,8 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         let due = mine(await s.listDueNotices(T0, 100));
         expect(due.map((n) => n.key)).toEqual(['request:req-a:parent', 'request:req-b:parent']);
         const [a, b] = due;
+        const backlog = await s.countPendingNotices();
+        expect(backlog).toBeGreaterThanOrEqual(3);
         await s.updateNotice(b!.id, { notBefore: T0 + 5_000, lastError: 'ratelimited', attempts: 1 }, T0);
         await s.updateNotice(
           a!.id,
@@ -844,6 +847,8 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         );
         due = mine(await s.listDueNotices(T0, 100));
         expect(due.map((n) => n.key)).toEqual(['request:req-a:final']);
+        // The posted notice leaves the backlog; the delayed one is still in it.
+        expect(await s.countPendingNotices()).toBe(backlog - 1);
         expect(await s.nextNoticeAt()).toBeLessThanOrEqual(T0);
         const sent = (await s.listNotices('req-a'))[0]!;
         expect(sent).toMatchObject({
@@ -906,6 +911,8 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect(await s.getSetting('empty')).toBe('');
       });
     });
+
+    defineAuditStoreCases(fresh);
 
     it('reports its dialect', async () => {
       const s = await fresh();

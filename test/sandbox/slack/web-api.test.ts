@@ -295,6 +295,65 @@ describe('Slack emulator Web API', () => {
     expect((await slackError(client.files.info({ file: 'F0NOPE' }))).error).toBe('file_not_found');
   });
 
+  it('takes an external upload as filesUploadV2 sends it and shares it into a DM as a message with the file', async () => {
+    const dm = (await client.conversations.open({ users: DEMO_IDS.rep })).channel!.id!;
+    const res = await client.filesUploadV2({
+      channel_id: dm,
+      file: Buffer.from('when,who\n2026-01-01,U1\n'),
+      filename: 'audit.csv',
+      title: 'Audit',
+      initial_comment: 'Here is the audit trail',
+    });
+    expect(res.ok).toBe(true);
+    const msg = emulator.messages(dm).at(-1)!;
+    expect(msg).toMatchObject({ user: emulator.bot.userId, text: 'Here is the audit trail' });
+    expect(msg.files).toHaveLength(1);
+    const file = emulator.file(msg.files![0]!.id)!;
+    expect(file).toMatchObject({
+      name: 'audit.csv',
+      title: 'Audit',
+      mimetype: 'text/csv',
+      user: emulator.bot.userId,
+    });
+    expect(file.content.toString('utf8')).toBe('when,who\n2026-01-01,U1\n');
+    // conversations.history shows the file on the message, as Slack does.
+    const history = await client.conversations.history({ channel: dm });
+    expect(history.messages?.[0]).toMatchObject({
+      upload: true,
+      files: [{ id: file.id, name: 'audit.csv' }],
+    });
+  });
+
+  it("answers the external upload methods with Slack's errors", async () => {
+    expect((await slackError(client.files.getUploadURLExternal({ filename: 'a.csv' } as never))).error).toBe(
+      'invalid_arguments',
+    );
+    expect((await slackError(client.files.completeUploadExternal({ files: [{ id: 'F0NOPE' }] }))).error).toBe(
+      'file_not_found',
+    );
+    // A file id whose bytes never reached the upload URL cannot be completed either.
+    const { file_id, upload_url } = await client.files.getUploadURLExternal({ filename: 'a.csv', length: 3 });
+    expect((await slackError(client.files.completeUploadExternal({ files: [{ id: file_id! }] }))).error).toBe(
+      'file_not_found',
+    );
+    const up = await fetch(upload_url!, { method: 'POST', body: 'abc' });
+    expect(up.status).toBe(200);
+    expect(await up.text()).toBe('OK - 3');
+    await expect(client.files.completeUploadExternal({ files: [{ id: file_id! }] })).resolves.toMatchObject({
+      ok: true,
+      files: [{ id: file_id }],
+    });
+    // The upload URL is one-off.
+    expect((await fetch(upload_url!, { method: 'POST', body: 'abc' })).status).toBe(404);
+    expect(
+      (
+        await slackError(
+          client.files.completeUploadExternal({ files: [{ id: file_id! }], channel_id: 'C0NOPE' }),
+        )
+      ).error,
+    ).toBe('file_not_found');
+  });
+
   it('answers 429 with Retry-After for the next N calls of a rate-limited method', async () => {
     emulator.faults.rateLimit('chat.postMessage', { count: 2, retryAfterSec: 7 });
     const strict = webClient(emulator, { rejectRateLimitedCalls: true });

@@ -218,6 +218,8 @@ export function fakeSlack() {
       postMessage: vi.fn(async (_args: unknown) => ({ ok: true, ts: '1.1' })),
       postEphemeral: vi.fn(async (_args: unknown) => ({ ok: true })),
     },
+    conversations: { open: vi.fn(async (_args: unknown) => ({ ok: true, channel: { id: 'D-DM' } })) },
+    filesUploadV2: vi.fn(async (_args: unknown) => ({ ok: true, files: [] })),
   };
   const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() };
   return { ack, respond, client, logger, context: {}, next: vi.fn(), say: vi.fn() };

@@ -7,6 +7,7 @@ import type { DialectName } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
 import { itemsByRecordMigration } from './0002_items_by_record.js';
 import { outboxMigration } from './0004_outbox.js';
+import { auditRetentionMigration } from './0005_audit_retention.js';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -15,6 +16,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0001_initial': initialMigration(dialect),
         '0002_items_by_record': itemsByRecordMigration,
         '0004_outbox': outboxMigration(dialect),
+        '0005_audit_retention': auditRetentionMigration,
       };
     },
   };

@@ -1,7 +1,7 @@
 // The sandbox page: a small Slack client over the emulator. State comes from /api/snapshot and
 // then the change stream (/api/events); people's actions go to /api/*, which sends them to the
 // app through the SlackDriver as signed Slack requests.
-import { h, initialValue, renderBlocks } from './blocks.js';
+import { h, initialValue, renderBlocks, renderFiles } from './blocks.js';
 import { escapeHtml, mrkdwn, plainText } from './mrkdwn.js';
 import { renderZohoPanel } from './zoho.js';
 
@@ -383,6 +383,7 @@ function messageEl(m, where, opts = {}) {
       ),
       opts.ephemeral ? h('div', { class: 'ephemeral-tag' }, 'Only visible to you') : null,
       content,
+      m.files?.length ? renderFiles(m.files, (f) => `/api/files/${encodeURIComponent(f.id)}`) : null,
       !opts.inThread && m.reply_count
         ? h(
             'button',

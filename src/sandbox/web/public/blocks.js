@@ -20,6 +20,34 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** Files shared in a message (files.completeUploadExternal), each with a download link. */
+export function renderFiles(files, hrefFor) {
+  return h(
+    'div',
+    { class: 'm-files' },
+    ...files.map((f) =>
+      h(
+        'div',
+        { class: 'file-card', dataset: { fileId: f.id } },
+        h('span', { class: 'file-icon', 'aria-hidden': 'true' }, (f.filetype || 'file').toUpperCase()),
+        h(
+          'span',
+          { class: 'file-meta' },
+          h('span', { class: 'file-name' }, f.title || f.name),
+          h('span', { class: 'file-size' }, `${f.name} · ${formatSize(f.size)}`),
+        ),
+        h('a', { class: 'file-download', href: hrefFor(f), download: f.name }, 'Download'),
+      ),
+    ),
+  );
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
 export function renderBlocks(blocks, env) {
   const wrap = h('div', { class: 'blocks' });
   for (const block of blocks ?? []) {
