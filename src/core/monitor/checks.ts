@@ -8,24 +8,17 @@
  * `inconclusive`: the kinds it would have judged are left as they were, so a flaky Zoho never
  * resolves or raises alerts by accident. `evaluatedKinds` says which kinds this run judged.
  */
-import {
-  isInvalidId,
-  isTerritoryManagementOff,
-  ZohoApiError,
-  ZohoAuthError,
-  ZohoNetworkError,
-  ZohoResponseError,
-} from '../zoho/errors.js';
+import { isInvalidId, isTerritoryManagementOff, ZohoApiError } from '../zoho/errors.js';
 import type { Territory, UserTerritory, ZohoApi, ZohoModule, ZohoUser } from '../zoho/types.js';
 import { type AccessCode, evaluateAccess } from './access.js';
 import type { AlertKind } from './alert-kinds.js';
+import { authCondition, Inconclusive, isForbidden, transient } from './check-failures.js';
 import {
   type AffectedTerritory,
   type AlertCondition,
   type ApiUserRef,
   apiUserInactive,
   apiUserOutsideHierarchy,
-  oauthCondition,
   territoryManagementOff,
   territorySettingsForbidden,
 } from './conditions.js';
@@ -77,44 +70,6 @@ export interface CheckInput {
   /** id → name from the previous complete run (empty on the first run). */
   previousNames: TerritoryNames;
 }
-
-class Inconclusive extends Error {}
-
-/** Maps a Zoho failure to a condition, or throws Inconclusive for what may pass by itself. */
-function authCondition(err: unknown): AlertCondition | null {
-  if (err instanceof ZohoAuthError) {
-    if (err.reason === 'revoked' || err.reason === 'scope' || err.reason === 'invalid_client') {
-      return oauthCondition(err.reason, err.message);
-    }
-    throw new Inconclusive(
-      err.reason === 'throttled'
-        ? 'Zoho throttled the token refresh (more than 10 refreshes in 10 minutes); the next run retries'
-        : `Zoho OAuth failed: ${err.message}`,
-    );
-  }
-  if (err instanceof ZohoApiError && err.code === 'OAUTH_SCOPE_MISMATCH') {
-    return oauthCondition('scope', err.message);
-  }
-  return null;
-}
-
-function transient(err: unknown, step: string): never {
-  if (err instanceof Inconclusive) throw err;
-  const what =
-    err instanceof ZohoApiError
-      ? `Zoho answered ${err.status} ${err.code}: ${err.message}`
-      : err instanceof ZohoNetworkError || err instanceof ZohoResponseError
-        ? err.message
-        : err instanceof Error
-          ? `${err.name}: ${err.message}`
-          : String(err);
-  throw new Inconclusive(`${step} failed (${what}); the next run retries`);
-}
-
-const isForbidden = (err: unknown) =>
-  err instanceof ZohoApiError &&
-  !isTerritoryManagementOff(err) &&
-  (err.code === 'NO_PERMISSION' || err.code === 'AUTHORIZATION_FAILED' || err.status === 403);
 
 export async function runChecks(input: CheckInput): Promise<CheckResult> {
   const { routing, previousNames } = input;
