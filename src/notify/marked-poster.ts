@@ -65,17 +65,10 @@ export class MarkedPoster extends SlackPoster {
     this.notice.inflight = inflight;
     let ref: MessageRef;
     try {
-      const res = await this.web.chat.postMessage({
-        channel,
-        text: message.text,
-        blocks: message.blocks,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-        metadata: { event_type: NOTICE_EVENT_TYPE, event_payload: { marker } },
+      ref = await this.postWith(channel, message, threadTs, {
+        event_type: NOTICE_EVENT_TYPE,
+        event_payload: { marker },
       });
-      if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
-      ref = { channel: res.channel, ts: res.ts };
     } catch (err) {
       // Refused outright: nothing went out, no read-back needed next time.
       if (classifySlackFailure(err).kind === 'refused') await this.clearInflight();

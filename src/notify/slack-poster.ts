@@ -68,6 +68,16 @@ export class SlackPoster {
   }
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef> {
+    return this.postWith(channel, message, threadTs);
+  }
+
+  /** chat.postMessage as the bot posts everything; `metadata` marks a post to find it again. */
+  protected async postWith(
+    channel: string,
+    message: SlackMessage,
+    threadTs?: string,
+    metadata?: { event_type: string; event_payload: Record<string, string> },
+  ): Promise<MessageRef> {
     const res = await this.client.chat.postMessage({
       channel,
       text: message.text,
@@ -75,6 +85,7 @@ export class SlackPoster {
       ...(threadTs ? { thread_ts: threadTs } : {}),
       unfurl_links: false,
       unfurl_media: false,
+      ...(metadata ? { metadata } : {}),
     });
     if (!res.ts || !res.channel) throw new Error('chat.postMessage returned no ts');
     return { channel: res.channel, ts: res.ts };
