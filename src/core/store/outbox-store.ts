@@ -69,16 +69,11 @@ function newRow(key: string, requestId: string, kind: NoticeKind, now: number) {
   };
 }
 
-/**
- * The first pending notice of each request, when due, oldest first: a request's notices go out
- * in the order they were written (the parent before its progress, the result after both).
- */
-export async function listDueNotices(db: Db, now: number, limit: number): Promise<NoticeRecord[]> {
-  const rows = await db
+/** Pending notices (`o`) with no earlier pending notice of the same request. */
+function firstPendingOfEachRequest(db: Db) {
+  return db
     .selectFrom('outbox as o')
-    .selectAll('o')
     .where('o.state', '=', 'pending')
-    .where('o.not_before', '<=', now)
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -89,7 +84,17 @@ export async function listDueNotices(db: Db, now: number, limit: number): Promis
             .whereRef('p.id', '<', 'o.id'),
         ),
       ),
-    )
+    );
+}
+
+/**
+ * The first pending notice of each request, when due, oldest first: a request's notices go out
+ * in the order they were written (the parent before its progress, the result after both).
+ */
+export async function listDueNotices(db: Db, now: number, limit: number): Promise<NoticeRecord[]> {
+  const rows = await firstPendingOfEachRequest(db)
+    .selectAll('o')
+    .where('o.not_before', '<=', now)
     .orderBy('o.id', 'asc')
     .limit(limit)
     .execute();
@@ -101,21 +106,8 @@ export async function listDueNotices(db: Db, now: number, limit: number): Promis
  * first pending notice of each request (a later one waits for its request's first anyway).
  */
 export async function nextNoticeAt(db: Db): Promise<number | null> {
-  const row = await db
-    .selectFrom('outbox as o')
+  const row = await firstPendingOfEachRequest(db)
     .select((eb) => eb.fn.min('o.not_before').as('next'))
-    .where('o.state', '=', 'pending')
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('outbox as p')
-            .select(sql.lit(1).as('one'))
-            .whereRef('p.request_id', '=', 'o.request_id')
-            .where('p.state', '=', 'pending')
-            .whereRef('p.id', '<', 'o.id'),
-        ),
-      ),
-    )
     .executeTakeFirst();
   const v = row?.next as number | string | null | undefined;
   return v === null || v === undefined ? null : Number(v);
