@@ -1,6 +1,6 @@
 /** `/territory show <record>`: territories (manual or by rule), pending jobs, the bot's last change. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { parseRecordRef } from '../../core/records/index.js';
+import { exampleRef, parseRecordRef } from '../../core/records/index.js';
 import { recordLinker } from '../../slack/bulk-preview.js';
 import type { BotServices } from '../../slack/context.js';
 import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
@@ -18,7 +18,7 @@ export async function showCommand(
   if (recordText === null) {
     await ack({
       response_type: 'ephemeral',
-      text: 'Usage: `/territory show <record>`, e.g. `/territory show Leads/3652397000001234567` or a Zoho record link.',
+      text: `Usage: \`/territory show <record>\`, e.g. \`/territory show ${exampleRef('contact')}\` or a Zoho record link.`,
     });
     return;
   }
