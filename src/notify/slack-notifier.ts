@@ -102,6 +102,18 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
       const request = await this.request(requestId);
       if (!request) return;
       const message = await this.renderParent(request);
+      // An undo's parent goes in the thread of the request it undoes, where its story is.
+      const undoOf = typeof request.summary.undoOf === 'string' ? request.summary.undoOf : null;
+      const thread = undoOf ? await this.options.store.getMessageRef(parentMessageKey(undoOf)) : null;
+      if (thread) {
+        try {
+          const ref = await this.poster.post(thread.channel, message, thread.ts);
+          await this.options.store.saveMessageRef(parentMessageKey(requestId), ref);
+          return;
+        } catch (err) {
+          this.logger.info({ err, requestId }, 'cannot post in the original thread; posting as usual');
+        }
+      }
       await this.poster.postWithFallback(
         parentMessageKey(requestId),
         request.originChannelId,

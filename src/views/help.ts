@@ -49,6 +49,11 @@ const ENTRIES: readonly HelpEntry[] = [
     what: 'Your recent requests and where each stands; approvers also see what waits for them.',
     example: '/territory requests',
   },
+  {
+    usage: '/territory undo <request>',
+    what: 'Put every record of a finished request back to the territories it had before: a new request, under the same rules (only its requester or an admin may). Records changed since are left as they are, with the reason.',
+    example: '/territory undo <request id from /territory requests>',
+  },
   { usage: '/territory help', what: 'This list.', example: '/territory help' },
 ];
 
@@ -73,7 +78,7 @@ export function buildHelpMessage(): SlackMessage {
     ),
   ];
   return {
-    text: 'territory-bot commands: assign, remove, move, bulk, show, list, health, requests, help',
+    text: 'territory-bot commands: assign, remove, move, bulk, show, list, health, requests, undo, help',
     blocks,
   };
 }

@@ -12,6 +12,13 @@ export {
 } from './bulk.js';
 export { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summary.js';
 export { approvalKeyPrefix, parentMessageKey } from './message-keys.js';
+export {
+  isAdmin,
+  isOps,
+  type PeopleDeps,
+  requestsWaitingFor,
+  type WaitingForDeps,
+} from './people.js';
 export type { RequestRunner, RequestStarter, SingleRequestWriter } from './ports.js';
 export {
   loadBulkSummary,
@@ -28,3 +35,11 @@ export {
   startSingle,
 } from './single.js';
 export { BackgroundStarter } from './start.js';
+export {
+  startUndo,
+  type UndoDeps,
+  type UndoInput,
+  type UndoRefusal,
+  type UndoResult,
+  undoEntries,
+} from './undo.js';

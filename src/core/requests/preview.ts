@@ -22,6 +22,7 @@ const ISSUE_LABELS: Readonly<Record<string, string>> = {
   rule_assigned_kept: 'Rule-assigned territory stays',
   already_assigned: 'Territory already on the record',
   nothing_to_do: 'Nothing to change',
+  changed_since: 'Changed since; left as it is',
 };
 
 function stringMap(value: unknown): Record<string, string> {

@@ -10,6 +10,7 @@ export const SUBCOMMANDS = [
   'list',
   'health',
   'requests',
+  'undo',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -19,6 +20,8 @@ export type ParsedCommand =
   | { sub: 'assign' | 'remove' | 'move'; record: string | null; territories: string }
   | { sub: 'show'; record: string | null }
   | { sub: 'list'; filter: string }
+  /** request: the request id as typed (null: none given). */
+  | { sub: 'undo'; request: string | null }
   | { sub: 'unknown'; word: string };
 
 /** Words people type for a subcommand, beyond its own name. */
@@ -31,6 +34,7 @@ const ALIASES: Record<string, Subcommand> = {
   status: 'requests',
   check: 'health',
   tree: 'list',
+  revert: 'undo',
 };
 
 export function parseCommandText(text: string): ParsedCommand {
@@ -52,6 +56,8 @@ export function parseCommandText(text: string): ParsedCommand {
       return { sub, record: remainder === '' ? null : (remainder.split(/\s+/)[0] ?? null) };
     case 'list':
       return { sub, filter: remainder };
+    case 'undo':
+      return { sub, request: remainder === '' ? null : (remainder.split(/\s+/)[0] ?? null) };
     case 'help':
     case 'bulk':
     case 'health':

@@ -10,6 +10,7 @@ import { healthCommand } from './health.js';
 import { listCommand } from './list.js';
 import { requestsCommand } from './requests.js';
 import { showCommand } from './show.js';
+import { undoCommand } from './undo.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -40,6 +41,9 @@ export function territoryCommand(services: BotServices) {
           return;
         case 'list':
           await listCommand(services, args, parsed.filter);
+          return;
+        case 'undo':
+          await undoCommand(services, args, parsed.request);
           return;
         case 'unknown': {
           const msg = buildErrorMessage({
