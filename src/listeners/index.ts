@@ -7,6 +7,7 @@ import type { App } from '@slack/bolt';
 import type { BotServices } from '../slack/context.js';
 import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
+import { registerEvents } from './events/index.js';
 import { registerOptions } from './options/index.js';
 import { registerViews } from './views/index.js';
 
@@ -15,4 +16,5 @@ export function registerListeners(app: App, services: BotServices): void {
   registerActions(app, services);
   registerViews(app, services);
   registerOptions(app, services);
+  registerEvents(app, services);
 }

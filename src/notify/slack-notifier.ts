@@ -31,6 +31,7 @@ import {
 } from '../views/thread-replies.js';
 import { AlertMessenger } from './alert-messenger.js';
 import { ApprovalMessenger } from './approval-messenger.js';
+import { HomePublisher } from './home-publisher.js';
 import { SlackGroupDirectory } from './slack-directory.js';
 import { SlackPoster, UpdateThrottle } from './slack-poster.js';
 
@@ -47,6 +48,8 @@ export interface SlackNotifierOptions {
   updateIntervalMs?: number;
   /** Approver user group lookups (default: Slack's usergroups.users.list, cached). */
   directory?: GroupDirectory;
+  /** Minimum time between two App Home publishes for one person (default 2 s). */
+  homeIntervalMs?: number;
 }
 
 /** Parent messages of bulks list a few records; reading all items for that is wasteful. */
@@ -59,6 +62,8 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   private readonly linker: RecordLinker;
   private readonly approvals: ApprovalMessenger;
   private readonly alerts: AlertMessenger;
+  /** Republishes the App Home of the people a change concerns. */
+  readonly home: HomePublisher;
 
   constructor(protected readonly options: SlackNotifierOptions) {
     this.logger = options.logger.child({ component: 'notifier' });
@@ -70,16 +75,27 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
     );
     const dc = options.config.zoho.dc;
     this.linker = (module, id) => recordWebUrl(dc, module, id);
+    const policy = approvalPolicyFromConfig(options.config);
+    const directory =
+      options.directory ??
+      new CachedGroupDirectory({ source: new SlackGroupDirectory(options.client), clock: options.clock });
     this.approvals = new ApprovalMessenger({
       client: options.client,
       store: options.store,
       logger: this.logger,
-      policy: approvalPolicyFromConfig(options.config),
+      policy,
       approvalsChannel: options.config.channels.approvals,
-      directory:
-        options.directory ??
-        new CachedGroupDirectory({ source: new SlackGroupDirectory(options.client), clock: options.clock }),
+      directory,
       names: () => this.names(),
+    });
+    this.home = new HomePublisher({
+      client: options.client,
+      store: options.store,
+      policy,
+      directory,
+      clock: options.clock,
+      logger: this.logger,
+      ...(options.homeIntervalMs !== undefined ? { intervalMs: options.homeIntervalMs } : {}),
     });
     this.alerts = new AlertMessenger({
       client: options.client,
@@ -93,6 +109,14 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
 
   stop(): void {
     this.throttle.stop();
+    this.home.stop();
+  }
+
+  /** Home refreshes never hold up or fail the message they follow. */
+  private refreshHome(requestId: string): void {
+    void this.home
+      .requestChanged(requestId)
+      .catch((err: unknown) => this.logger.warn({ err, requestId }, 'refreshing App Home failed'));
   }
 
   // --- requests ---------------------------------------------------------------------------
@@ -121,10 +145,12 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
         message,
       );
     });
+    this.refreshHome(requestId);
   }
 
   async requestUpdated(requestId: string): Promise<void> {
     this.throttle.schedule(parentMessageKey(requestId), () => this.refreshParent(requestId));
+    this.refreshHome(requestId);
   }
 
   async requestFinished(requestId: string): Promise<void> {
@@ -136,21 +162,28 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
       if (!request || !parent) return;
       for (const message of await this.renderResult(request)) await this.poster.reply(parent, message);
     });
+    this.refreshHome(requestId);
   }
 
   async approvalRequested(requestId: string): Promise<void> {
     await this.guard('approvalRequested', requestId, () => this.approvals.approvalRequested(requestId));
+    this.refreshHome(requestId);
   }
 
   async approvalDecided(requestId: string): Promise<void> {
     await this.guard('approvalDecided', requestId, () => this.approvals.approvalDecided(requestId));
+    this.refreshHome(requestId);
   }
 
   // --- alerts -----------------------------------------------------------------------------
 
   /** Throws when Slack refuses: the monitor keeps the alert's state and retries next run. */
   async alert(event: AlertEvent): Promise<MessageRef | null> {
-    return this.alerts.alert(event);
+    const ref = await this.alerts.alert(event);
+    void this.home
+      .alertsChanged()
+      .catch((err: unknown) => this.logger.warn({ err }, 'refreshing App Home after an alert failed'));
+    return ref;
   }
 
   // --- rendering --------------------------------------------------------------------------

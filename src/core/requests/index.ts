@@ -11,6 +11,7 @@ export {
   submitDraft,
 } from './bulk.js';
 export { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summary.js';
+export { HOME_MINE, HOME_WAITING, type HomeData, type HomeDeps, loadHome } from './home.js';
 export { approvalKeyPrefix, parentMessageKey } from './message-keys.js';
 export {
   isAdmin,

@@ -3,10 +3,12 @@
  * conditional transitions are single `UPDATE ... WHERE state IN (...) RETURNING`, upserts are
  * `INSERT ... ON CONFLICT`, both supported by SQLite >= 3.35 and PostgreSQL.
  */
+
 import { type Kysely, type RawBuilder, sql, type Transaction, type Updateable } from 'kysely';
 import { chunk } from '../chunk.js';
 import type { Clock } from '../clock.js';
 import type { ZohoModule } from '../zoho/types.js';
+import { listHomeOpeners, recordHomeOpened } from './home-openers.js';
 import {
   alertFromRow,
   alertToRow,
@@ -737,6 +739,16 @@ export class KyselyStore implements Store {
       .limit(1)
       .executeTakeFirst();
     return row ? monitorRunFromRow(row) : null;
+  }
+
+  // --- App Home ---------------------------------------------------------------------------
+
+  recordHomeOpened(userId: string, at: number): Promise<void> {
+    return recordHomeOpened(this.db, userId, at);
+  }
+
+  listHomeOpeners(userIds?: readonly string[]): Promise<Array<{ userId: string; openedAt: number }>> {
+    return listHomeOpeners(this.db, userIds);
   }
 
   // --- settings ---------------------------------------------------------------------------

@@ -116,6 +116,11 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface HomeOpenersTable {
+  user_id: string;
+  opened_at: number;
+}
+
 export interface Database {
   requests: RequestsTable;
   request_items: RequestItemsTable;
@@ -126,6 +131,7 @@ export interface Database {
   leases: LeasesTable;
   monitor_runs: MonitorRunsTable;
   settings: SettingsTable;
+  home_openers: HomeOpenersTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres';

@@ -6,6 +6,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectName } from '../schema.js';
 import { initialMigration } from './0001_initial.js';
 import { itemsByRecordMigration } from './0002_items_by_record.js';
+import { homeOpenersMigration } from './0006_home_openers.js';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
       return {
         '0001_initial': initialMigration(dialect),
         '0002_items_by_record': itemsByRecordMigration,
+        '0006_home_openers': homeOpenersMigration,
       };
     },
   };
