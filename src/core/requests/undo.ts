@@ -113,25 +113,30 @@ export async function startUndo(deps: UndoDeps, input: UndoInput): Promise<UndoR
 }
 
 /**
- * One entry per record the request changed and Zoho confirmed: back to `before`, provided the
- * record still holds `after`. A Deal holds one territory, so putting it back is a move; other
- * records get the territories taken away again or given back, or a move when both.
+ * One entry per record the request changed and Zoho confirmed, provided the record still holds
+ * `after`. The request's own change is reversed (what it sent, as Zoho confirmed it), not the
+ * whole `before` restored: a list approved hours after its preview may have met changes made in
+ * between, which are not the request's to undo. A Deal holds one territory, so putting it back
+ * is a move; other records get the territories taken away again or given back, or a move when both.
  */
 export function undoEntries(items: readonly RequestItemRecord[]): ValidatedEntry[] {
   const out: ValidatedEntry[] = [];
   for (const item of items) {
     if (item.state !== 'done' || !item.before || !item.after) continue;
-    const before = item.before;
-    const after = item.after;
-    const added = after.filter((t) => !before.includes(t));
-    const removed = before.filter((t) => !after.includes(t));
+    const { before, after } = item;
+    const sentAdd = item.action === 'remove' ? [] : item.territoryIds;
+    const sentRemove = item.action === 'remove' ? item.territoryIds : item.removeTerritoryIds;
+    // What the request really changed: sent, on the record before/after as Zoho confirmed it.
+    const added = sentAdd.filter((t) => after.includes(t) && !before.includes(t));
+    const removed = sentRemove.filter((t) => before.includes(t) && !after.includes(t));
     if (added.length === 0 && removed.length === 0) continue;
+    const target = [...after.filter((t) => !added.includes(t)), ...removed];
     let action: ChangeAction;
     let territoryIds: string[];
-    if (item.module === 'Deals' && before.length > 0) [action, territoryIds] = ['move', [...before]];
+    if (item.module === 'Deals' && removed.length > 0) [action, territoryIds] = ['move', removed];
     else if (removed.length === 0) [action, territoryIds] = ['remove', added];
     else if (added.length === 0) [action, territoryIds] = ['assign', removed];
-    else [action, territoryIds] = ['move', [...before]];
+    else [action, territoryIds] = ['move', target];
     const lineNo = out.length + 1;
     out.push({
       entry: {

@@ -25,15 +25,19 @@ function item(
   after: string[],
   state: RequestItemRecord['state'] = 'done',
 ): RequestItemRecord {
+  // What such a request sent: added territories, and removed ones (a move when both).
+  const add = after.filter((x) => !before.includes(x));
+  const rm = before.filter((x) => !after.includes(x));
+  const action = add.length > 0 && rm.length > 0 ? 'move' : rm.length > 0 ? 'remove' : 'assign';
   return {
     requestId: 'r',
     seq,
     lineNo: seq + 1,
     module,
     recordId,
-    action: 'assign',
-    territoryIds: after.filter((x) => !before.includes(x)),
-    removeTerritoryIds: [],
+    action,
+    territoryIds: action === 'remove' ? rm : add,
+    removeTerritoryIds: action === 'move' ? rm : [],
     state,
     jobId: null,
     code: null,
@@ -60,6 +64,12 @@ describe('undoEntries', () => {
       [D, 'move', [t.dach.id], [t.usEast.id]],
       ['3652397000002000004', 'move', [t.dach.id], [t.usEast.id]],
     ]);
+  });
+
+  it("reverses only the request's own change, not what someone did between its preview and its run", () => {
+    // Planned on [] (preview); by the run someone had added DACH; the request added US West.
+    const it = { ...item(0, 'Leads', A, [], [t.dach.id, t.usWest.id]), territoryIds: [t.usWest.id] };
+    expect(undoEntries([it]).map((e) => [e.action, e.territoryIds])).toEqual([['remove', [t.usWest.id]]]);
   });
 
   it('leaves out items that changed nothing or were not confirmed', () => {
