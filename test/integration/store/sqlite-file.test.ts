@@ -61,7 +61,7 @@ describe('SQLite file store', () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
         second.kysely,
       );
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_items_by_record']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_items_by_record', '0006_home_openers']);
     } finally {
       await second.close();
     }
@@ -76,7 +76,7 @@ describe('SQLite file store', () => {
       const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(
         stores[1]!.kysely,
       );
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_items_by_record']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['0001_initial', '0002_items_by_record', '0006_home_openers']);
     } finally {
       for (const s of stores) await s.close();
     }
