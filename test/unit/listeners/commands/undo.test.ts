@@ -145,6 +145,21 @@ describe('/territory undo (commands listener)', () => {
     expect(await services.store.listRequestsByRequester('UOTHER', 5)).toEqual([]);
   });
 
+  it('outside REQUESTER_USERGROUP: refused like assign, before any read or stored draft', async () => {
+    services = await fakeServices({
+      records: [record('Leads', A, [usWestOn]), record('Leads', B, [usWestOn])],
+      policy: { requesterUsergroup: 'SREQ' },
+      groups: { SREQ: ['USOMEONEELSE'] },
+    });
+    await finished();
+    const args = await run('undo orig-1');
+    expect(JSON.stringify(args.respond.mock.calls[0]![0])).toMatch(/requester user group/);
+    expect(services.zohoReads).toEqual([]);
+    expect(await services.store.listRequestsByRequester('UREP', 5)).toEqual([
+      expect.objectContaining({ id: 'orig-1' }),
+    ]);
+  });
+
   it('refuses a request that has not finished', async () => {
     services = await fakeServices();
     await finished('running');
