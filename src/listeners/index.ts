@@ -8,6 +8,7 @@ import type { BotServices } from '../slack/context.js';
 import { inboundDedupe } from '../slack/inbound-dedupe.js';
 import { registerActions } from './actions/index.js';
 import { registerCommands } from './commands/index.js';
+import { registerEvents } from './events/index.js';
 import { registerOptions } from './options/index.js';
 import { registerViews } from './views/index.js';
 
@@ -18,4 +19,5 @@ export function registerListeners(app: App, services: BotServices): void {
   registerActions(app, services);
   registerViews(app, services);
   registerOptions(app, services);
+  registerEvents(app, services);
 }

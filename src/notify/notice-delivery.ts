@@ -52,11 +52,28 @@ export async function deliverNotice(
 async function postParent(deps: NoticeDeliveryDeps, request: RequestRecord, poster: MarkedPoster) {
   const existing = await deps.store.getMessageRef(parentMessageKey(request.id));
   if (existing) return existing;
+  const message = await deps.renderer.renderParent(request);
+  // An undo's parent goes in the thread of the request it undoes, where its story is.
+  const undoOf = typeof request.summary.undoOf === 'string' ? request.summary.undoOf : null;
+  const thread = undoOf ? await deps.store.getMessageRef(parentMessageKey(undoOf)) : null;
+  if (thread) {
+    try {
+      const ref = await poster.post(thread.channel, message, thread.ts);
+      await deps.store.saveMessageRef(parentMessageKey(request.id), ref);
+      return ref;
+    } catch (err) {
+      if (classifySlackFailure(err).transient) throw err;
+      deps.logger.info(
+        { err, requestId: request.id },
+        'cannot post in the original thread; posting as usual',
+      );
+    }
+  }
   return poster.postWithFallback(
     parentMessageKey(request.id),
     request.originChannelId,
     request.requesterId,
-    await deps.renderer.renderParent(request),
+    message,
   );
 }
 

@@ -32,6 +32,7 @@ import {
 } from '../views/thread-replies.js';
 import { AlertMessenger } from './alert-messenger.js';
 import { ApprovalMessenger } from './approval-messenger.js';
+import { HomePublisher } from './home-publisher.js';
 import { MarkedPoster } from './marked-poster.js';
 import { deliverNotice } from './notice-delivery.js';
 import { SlackGroupDirectory } from './slack-directory.js';
@@ -52,6 +53,8 @@ export interface SlackNotifierOptions {
   updateIntervalMs?: number;
   /** Approver user group lookups (default: Slack's usergroups.users.list, cached). */
   directory?: GroupDirectory;
+  /** Minimum time between two App Home publishes for one person (default 2 s). */
+  homeIntervalMs?: number;
 }
 
 /** Parent messages of bulks list a few records; reading all items for that is wasteful. */
@@ -64,6 +67,8 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   private readonly linker: RecordLinker;
   private readonly approvals: ApprovalMessenger;
   private readonly alerts: AlertMessenger;
+  /** Republishes the App Home of the people a change concerns. */
+  readonly home: HomePublisher;
 
   constructor(protected readonly options: SlackNotifierOptions) {
     this.logger = options.logger.child({ component: 'notifier' });
@@ -75,16 +80,27 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
     );
     const dc = options.config.zoho.dc;
     this.linker = (module, id) => recordWebUrl(dc, module, id);
+    const policy = approvalPolicyFromConfig(options.config);
+    const directory =
+      options.directory ??
+      new CachedGroupDirectory({ source: new SlackGroupDirectory(options.client), clock: options.clock });
     this.approvals = new ApprovalMessenger({
       client: options.client,
       store: options.store,
       logger: this.logger,
-      policy: approvalPolicyFromConfig(options.config),
+      policy,
       approvalsChannel: options.config.channels.approvals,
-      directory:
-        options.directory ??
-        new CachedGroupDirectory({ source: new SlackGroupDirectory(options.client), clock: options.clock }),
+      directory,
       names: () => this.names(),
+    });
+    this.home = new HomePublisher({
+      client: options.client,
+      store: options.store,
+      policy,
+      directory,
+      clock: options.clock,
+      logger: this.logger,
+      ...(options.homeIntervalMs !== undefined ? { intervalMs: options.homeIntervalMs } : {}),
     });
     this.alerts = new AlertMessenger({
       client: options.client,
@@ -98,6 +114,14 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
 
   stop(): void {
     this.throttle.stop();
+    this.home.stop();
+  }
+
+  /** Home refreshes never hold up or fail the message they follow. */
+  private refreshHome(requestId: string): void {
+    void this.home
+      .requestChanged(requestId)
+      .catch((err: unknown) => this.logger.warn({ err, requestId }, 'refreshing App Home failed'));
   }
 
   // --- requests ---------------------------------------------------------------------------
@@ -107,6 +131,18 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
       const request = await this.request(requestId);
       if (!request) return;
       const message = await this.renderParent(request);
+      // An undo's parent goes in the thread of the request it undoes, where its story is.
+      const undoOf = typeof request.summary.undoOf === 'string' ? request.summary.undoOf : null;
+      const thread = undoOf ? await this.options.store.getMessageRef(parentMessageKey(undoOf)) : null;
+      if (thread) {
+        try {
+          const ref = await this.poster.post(thread.channel, message, thread.ts);
+          await this.options.store.saveMessageRef(parentMessageKey(requestId), ref);
+          return;
+        } catch (err) {
+          this.logger.info({ err, requestId }, 'cannot post in the original thread; posting as usual');
+        }
+      }
       await this.poster.postWithFallback(
         parentMessageKey(requestId),
         request.originChannelId,
@@ -114,10 +150,12 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
         message,
       );
     });
+    this.refreshHome(requestId);
   }
 
   async requestUpdated(requestId: string): Promise<void> {
     this.throttle.schedule(parentMessageKey(requestId), () => this.refreshParent(requestId));
+    this.refreshHome(requestId);
   }
 
   async requestFinished(requestId: string): Promise<void> {
@@ -129,14 +167,17 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
       if (!request || !parent) return;
       for (const message of await this.renderResult(request)) await this.poster.reply(parent, message);
     });
+    this.refreshHome(requestId);
   }
 
   async approvalRequested(requestId: string): Promise<void> {
     await this.guard('approvalRequested', requestId, () => this.approvals.approvalRequested(requestId));
+    this.refreshHome(requestId);
   }
 
   async approvalDecided(requestId: string): Promise<void> {
     await this.guard('approvalDecided', requestId, () => this.approvals.approvalDecided(requestId));
+    this.refreshHome(requestId);
   }
 
   /**
@@ -146,18 +187,25 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   async deliver(notice: NoticeRecord): Promise<MessageRef | null> {
     const client = this.options.outboxClient ?? this.options.client;
     const poster = new MarkedPoster(client, this.options.store, this.logger, this.options.clock, notice);
-    return deliverNotice(
+    const ref = await deliverNotice(
       { store: this.options.store, logger: this.logger, renderer: this, approvals: this.approvals },
       notice,
       poster,
     );
+    // What people are told is what changed: the Homes showing this request follow each notice.
+    this.refreshHome(notice.requestId);
+    return ref;
   }
 
   // --- alerts -----------------------------------------------------------------------------
 
   /** Throws when Slack refuses: the monitor keeps the alert's state and retries next run. */
   async alert(event: AlertEvent): Promise<MessageRef | null> {
-    return this.alerts.alert(event);
+    const ref = await this.alerts.alert(event);
+    void this.home
+      .alertsChanged()
+      .catch((err: unknown) => this.logger.warn({ err }, 'refreshing App Home after an alert failed'));
+    return ref;
   }
 
   // --- rendering --------------------------------------------------------------------------

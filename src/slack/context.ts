@@ -10,7 +10,7 @@ import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
 import type { MonitorRunner } from '../core/monitor/index.js';
 import type { RequestNotifier } from '../core/notify.js';
-import type { RequestGateDeps, RequestStarter, StartSingleDeps } from '../core/requests/index.js';
+import type { RequestGateDeps, RequestStarter, StartSingleDeps, UndoDeps } from '../core/requests/index.js';
 import type { Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi } from '../core/zoho/types.js';
@@ -53,4 +53,19 @@ export function singleDeps(services: BotServices): StartSingleDeps {
 /** What the request gate (core/requests checkMayRequest / checkMayUseRecords) needs. */
 export function gateDeps(services: BotServices): RequestGateDeps {
   return { approvals: services.approvals, access: services.access };
+}
+
+/** What startUndo needs: the draft and submit use cases' dependencies, and who is an admin. */
+export function undoDeps(services: BotServices): UndoDeps {
+  return {
+    zoho: services.zoho,
+    catalog: services.catalog,
+    store: services.store,
+    now: () => services.clock.now(),
+    approvals: services.approvals,
+    access: services.access,
+    notifier: services.notifier,
+    policy: services.policy,
+    directory: services.directory,
+  };
 }

@@ -3,6 +3,7 @@
  * territories by type-ahead, and "replace existing" to turn the assign into a move.
  */
 import type { InputBlock, ModalView, PlainTextOption } from '@slack/types';
+import { exampleRef } from '../core/records/examples.js';
 import { TERRITORY_MODULES, type ZohoModule } from '../core/zoho/types.js';
 import { context, LIMITS, option, plain } from './blocks.js';
 import { ACTION, ASSIGN_BLOCK, ASSIGN_REPLACE_VALUE, CALLBACK, encodeModalOrigin } from './ids.js';
@@ -54,7 +55,7 @@ export function buildAssignModal(input: AssignModalInput): ModalView {
       type: 'input',
       block_id: ASSIGN_BLOCK.record,
       label: plain('Record'),
-      hint: plain('A Zoho CRM record URL, or Module/ID such as Leads/3652397000001234567.'),
+      hint: plain(`A Zoho CRM record URL, or Module/ID such as ${exampleRef('lead')}.`),
       element: {
         type: 'plain_text_input',
         action_id: ACTION.assignRecord,

@@ -4,6 +4,7 @@
  * hint sends longer lists to the CSV.
  */
 import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
+import { EXAMPLES, exampleRef, exampleUrl } from '../core/records/examples.js';
 import type { ZohoModule } from '../core/zoho/types.js';
 import { moduleOptions, type TerritoryChoice, territoryOption } from './assign-modal.js';
 import { context, option, plain, section } from './blocks.js';
@@ -45,7 +46,7 @@ export function buildBulkModal(input: BulkModalInput): ModalView {
         multiline: true,
         max_length: PASTE_MAX_CHARS,
         placeholder: plain(
-          'Leads/3652397000001234567, EMEA North\nhttps://crm.zoho.com/crm/org…/tab/Accounts/…',
+          `${exampleRef('lead')}, ${EXAMPLES.lead.territories[0]}\n${exampleUrl('account')}`,
         ),
         ...(initial.paste ? { initial_value: truncate(initial.paste, PASTE_MAX_CHARS) } : {}),
       },

@@ -1,4 +1,5 @@
 /** `/territory help`: every subcommand of DESIGN.md §2 with an example. */
+import { EXAMPLES, exampleArgs, exampleRef, exampleUrl } from '../core/records/examples.js';
 import { context, divider, header, type SlackMessage, section } from './blocks.js';
 
 interface HelpEntry {
@@ -11,17 +12,17 @@ const ENTRIES: readonly HelpEntry[] = [
   {
     usage: '/territory assign <record> <territory>[, <territory>…]',
     what: 'Assign territories to one record at once. Without arguments it opens a form.',
-    example: '/territory assign Leads/3652397000001234567 EMEA North, DACH',
+    example: `/territory assign ${exampleArgs('lead', 2)}`,
   },
   {
     usage: '/territory remove <record> <territory>[, …]',
     what: 'Remove territories from a record (territories set by Zoho rules cannot be removed).',
-    example: '/territory remove https://crm.zoho.com/crm/org123/tab/Accounts/3652397000000456789 DACH',
+    example: `/territory remove ${exampleUrl('account')} ${EXAMPLES.account.territories[0]}`,
   },
   {
     usage: '/territory move <record> <territory>',
     what: "Replace the record's manual territories. This is how a Deal changes territory (a Deal holds one).",
-    example: '/territory move Deals/3652397000000987654 EMEA South',
+    example: `/territory move ${exampleArgs('deal')}`,
   },
   {
     usage: '/territory bulk',
@@ -31,7 +32,7 @@ const ENTRIES: readonly HelpEntry[] = [
   {
     usage: '/territory show <record>',
     what: "A record's territories (manual or by rule), pending jobs and the last change made through the bot.",
-    example: '/territory show Contacts/3652397000000112233',
+    example: `/territory show ${exampleRef('contact')}`,
   },
   {
     usage: '/territory list [filter]',
@@ -49,6 +50,11 @@ const ENTRIES: readonly HelpEntry[] = [
     example: '/territory requests',
   },
   {
+    usage: '/territory undo <request>',
+    what: 'Put every record of a finished request back to the territories it had before: a new request, under the same rules (only its requester or an admin may). Records changed since are left as they are, with the reason.',
+    example: '/territory undo <request id from /territory requests>',
+  },
+  {
     usage: '/territory audit [<record> | @person | since <date>]',
     what: 'The audit trail as a CSV file in your DM with the bot: who asked, who decided, what changed in Zoho. Approvers get every request; others their own and the records those touched.',
     example: '/territory audit since 2026-01-01',
@@ -63,7 +69,9 @@ export function buildHelpMessage(): SlackMessage {
     divider(),
     section(
       [
-        '*<record>* is a Zoho CRM record URL, or `Module/ID` such as `Leads/3652397000001234567` ' +
+        '*<record>* is a Zoho CRM record URL, or `Module/ID` such as `' +
+          exampleRef('lead') +
+          '` ' +
           '(Leads, Accounts, Contacts or Deals; singular or plural; `Potentials` means Deals).',
         '*<territory>* is a territory name (any case) or its ID. Separate several with commas.',
         '*Pasted lists* (bulk): one record per line, `<record>` or `<record>, <territory>[; <territory>]`. ' +
@@ -75,7 +83,7 @@ export function buildHelpMessage(): SlackMessage {
     ),
   ];
   return {
-    text: 'territory-bot commands: assign, remove, move, bulk, show, list, health, requests, audit, help',
+    text: 'territory-bot commands: assign, remove, move, bulk, show, list, health, requests, undo, audit, help',
     blocks,
   };
 }

@@ -79,6 +79,10 @@ export const ACTION = {
   alertSnooze1h: 'alert_snooze_1h',
   alertSnooze1d: 'alert_snooze_1d',
   alertSnooze1w: 'alert_snooze_1w',
+
+  /** App Home buttons: open the assign or the bulk modal. */
+  homeOpenAssign: 'home_open_assign',
+  homeOpenBulk: 'home_open_bulk',
 } as const;
 
 /** Matches both bulk-preview pager buttons (Bolt accepts a RegExp as action_id constraint). */

@@ -186,6 +186,26 @@ describe('/territory assign|remove|move for one record, through the real HTTP pa
     expect(JSON.stringify(answer.body)).toContain('Nordics');
   });
 
+  it('answers a transposed typo (Wset) with the territories named West, sending nothing', async () => {
+    const lead = freshLead();
+    const calls = stack.zoho.callCount('assignTerritories');
+    await stack.driver.command({
+      user: DEMO_IDS.rep,
+      channel: DEMO_IDS.sales,
+      text: `assign Leads/${lead.id} Wset`,
+    });
+    const answer = await eventually(
+      () => stack.slack.responses().find((r) => JSON.stringify(r.body).includes('Wset')),
+      10_000,
+      'suggestions for Wset',
+    );
+    const body = JSON.stringify(answer.body);
+    expect(body).toContain('Did you mean');
+    expect(body).toContain('US West');
+    expect(body).toContain('Key Accounts West');
+    expect(stack.zoho.callCount('assignTerritories')).toBe(calls);
+  });
+
   it('rejects a forged signature and a replayed timestamp', async () => {
     const forged = await stack.driver.command({
       user: DEMO_IDS.rep,

@@ -66,6 +66,18 @@ describe('manifest, project rules', () => {
     expect([...m.oauth_config.scopes.bot].sort()).toEqual(NEEDED_SCOPES);
   });
 
+  it.each(variants)('%s enables the Home tab and subscribes to app_home_opened', (file) => {
+    const m = load(file) as Manifest & {
+      features: { app_home?: { home_tab_enabled?: boolean } };
+      settings: { event_subscriptions?: { bot_events?: string[]; request_url?: string } };
+    };
+    expect(m.features.app_home?.home_tab_enabled).toBe(true);
+    expect(m.settings.event_subscriptions?.bot_events).toEqual(['app_home_opened']);
+    if (file === 'manifest.yml')
+      expect(m.settings.event_subscriptions?.request_url).toMatch(/\/slack\/events$/);
+    else expect(m.settings.event_subscriptions?.request_url).toBeUndefined();
+  });
+
   it('HTTP variant points every URL at /slack/events; Socket Mode variant has none', () => {
     const http = load('manifest.yml');
     expect(http.settings.socket_mode_enabled).toBe(false);

@@ -20,9 +20,9 @@ import {
 } from '../records/index.js';
 import type { NewRequest, NewRequestItem } from '../store/types.js';
 import { resolveTerritories, type TerritoryCatalog, type TerritoryIndex } from '../territories/index.js';
-import type { ZohoApi, ZohoModule } from '../zoho/types.js';
+import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
 import { primaryIssue } from './limits.js';
-import { type ChangePlan, planChange } from './plan.js';
+import { type ChangeAction, type ChangePlan, planChange } from './plan.js';
 import { readRecords } from './read-records.js';
 
 export interface BulkListInput {
@@ -45,8 +45,15 @@ export interface BulkLineError {
 
 export interface ValidatedEntry {
   entry: RecordListEntry;
-  /** Resolved territory ids (the line's, or the default). */
+  /** Resolved territory ids (the line's, or the default); for move, the record's new set. */
   territoryIds: string[];
+  /** Default assign (pasted lists); an undo also removes and moves. */
+  action?: ChangeAction;
+  /**
+   * The territories the record must hold now (an undo: what the request it undoes left); a
+   * record holding anything else was changed since and is skipped with the reason.
+   */
+  expectCurrent?: readonly string[];
 }
 
 export type BulkValidation =
@@ -170,14 +177,18 @@ export interface BulkRequestMeta {
   requesterId: string;
   originChannelId: string | null;
   reason: string;
-  source: 'paste' | 'csv';
+  source: 'paste' | 'csv' | 'undo';
   notes: readonly string[];
+  /** Kept in the request's summary beside the plan (an undo: `undoOf`, the request it undoes). */
+  extra?: Record<string, unknown>;
 }
 
 /** Item codes for what the preview decided not to send. */
 export const PREVIEW_CODES = {
   blocked: 'preview_blocked',
   nothingToDo: 'preview_nothing_to_do',
+  /** Undo: the record was changed after the request it undoes. */
+  changedSince: 'changed_since',
 } as const;
 
 /**
@@ -205,8 +216,9 @@ export async function prepareBulkRequest(
   entries.forEach((e, seq) => {
     const record = records.get(recordKey(e.entry.ref)) ?? null;
     if (record?.name) recordNames[record.id] = record.name;
+    const action = e.action ?? 'assign';
     const plan = planChange({
-      action: 'assign',
+      action,
       record,
       territoryIds: e.territoryIds,
       catalog,
@@ -221,11 +233,23 @@ export async function prepareBulkRequest(
       lineNo: e.entry.lineNo,
       module: e.entry.ref.module,
       recordId: e.entry.ref.recordId,
-      action: 'assign' as const,
+      action,
       removeTerritoryIds: [],
       before: record ? plan.before : null,
     };
-    if (!plan.ok) {
+    const changed =
+      record && e.expectCurrent ? changedSince(record.territories, e.expectCurrent, catalog) : null;
+    if (changed) {
+      itemIssues[String(seq)] = PREVIEW_CODES.changedSince;
+      itemWarnings[String(seq)] = changed;
+      items.push({
+        ...base,
+        territoryIds: [],
+        state: 'skipped',
+        code: PREVIEW_CODES.changedSince,
+        message: changed,
+      });
+    } else if (!plan.ok) {
       const message = plan.errors.join(' ');
       itemWarnings[String(seq)] = message;
       items.push({ ...base, territoryIds: [], state: 'failed', code: PREVIEW_CODES.blocked, message });
@@ -235,7 +259,11 @@ export async function prepareBulkRequest(
       items.push({ ...base, territoryIds: [], state: 'skipped', code: PREVIEW_CODES.nothingToDo, message });
     } else {
       if (plan.warnings.length > 0) itemWarnings[String(seq)] = plan.warnings.join(' ');
-      items.push({ ...base, territoryIds: plan.assignIds });
+      items.push({
+        ...base,
+        territoryIds: action === 'remove' ? plan.removeIds : plan.assignIds,
+        removeTerritoryIds: action === 'move' ? plan.removeIds : [],
+      });
     }
   });
   const request: NewRequest = {
@@ -247,6 +275,7 @@ export async function prepareBulkRequest(
     reason: meta.reason,
     itemCount: items.length,
     summary: {
+      ...meta.extra,
       source: meta.source,
       notes: meta.notes.slice(0, 20),
       recordNames,
@@ -257,4 +286,19 @@ export async function prepareBulkRequest(
     expiresAt: null,
   };
   return { request, items, plans, owners };
+}
+
+/** Why a record is left alone by an undo: it no longer holds what the request left; null when it does. */
+function changedSince(
+  on: ZohoRecord['territories'],
+  expected: readonly string[],
+  catalog: TerritoryIndex,
+): string | null {
+  const now = on.map((t) => t.id);
+  if (now.length === expected.length && expected.every((id) => now.includes(id))) return null;
+  const names = (ids: readonly string[]) =>
+    ids.length === 0
+      ? 'no territory'
+      : ids.map((id) => catalog.byId(id)?.name ?? on.find((t) => t.id === id)?.name ?? id).join(', ');
+  return `Changed since the request: it now has ${names(now)}, the request left ${names(expected)}. Left as it is.`;
 }

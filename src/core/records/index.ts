@@ -1,4 +1,12 @@
 export {
+  EXAMPLE_ORG_ID,
+  EXAMPLE_RECORD_ID,
+  EXAMPLES,
+  exampleArgs,
+  exampleRef,
+  exampleUrl,
+} from './examples.js';
+export {
   parseRecordCsv,
   parseRecordList,
   type RecordListDuplicate,

@@ -6,6 +6,7 @@
  */
 import { DATA_CENTRES, type DataCentre } from '../zoho/dc.js';
 import type { ZohoModule } from '../zoho/types.js';
+import { EXAMPLE_RECORD_ID } from './examples.js';
 import { ACCEPTED_MODULES_TEXT, MODULE_TABS, normalizeModule } from './modules.js';
 
 /** Which record: the same two fields, by the same names, as a stored request item. */
@@ -35,8 +36,6 @@ export interface ParseRecordRefOptions {
 
 /** Zoho accepts 18-19 digit IDs in practice; 15-19 leaves room for older orgs (zoho-api.md §14.1). */
 export const RECORD_ID_PATTERN = /^\d{15,19}$/;
-
-export const EXAMPLE_RECORD_ID = '3652397000001234567';
 
 export const ACCEPTED_RECORD_FORMS =
   `a Zoho CRM record link (https://crm.zoho.com/crm/org…/tab/Leads/${EXAMPLE_RECORD_ID}) ` +

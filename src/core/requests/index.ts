@@ -18,7 +18,15 @@ export {
   type GateRefusal,
   type RequestGateDeps,
 } from './gate.js';
+export { HOME_MINE, HOME_WAITING, type HomeData, type HomeDeps, loadHome } from './home.js';
 export { approvalKeyPrefix, parentMessageKey } from './message-keys.js';
+export {
+  isAdmin,
+  isOps,
+  type PeopleDeps,
+  requestsWaitingFor,
+  type WaitingForDeps,
+} from './people.js';
 export type { RequestRunner, RequestStarter, SingleRequestWriter } from './ports.js';
 export {
   loadBulkSummary,
@@ -35,3 +43,11 @@ export {
   startSingle,
 } from './single.js';
 export { BackgroundStarter } from './start.js';
+export {
+  startUndo,
+  type UndoDeps,
+  type UndoInput,
+  type UndoRefusal,
+  type UndoResult,
+  undoEntries,
+} from './undo.js';

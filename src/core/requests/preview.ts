@@ -9,9 +9,15 @@ import { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summa
 /** Rows per preview page (modals hold 100 blocks; a row may take two). */
 export const PREVIEW_PAGE_SIZE = 20;
 
+/** Plan issues, plus the preview's own codes (an undo skips records changed since). */
+const LABELS: Readonly<Record<string, string>> = {
+  ...ISSUE_LABELS,
+  changed_since: 'Changed since; left as it is',
+};
+
 /** The stored issue code's label (codes are stored as plain strings). */
 function label(code: string): string | undefined {
-  return (ISSUE_LABELS as Readonly<Record<string, string>>)[code];
+  return LABELS[code];
 }
 
 function stringMap(value: unknown): Record<string, string> {

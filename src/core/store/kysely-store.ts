@@ -11,6 +11,7 @@ import type { ZohoModule } from '../zoho/types.js';
 import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
 import * as bookkeeping from './bookkeeping-queries.js';
+import * as home from './home-queries.js';
 import * as items from './item-queries.js';
 import * as jobs from './job-queries.js';
 import * as outbox from './outbox-store.js';
@@ -313,6 +314,14 @@ export class KyselyStore implements Store {
 
   listMessageRefs(prefix: string): Promise<Array<MessageRef & { key: string }>> {
     return bookkeeping.listMessageRefs(this.db, prefix);
+  }
+
+  recordHomeOpened(userId: string, at: number): Promise<void> {
+    return home.recordHomeOpened(this.db, userId, at);
+  }
+
+  listHomeOpeners(userIds?: readonly string[]): Promise<Array<{ userId: string; openedAt: number }>> {
+    return home.listHomeOpeners(this.db, userIds);
   }
 
   acquireLease(name: string, holder: string, ttlMs: number, now: number): Promise<boolean> {

@@ -140,6 +140,12 @@ export interface InboundSeenTable {
   seen_at: number;
 }
 
+/** Migration 0006: who opened the Home tab, and when last (republished on changes). */
+export interface HomeOpenersTable {
+  user_id: string;
+  opened_at: number;
+}
+
 export interface Database {
   requests: RequestsTable;
   request_items: RequestItemsTable;
@@ -152,6 +158,7 @@ export interface Database {
   settings: SettingsTable;
   outbox: OutboxTable;
   inbound_seen: InboundSeenTable;
+  home_openers: HomeOpenersTable;
 }
 
 export type DialectName = 'sqlite' | 'postgres';

@@ -397,6 +397,12 @@ export interface Store {
   recordMonitorRun(run: Omit<MonitorRun, 'id'>): Promise<void>;
   lastMonitorRun(): Promise<MonitorRun | null>;
 
+  // --- App Home ---------------------------------------------------------------------------
+  /** Remembers that a person opened the Home tab (only their Home is republished on changes). */
+  recordHomeOpened(userId: string, at: number): Promise<void>;
+  /** Of `userIds` (everyone when omitted), those who opened Home, by user id. */
+  listHomeOpeners(userIds?: readonly string[]): Promise<Array<{ userId: string; openedAt: number }>>;
+
   // --- key/value (small bits of state: sandbox settings, catalog snapshot time...) ---------
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string): Promise<void>;

@@ -340,6 +340,15 @@ function suggest(lookup: Lookup, text: string): TerritoryCandidate[] {
       }
       if (s && (!best || s.score < best.score || (s.score === best.score && s.d < best.d))) best = s;
     }
+    // One word typed with a typo ("Wset") still finds the names holding that word ("US West").
+    if (!best && qLen >= 3 && !q.includes(' ')) {
+      for (const w of e.words) {
+        const wLen = Array.from(w).length;
+        if (Math.abs(wLen - qLen) > allowance) continue;
+        const d = editDistance(q, w, allowance);
+        if (d <= allowance && (!best || d < best.d)) best = { score: 4, d };
+      }
+    }
     if (best) scored.push({ e, ...best });
   }
   scored.sort(

@@ -13,8 +13,11 @@ export function foldedKey(s: string): string {
 }
 
 /**
- * Levenshtein distance over code points, giving up (returning max + 1) once it exceeds
- * `max`, so scanning thousands of names per keystroke stays cheap.
+ * Edit distance over code points counting a swap of two neighbours as one edit (optimal string
+ * alignment, the restricted Damerau–Levenshtein distance): "Wset" is one typo from "West", not
+ * two. Gives up (returning max + 1) once every alignment exceeds `max`, so scanning thousands of
+ * names per keystroke stays cheap. The npm packages for this (damerau-levenshtein, talisman's
+ * metrics) are CommonJS without types and have no such cut-off; this is the one place for it.
  */
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   const s = Array.from(a);
@@ -22,6 +25,8 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   if (Math.abs(s.length - t.length) > max) return max + 1;
   if (s.length === 0) return t.length;
   if (t.length === 0) return s.length;
+  // Three rows: a transposition looks two rows back.
+  let prev2 = new Array<number>(t.length + 1).fill(0);
   let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
   let cur = new Array<number>(t.length + 1).fill(0);
   for (let i = 1; i <= s.length; i++) {
@@ -29,14 +34,19 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
     let rowMin = i;
     for (let j = 1; j <= t.length; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+        v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
+    // Safe with transpositions too: a row's minimum is at most one above the previous row's,
+    // so once a row is past max, every later row is.
     if (rowMin > max) return max + 1;
-    [prev, cur] = [cur, prev];
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return prev[t.length]!;
+  const d = prev[t.length]!;
+  return d > max ? max + 1 : d;
 }
 
 /** Typos tolerated for a name of this length: 1 for short names, up to 3. */

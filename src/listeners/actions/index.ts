@@ -9,6 +9,7 @@ import {
 } from '../../views/ids.js';
 import { alertSnooze } from './alert-snooze.js';
 import { bulkPreviewPage } from './bulk-preview-page.js';
+import { homeOpenAssign, homeOpenBulk } from './home-open-modal.js';
 import { requestCancel } from './request-cancel.js';
 import { reviewOpen } from './review-open.js';
 import { reviewPage } from './review-page.js';
@@ -19,4 +20,6 @@ export function registerActions(app: App, services: BotServices): void {
   app.action(REVIEW_PAGE_ACTION, reviewPage(services));
   app.action(ACTION.requestCancel, requestCancel(services));
   app.action(ALERT_SNOOZE_ACTION, alertSnooze(services));
+  app.action(ACTION.homeOpenAssign, homeOpenAssign(services));
+  app.action(ACTION.homeOpenBulk, homeOpenBulk(services));
 }

@@ -11,6 +11,7 @@ export const SUBCOMMANDS = [
   'health',
   'requests',
   'audit',
+  'undo',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -22,6 +23,8 @@ export type ParsedCommand =
   | { sub: 'list'; filter: string }
   /** filter: a record, a person or `since <date>`, as typed (core/audit parses it). */
   | { sub: 'audit'; filter: string }
+  /** request: the request id as typed (null: none given). */
+  | { sub: 'undo'; request: string | null }
   | { sub: 'unknown'; word: string };
 
 /** Words people type for a subcommand, beyond its own name. */
@@ -34,6 +37,7 @@ const ALIASES: Record<string, Subcommand> = {
   status: 'requests',
   check: 'health',
   tree: 'list',
+  revert: 'undo',
 };
 
 export function parseCommandText(text: string): ParsedCommand {
@@ -57,6 +61,8 @@ export function parseCommandText(text: string): ParsedCommand {
       return { sub, filter: remainder };
     case 'audit':
       return { sub, filter: remainder };
+    case 'undo':
+      return { sub, request: remainder === '' ? null : (remainder.split(/\s+/)[0] ?? null) };
     case 'help':
     case 'bulk':
     case 'health':

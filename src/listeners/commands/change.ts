@@ -6,6 +6,7 @@
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { ChangeAction } from '../../core/assignment/plan.js';
+import { exampleArgs } from '../../core/records/examples.js';
 import { checkMayUseRecords, startSingle } from '../../core/requests/index.js';
 import { type BotServices, gateDeps, singleDeps } from '../../slack/context.js';
 import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
@@ -37,7 +38,7 @@ export async function changeCommand(
     }
     await ack({
       response_type: 'ephemeral',
-      text: `Usage: \`/territory ${parsed.sub} <record> <territory>[, <territory>…]\`, e.g. \`/territory ${parsed.sub} Leads/3652397000001234567 US West\`.`,
+      text: `Usage: \`/territory ${parsed.sub} <record> <territory>[, <territory>…]\`, e.g. \`/territory ${parsed.sub} ${exampleArgs(parsed.sub === 'move' ? 'deal' : parsed.sub === 'remove' ? 'account' : 'lead')}\`.`,
     });
     return;
   }

@@ -4,8 +4,8 @@
  * Review button. Ephemeral.
  */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { requestAccessOf } from '../../core/access/index.js';
-import { hasStarted, isApprover } from '../../core/approvals/index.js';
+import { hasStarted } from '../../core/approvals/index.js';
+import { requestsWaitingFor } from '../../core/requests/index.js';
 import type { BotServices } from '../../slack/context.js';
 import { replyEphemeral } from '../../slack/reply.js';
 import { progressFromCounts } from '../../views/labels.js';
@@ -30,20 +30,15 @@ export async function requestsCommand(services: BotServices, args: CommandArgs):
           : null,
       })),
     );
-    let members: string[] | null = null;
-    if (!policy.approverUserIds.includes(userId) && policy.approverUsergroup) {
-      members = await services.directory.members(policy.approverUsergroup).catch(() => null);
-    }
-    const approver = isApprover(userId, policy, members);
-    // Admins see every pending request; a territory manager, those whose card asked them.
-    const awaitingMe = (await store.listRequestsByState(['pending_approval'], WAITING)).filter(
-      (r) =>
-        r.requesterId !== userId &&
-        (approver || (requestAccessOf(r.summary)?.mention ?? []).includes(userId)),
+    // The same query as App Home's "waiting for your decision" (core/requests/people.ts).
+    const waiting = await requestsWaitingFor(
+      { store, policy, directory: services.directory },
+      userId,
+      WAITING,
     );
     await replyEphemeral(
       args.respond,
-      buildRequestsList({ mine: withProgress, awaitingMe, isApprover: approver || awaitingMe.length > 0 }),
+      buildRequestsList({ mine: withProgress, awaitingMe: waiting.requests, isApprover: waiting.canDecide }),
     );
   } catch (err) {
     services.logger.error({ err, userId }, '/territory requests failed');

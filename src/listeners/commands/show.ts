@@ -1,6 +1,6 @@
 /** `/territory show <record>`: territories (manual or by rule), pending jobs, the bot's last change. */
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { parseRecordRef } from '../../core/records/index.js';
+import { exampleRef, parseRecordRef } from '../../core/records/index.js';
 import { checkMayUseRecords } from '../../core/requests/index.js';
 import { recordLinker } from '../../slack/bulk-preview.js';
 import { type BotServices, gateDeps } from '../../slack/context.js';
@@ -19,7 +19,7 @@ export async function showCommand(
   if (recordText === null) {
     await ack({
       response_type: 'ephemeral',
-      text: 'Usage: `/territory show <record>`, e.g. `/territory show Leads/3652397000001234567` or a Zoho record link.',
+      text: `Usage: \`/territory show <record>\`, e.g. \`/territory show ${exampleRef('contact')}\` or a Zoho record link.`,
     });
     return;
   }

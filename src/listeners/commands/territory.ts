@@ -11,6 +11,7 @@ import { healthCommand } from './health.js';
 import { listCommand } from './list.js';
 import { requestsCommand } from './requests.js';
 import { showCommand } from './show.js';
+import { undoCommand } from './undo.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -44,6 +45,9 @@ export function territoryCommand(services: BotServices) {
           return;
         case 'audit':
           await auditCommand(services, args, parsed.filter);
+          return;
+        case 'undo':
+          await undoCommand(services, args, parsed.request);
           return;
         case 'unknown': {
           const msg = buildErrorMessage({

@@ -218,6 +218,25 @@ export class SlackDriver {
     return this.send(JSON.stringify(envelope), 'application/json', sign);
   }
 
+  /**
+   * The user opens the app's Home tab: `app_home_opened` (tab `home`, the DM channel, and the
+   * view last published for them, as Slack sends it), over HTTP or Socket Mode like any event.
+   */
+  openHome(user: string, sign: SignOptions = {}): Promise<DriverResponse> {
+    if (!this.emu.user(user)) throw new DriverInputError(`unknown user ${user}`);
+    const view = this.emu.homeView(user);
+    return this.event(
+      {
+        type: 'app_home_opened',
+        user,
+        channel: this.emu.dmChannel(user),
+        tab: 'home',
+        ...(view ? { view: this.viewPayload(view, view.state.values) } : {}),
+      },
+      sign,
+    );
+  }
+
   // ---------------------------------------------------------------- element lookup
 
   private locate(

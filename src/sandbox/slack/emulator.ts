@@ -514,6 +514,7 @@ export async function startSlackEmulator(options: SlackEmulatorOptions = {}): Pr
     ephemerals: (user, channel) => clone(ws.listEphemerals(user, channel)),
     viewStack: (user) => clone(ws.viewStack(user)),
     view: (id) => clone(ws.getView(id)),
+    homeView: (user) => clone(ws.homeView(user)),
     file: (id) => {
       const f = ws.getFile(id);
       return f

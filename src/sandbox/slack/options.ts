@@ -156,6 +156,8 @@ export interface SlackEmulator {
   /** The user's open modal stack, root first. */
   viewStack(user: string): EmuView[];
   view(id: string): EmuView | undefined;
+  /** The user's published Home tab (views.publish), if any. */
+  homeView(user: string): EmuView | undefined;
   file(id: string): EmuFile | undefined;
   /** The DM channel between the bot and a user (created on demand, as conversations.open does). */
   dmChannel(user: string): string;

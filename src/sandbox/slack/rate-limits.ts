@@ -18,6 +18,7 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'views.open': 4,
   'views.update': 4,
   'views.push': 4,
+  'views.publish': 4,
   'users.info': 4,
   'users.list': 2,
   'users.lookupByEmail': 3,

@@ -87,7 +87,8 @@ export type ViewStateValues = Record<string, Record<string, ViewStateValue>>;
 export interface EmuView {
   id: string;
   team_id: string;
-  type: 'modal';
+  /** home: a user's published Home tab (views.publish); no title, submit or stack. */
+  type: 'modal' | 'home';
   /** The user the modal is shown to. */
   user: string;
   title: { type: 'plain_text'; text: string; emoji?: boolean };
@@ -165,6 +166,7 @@ export type WorkspaceChange =
   | { kind: 'view_updated'; view: EmuView }
   | { kind: 'view_pushed'; view: EmuView }
   | { kind: 'view_closed'; viewId: string; user: string }
+  | { kind: 'home_published'; view: EmuView }
   | { kind: 'file_uploaded'; file: Omit<EmuFile, 'content'> }
   | { kind: 'channel_changed'; channel: EmuChannel }
   | { kind: 'user_changed'; user: EmuUser }

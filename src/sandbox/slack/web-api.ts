@@ -231,6 +231,10 @@ export const METHODS: Record<string, MethodHandler> = {
     ),
   }),
 
+  'views.publish': (args, ws) => ({
+    view: viewJson(ws.publishHome({ user_id: args.user_id, view: args.view, hash: args.hash })),
+  }),
+
   'users.info': (args, ws) => ({ user: userJson(ws, ws.requireUser(args.user)) }),
 
   'users.list': (args, ws) => {

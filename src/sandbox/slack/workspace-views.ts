@@ -6,6 +6,9 @@ import { clone, isObj, MAX_VIEW_STACK, type Obj } from './workspace-core.js';
 import { WorkspaceInteractions } from './workspace-interactions.js';
 
 export class WorkspaceViews extends WorkspaceInteractions {
+  /** Each user's published Home view id (views.publish). */
+  protected readonly homes = new Map<string, string>();
+
   // ---------------------------------------------------------------- views
 
   validateView(view: unknown): Obj {
@@ -187,6 +190,49 @@ export class WorkspaceViews extends WorkspaceInteractions {
     }
     if (stack.length === 0) this.stacks.delete(v.user);
     return closed;
+  }
+
+  // ---------------------------------------------------------------- App Home
+
+  /**
+   * views.publish: a Home view must be `type: home` with at most 100 blocks (slack-platform.md;
+   * Slack's "invalid_arguments" with json-pointers as for modals); `user_id` must be a member of
+   * the workspace; a `hash` that is not the current view's is `hash_conflict`.
+   */
+  publishHome(args: { user_id?: unknown; view?: unknown; hash?: unknown }): EmuView {
+    if (typeof args.user_id !== 'string' || args.user_id === '')
+      throw withMessages('invalid_arguments', ['[ERROR] missing required field: user_id']);
+    const user = args.user_id;
+    if (!this.users.has(user)) throw new SlackApiError('user_not_found');
+    const view = args.view;
+    if (!isObj(view)) throw withMessages('invalid_arguments', ['[ERROR] missing required field: view']);
+    const problems: string[] = [];
+    const p = (path: string, msg: string) => problems.push(`[ERROR] ${msg} [json-pointer:/view${path}]`);
+    if (view.type !== 'home') p('/type', 'must be "home" for views.publish');
+    if (typeof view.private_metadata === 'string' && view.private_metadata.length > 3000)
+      p('/private_metadata', 'must be less than 3001 characters');
+    if (typeof view.callback_id === 'string' && view.callback_id.length > 255)
+      p('/callback_id', 'must be less than 256 characters');
+    if (typeof view.external_id === 'string' && view.external_id.length > 255)
+      p('/external_id', 'must be less than 256 characters');
+    problems.push(...blockProblems(view.blocks, 100, '/view/blocks'));
+    if (problems.length > 0) throw withMessages('invalid_arguments', problems);
+    const currentId = this.homes.get(user);
+    const current = currentId ? this.views.get(currentId) : undefined;
+    if (typeof args.hash === 'string' && args.hash !== '' && current && args.hash !== current.hash)
+      throw new SlackApiError('hash_conflict');
+    const id = current?.id ?? this.nextId('V');
+    const built: EmuView = { ...this.buildView(view, user, id, null, null, current), type: 'home' };
+    this.views.set(id, built);
+    this.homes.set(user, id);
+    this.emit({ kind: 'home_published', view: built });
+    return built;
+  }
+
+  /** The user's published Home view, if the app published one. */
+  homeView(user: string): EmuView | undefined {
+    const id = this.homes.get(user);
+    return id ? this.views.get(id) : undefined;
   }
 
   /** Closes the user's whole modal stack (`response_action: clear`). */

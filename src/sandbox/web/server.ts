@@ -278,6 +278,13 @@ export async function startSandboxWeb(opts: SandboxWebOptions): Promise<SandboxW
       }
       case 'dm':
         return sendJson(res, 200, { channel: emulator.dmChannel(str(body, 'user')!) });
+      case 'home': {
+        // The person opened the Home tab: app_home_opened goes to the app, which publishes the
+        // view (it reaches the page as a home_published change).
+        const user = str(body, 'user')!;
+        const r = await driver.openHome(user);
+        return sendJson(res, 200, { status: r.status, view: emulator.homeView(user) ?? null });
+      }
       case 'zoho/action':
         try {
           panel.apply(parsePanelAction(body));

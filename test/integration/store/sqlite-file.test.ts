@@ -66,6 +66,7 @@ describe('SQLite file store', () => {
         '0002_items_by_record',
         '0004_outbox',
         '0005_audit_retention',
+        '0006_home_openers',
       ]);
     } finally {
       await second.close();
@@ -86,6 +87,7 @@ describe('SQLite file store', () => {
         '0002_items_by_record',
         '0004_outbox',
         '0005_audit_retention',
+        '0006_home_openers',
       ]);
     } finally {
       for (const s of stores) await s.close();

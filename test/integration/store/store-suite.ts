@@ -914,6 +914,22 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
 
     defineAuditStoreCases(fresh);
 
+    describe('App Home openers', () => {
+      it('remembers who opened Home, latest time wins, and filters by user', async () => {
+        const s = await fresh();
+        expect(await s.listHomeOpeners()).toEqual([]);
+        await s.recordHomeOpened('U2', T0);
+        await s.recordHomeOpened('U1', T0 + 1);
+        await s.recordHomeOpened('U2', T0 + 5);
+        expect(await s.listHomeOpeners()).toEqual([
+          { userId: 'U1', openedAt: T0 + 1 },
+          { userId: 'U2', openedAt: T0 + 5 },
+        ]);
+        expect(await s.listHomeOpeners(['U2', 'U3', 'U2'])).toEqual([{ userId: 'U2', openedAt: T0 + 5 }]);
+        expect(await s.listHomeOpeners([])).toEqual([]);
+      });
+    });
+
     it('reports its dialect', async () => {
       const s = await fresh();
       expect(['sqlite', 'postgres']).toContain(s.dialect);

@@ -495,6 +495,57 @@ describe('Slack emulator Web API', () => {
       expect((await open({ ...modal('ok'), submit: undefined })).error).toBe('invalid_arguments');
     });
 
+    it('views.publish: one Home view per user, validated like Slack, replaced in place, hash guarded', async () => {
+      const changes: WorkspaceChange[] = [];
+      emulator.events.on('change', (c: WorkspaceChange) => changes.push(c));
+      const home = (text: string, extra: Record<string, unknown> = {}) =>
+        ({ type: 'home', blocks: [section(text)], ...extra }) as never;
+      const first = await client.views.publish({ user_id: DEMO_IDS.rep, view: home('one') });
+      expect(first.view).toMatchObject({ type: 'home', blocks: [{ type: 'section' }] });
+      const second = await client.views.publish({
+        user_id: DEMO_IDS.rep,
+        view: home('two'),
+        hash: first.view!.hash!,
+      });
+      expect(second.view?.id).toBe(first.view?.id);
+      expect(JSON.stringify(emulator.homeView(DEMO_IDS.rep)?.blocks)).toContain('two');
+      expect(changes.filter((c) => c.kind === 'home_published')).toHaveLength(2);
+      expect(emulator.viewStack(DEMO_IDS.rep)).toEqual([]);
+      expect(emulator.homeView(DEMO_IDS.rep2)).toBeUndefined();
+
+      expect(
+        (await slackError(client.views.publish({ user_id: DEMO_IDS.rep, view: home('x'), hash: 'stale' })))
+          .error,
+      ).toBe('hash_conflict');
+      expect((await slackError(client.views.publish({ user_id: 'U0NOBODY', view: home('x') }))).error).toBe(
+        'user_not_found',
+      );
+      expect((await slackError(client.views.publish({ user_id: '', view: home('x') }))).error).toBe(
+        'invalid_arguments',
+      );
+      const modalType = await slackError(client.views.publish({ user_id: DEMO_IDS.rep, view: modal('M') }));
+      expect(modalType.error).toBe('invalid_arguments');
+      expect(JSON.stringify(modalType.data.response_metadata)).toContain('/view/type');
+      const blocks = Array.from({ length: 101 }, (_, i) => section(`b${i}`));
+      expect(
+        (
+          await slackError(
+            client.views.publish({ user_id: DEMO_IDS.rep, view: { type: 'home', blocks } as never }),
+          )
+        ).error,
+      ).toBe('invalid_arguments');
+      expect(
+        (
+          await slackError(
+            client.views.publish({
+              user_id: DEMO_IDS.rep,
+              view: home('x', { private_metadata: 'm'.repeat(3001) }),
+            }),
+          )
+        ).error,
+      ).toBe('invalid_arguments');
+    });
+
     it('updates by view_id or external_id, guarded by hash', async () => {
       const opened = await client.views.open({
         trigger_id: emulator.mintTrigger(DEMO_IDS.rep).triggerId,

@@ -97,6 +97,15 @@ describe('resolveTerritory', () => {
     );
   });
 
+  it('suggests West for a transposed typo (Wset), and the names holding that word', () => {
+    const r = failed('Wset');
+    const names = r.suggestions.map((s) => s.territory);
+    expect(names.slice(0, 2)).toEqual(expect.arrayContaining([t.westAm, t.westEmea]));
+    expect(names).toHaveLength(3);
+    expect(names[2]).toBe(t.usWest);
+    expect(r.message).toMatch(/Did you mean West \(/);
+  });
+
   it('suggests by prefix and substring', () => {
     expect(failed('Ameri').suggestions[0]!.territory).toBe(t.americas);
     expect(failed('LAT').suggestions.map((s) => s.territory)).toContain(t.latam);

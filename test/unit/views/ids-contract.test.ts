@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildAlertMessage } from '../../../src/views/alerts.js';
+import { buildAppHome } from '../../../src/views/app-home.js';
 import { buildApprovalCard } from '../../../src/views/approval-card.js';
 import { buildAssignModal } from '../../../src/views/assign-modal.js';
 import { buildBulkModal } from '../../../src/views/bulk-modal.js';
@@ -39,6 +40,13 @@ const outputs: unknown[] = [
   buildRequestMessage({ request: request(), records: [], names }),
   buildApprovalCard({ request: request(), summary, names }),
   buildRequestsList({ mine: [], awaitingMe: [request()], isApprover: true }),
+  buildAppHome({
+    userId: 'U1',
+    mine: [],
+    waiting: { canDecide: true, requests: [request()] },
+    ops: null,
+    now: T0,
+  }),
   buildAlertMessage({
     alert: {
       fingerprint: 'f',

@@ -8,6 +8,7 @@ import { initialMigration } from './0001_initial.js';
 import { itemsByRecordMigration } from './0002_items_by_record.js';
 import { outboxMigration } from './0004_outbox.js';
 import { auditRetentionMigration } from './0005_audit_retention.js';
+import { homeOpenersMigration } from './0006_home_openers.js';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -17,6 +18,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0002_items_by_record': itemsByRecordMigration,
         '0004_outbox': outboxMigration(dialect),
         '0005_audit_retention': auditRetentionMigration,
+        '0006_home_openers': homeOpenersMigration,
       };
     },
   };

@@ -17,6 +17,8 @@ const state = {
   ephemerals: [],
   /** user id -> modal stack, root first */
   views: new Map(),
+  /** user id -> the Home view the app published for them (views.publish) */
+  homes: new Map(),
   demo: null,
   me: localStorage.getItem('sandbox.user') || null,
   channel: localStorage.getItem('sandbox.channel') || null,
@@ -152,6 +154,9 @@ function applyChange(c) {
       for (const id of state.drafts.keys())
         if (![...state.views.values()].flat().some((v) => v.id === id)) state.drafts.delete(id);
       break;
+    case 'home_published':
+      state.homes.set(c.view.user, c.view);
+      break;
     case 'channel_changed':
       state.channels.set(c.channel.id, c.channel);
       if (!state.messages.has(c.channel.id)) state.messages.set(c.channel.id, []);
@@ -220,6 +225,43 @@ async function openDm() {
   selectChannel(channel);
 }
 
+/** The sidebar's "Home" stands in place of a channel while it is shown. */
+const HOME = 'home';
+
+/** Shows the app's Home tab: Slack sends app_home_opened each time the tab is opened. */
+async function openHome() {
+  selectChannel(HOME);
+  try {
+    const r = await api('home', { user: state.me });
+    if (r.view && !state.homes.has(state.me)) state.homes.set(state.me, r.view);
+    if (r.status && r.status !== 200) note(`The app answered app_home_opened with HTTP ${r.status}.`);
+    render();
+  } catch (err) {
+    note(`Could not open Home: ${err.message}`);
+  }
+}
+
+function renderHome() {
+  const view = state.homes.get(state.me);
+  return h(
+    'main',
+    { class: 'channel home-tab', id: 'home-tab' },
+    h('header', { class: 'ch-head' }, h('h2', {}, `${state.bot?.name ?? 'territory-bot'} · Home`)),
+    h(
+      'div',
+      { class: 'messages home-body' },
+      view
+        ? renderBlocks(view.blocks, envFor({ viewId: view.id }))
+        : h('div', { class: 'empty' }, 'Opening Home…'),
+      ...state.notes
+        .filter((n) => n.channel === HOME)
+        .map((n) =>
+          h('div', { class: `note note-${n.kind}`, role: 'status' }, h('b', {}, 'Slackbot '), n.text),
+        ),
+    ),
+  );
+}
+
 function selectChannel(id) {
   state.channel = id;
   state.thread = null;
@@ -235,6 +277,7 @@ function switchUser(id) {
   if (ch && !canSee(ch)) state.channel = visibleChannels()[0]?.id ?? state.channel;
   state.thread = null;
   state.unread.clear();
+  if (state.channel === HOME) openHome();
   render();
 }
 
@@ -310,6 +353,15 @@ function renderSidebar() {
     h('div', { class: 'team' }, state.team?.name ?? 'Sandbox'),
     h('label', { class: 'act-as' }, 'Acting as', switcher),
     h('div', { class: 'me' }, me ? `${me.real_name} · ${me.role}` : ''),
+    h(
+      'ul',
+      { class: 'ch-list' },
+      h(
+        'li',
+        { class: `ch${state.channel === HOME ? ' active' : ''}`, id: 'home-link', onclick: openHome },
+        h('span', { class: 'ch-name' }, '⌂ Home'),
+      ),
+    ),
     h('h4', {}, 'Channels'),
     h(
       'ul',
@@ -669,7 +721,7 @@ function render() {
   zohoNode ??= h('aside', { class: 'zoho', id: 'zoho' });
   app.replaceChildren(
     renderSidebar(),
-    renderMain(),
+    state.channel === HOME ? renderHome() : renderMain(),
     ...[renderThread()].filter(Boolean),
     ...(state.zohoOpen ? [zohoNode] : []),
   );
