@@ -2,6 +2,7 @@ export { DEFAULT_CATALOG_TTL_MS, TerritoryCatalog, type TerritoryCatalogOptions 
 export { PATH_SEPARATOR, TerritoryIndex, type TerritoryLine, type TerritoryTreeNode } from './hierarchy.js';
 export {
   describeTerritory,
+  MAX_TERRITORIES_PER_ENTRY,
   MAX_OPTION_LABEL,
   MAX_SELECT_OPTIONS,
   resolveTerritories,
@@ -15,4 +16,10 @@ export {
   type TerritoryResolution,
   type TerritoryResolutionFailure,
 } from './resolve.js';
+export {
+  MAX_SUGGEST_QUERY_CHARS,
+  SUGGESTION_CANDIDATES,
+  SUGGESTIONS_PER_LIST,
+  SuggestionBudget,
+} from './suggest.js';
 export { clipEnd, clipStart, editDistance, foldedKey, nameKey } from './text.js';
