@@ -13,11 +13,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   parseRecordList,
-  readRecordCsv,
-  yieldToEventLoop,
   type RecordListEntry,
   type RecordListResult,
+  readRecordCsv,
   recordKey,
+  yieldToEventLoop,
 } from '../records/index.js';
 import type { NewRequest, NewRequestItem, Store } from '../store/types.js';
 import {

@@ -163,7 +163,11 @@ function parseLineByLine(text: string, delimiter: string, options: RecordListOpt
 /** Rows read between two pauses of `collectSteps` (the async reader yields to the event loop there). */
 export const ROWS_PER_STEP = 500;
 
-export function collect(rows: Row[], errors: RecordListError[], options: RecordListOptions): RecordListResult {
+export function collect(
+  rows: Row[],
+  errors: RecordListError[],
+  options: RecordListOptions,
+): RecordListResult {
   const steps = collectSteps(rows, errors, options);
   for (;;) {
     const step = steps.next();

@@ -2,9 +2,9 @@ export { DEFAULT_CATALOG_TTL_MS, TerritoryCatalog, type TerritoryCatalogOptions 
 export { PATH_SEPARATOR, TerritoryIndex, type TerritoryLine, type TerritoryTreeNode } from './hierarchy.js';
 export {
   describeTerritory,
-  MAX_TERRITORIES_PER_ENTRY,
   MAX_OPTION_LABEL,
   MAX_SELECT_OPTIONS,
+  MAX_TERRITORIES_PER_ENTRY,
   resolveTerritories,
   resolveTerritory,
   searchTerritories,

@@ -103,7 +103,8 @@ export class SuggestionIndex<E extends SuggestEntry> {
         if (n === '') continue;
         let s: { score: number; d: number } | null = null;
         if (n === q) s = { score: 0, d: 0 };
-        else if (n.startsWith(q) || (q.startsWith(n) && nLen >= 3)) s = { score: 1, d: Math.abs(nLen - qLen) };
+        else if (n.startsWith(q) || (q.startsWith(n) && nLen >= 3))
+          s = { score: 1, d: Math.abs(nLen - qLen) };
         else if (qLen >= 2 && n.includes(q)) s = { score: 2, d: nLen - qLen };
         else if (Math.abs(nLen - qLen) <= allowance) {
           const d = editDistance(q, n, allowance);
