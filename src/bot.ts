@@ -110,6 +110,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     logger: logger.child({ component: 'assignment' }),
     concurrency: config.zoho.maxConcurrency,
     catalogRefresh: async () => new Set((await catalog.refresh()).list.map((t) => t.id)),
+    catalog,
     schedule: options.pollSchedule,
     timers: options.timers,
   });

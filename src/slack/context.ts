@@ -36,8 +36,6 @@ export interface BotServices {
 /** What startSingle needs, from the services built in src/bot.ts. */
 export function singleDeps(services: BotServices): StartSingleDeps {
   return {
-    zoho: services.zoho,
-    catalog: services.catalog,
     requests: services.assignment.engine,
     starter: services.starter,
   };

@@ -75,6 +75,9 @@ export const KIND_VERB: Readonly<Record<RequestKind, string>> = {
 };
 
 const STATE_BADGE: Readonly<Record<RequestState, string>> = {
+  checking: ':mag: Checking',
+  waiting_for_zoho: ':hourglass_flowing_sand: Waiting for Zoho',
+  refused: ':no_entry_sign: Refused',
   draft: ':memo: Draft',
   pending_approval: ':hourglass_flowing_sand: Pending approval',
   approved: ':white_check_mark: Approved',

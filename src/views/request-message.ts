@@ -33,7 +33,8 @@ export type RequestView = Pick<
   | 'decidedBy'
   | 'decidedAt'
   | 'decisionComment'
->;
+> &
+  Partial<Pick<RequestRecord, 'summary'>>;
 
 export interface RequestMessageInput {
   request: RequestView;
@@ -169,7 +170,22 @@ function statusText(input: RequestMessageInput): string {
       return `${badge}${by}${when}`;
     case 'draft':
       return `${badge}\nPreview shown, not submitted yet.`;
+    case 'checking':
+      return `${badge}\nReading the record in Zoho…`;
+    case 'waiting_for_zoho':
+      return `${badge}\n${zohoWaitText(request)}`;
+    case 'refused':
+      return badge;
   }
+}
+
+/** What the waiting request says: why, and until when it keeps trying (summary.zohoWait). */
+function zohoWaitText(request: RequestView & { summary?: Record<string, unknown> }): string {
+  const wait = request.summary?.zohoWait as { problem?: unknown; giveUpAt?: unknown } | undefined;
+  const problem = typeof wait?.problem === 'string' ? `${escapeTruncate(oneLine(wait.problem), 300)} ` : '';
+  const until =
+    typeof wait?.giveUpAt === 'number' ? ` (it keeps trying until ${slackDate(wait.giveUpAt)})` : '';
+  return `${problem}Your request is saved: it runs as soon as Zoho answers again${until}. Nothing to do on your side.`;
 }
 
 function fallbackText(input: RequestMessageInput): string {

@@ -8,6 +8,10 @@ import { Lifecycle, type TransitionRule } from '../lifecycle.js';
 import type { RequestState } from '../store/types.js';
 
 export type RequestEvent =
+  | 'plan'
+  | 'wait_for_zoho'
+  | 'refuse'
+  | 'give_up'
   | 'submit'
   | 'approve'
   | 'reject'
@@ -23,6 +27,9 @@ export type SubmitBranch = 'needs_approval' | 'no_approval';
 export type RequestTransitionRule = TransitionRule<RequestState, RequestEvent, SubmitBranch>;
 
 export const REQUEST_STATES: readonly RequestState[] = [
+  'checking',
+  'waiting_for_zoho',
+  'refused',
   'draft',
   'pending_approval',
   'approved',
@@ -35,6 +42,31 @@ export const REQUEST_STATES: readonly RequestState[] = [
 ];
 
 export const REQUEST_TRANSITIONS: readonly RequestTransitionRule[] = [
+  // A single change is stored as asked before Zoho is read, so an outage cannot lose it.
+  {
+    event: 'plan',
+    from: ['checking', 'waiting_for_zoho'],
+    to: 'approved',
+    why: 'the record was read and the change passed the checks; one record needs no approval',
+  },
+  {
+    event: 'wait_for_zoho',
+    from: ['checking', 'waiting_for_zoho'],
+    to: 'waiting_for_zoho',
+    why: 'Zoho was down or throttling: the requester is told, and the check runs again later',
+  },
+  {
+    event: 'refuse',
+    from: ['checking'],
+    to: 'refused',
+    why: 'the checks refused it while the requester waited for the answer, which said why',
+  },
+  {
+    event: 'give_up',
+    from: ['waiting_for_zoho'],
+    to: 'failed',
+    why: 'refused by a later check, or Zoho stayed away past the ceiling: told in the thread',
+  },
   {
     event: 'submit',
     from: ['draft'],
@@ -109,6 +141,9 @@ export function transition(
 }
 
 const STATE_TEXT: Record<RequestState, string> = {
+  checking: 'is being checked',
+  waiting_for_zoho: 'is waiting for Zoho',
+  refused: 'was refused',
   draft: 'is still a draft',
   pending_approval: 'is waiting for approval',
   approved: 'was already approved',
@@ -121,6 +156,10 @@ const STATE_TEXT: Record<RequestState, string> = {
 };
 
 const EVENT_TEXT: Record<RequestEvent, string> = {
+  plan: 'planned',
+  wait_for_zoho: 'put to wait for Zoho',
+  refuse: 'refused',
+  give_up: 'given up',
   submit: 'submitted',
   approve: 'approved',
   reject: 'rejected',
