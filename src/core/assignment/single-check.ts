@@ -27,6 +27,7 @@ export const ZOHO_WAIT_CEILING_MS = 30 * 60_000;
 /** Reads again after 5 s, doubling to one a minute (with jitter, zoho-api.md §11.3). */
 export const ZOHO_WAIT_RETRY: RetryPolicy = {
   maxAttempts: Number.MAX_SAFE_INTEGER,
+  outageAttempts: Number.MAX_SAFE_INTEGER,
   baseDelayMs: 5_000,
   maxDelayMs: 60_000,
 };

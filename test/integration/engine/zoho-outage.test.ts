@@ -115,8 +115,8 @@ describe('a single change when Zoho is down', () => {
   it('is stored before its first read, told it waits, and runs once Zoho is back: one write', async () => {
     const t = await setup(1);
     const [recordId] = t.accounts;
-    // Zoho answers 503 to every API call (the catalog read included) until cleared.
-    t.sim.faults.failNext({ count: 1_000_000, status: 503 });
+    // Zoho answers 500 to every API call (the catalog read included) until cleared.
+    t.sim.faults.failNext({ count: 1_000_000, status: 500 });
 
     const answer = await t.ask(recordId!);
     expect(answer).toMatchObject({ ok: true, waiting: { problem: expect.stringMatching(/HTTP 5\d\d/) } });
@@ -147,12 +147,14 @@ describe('a single change when Zoho is down', () => {
     expect(t.told.created).toEqual([id]);
     expect(acceptedWrites(t.sim).get(recordId!)).toBe(1);
     const audit = (await t.store.listAudit({ requestId: id })).map((a) => a.action);
-    expect(audit).toEqual(expect.arrayContaining(['request.created', 'request.waiting_for_zoho', 'request.planned']));
+    expect(audit).toEqual(
+      expect.arrayContaining(['request.created', 'request.waiting_for_zoho', 'request.planned']),
+    );
   });
 
   it('fails with a clear message once the ceiling passes, having sent nothing', async () => {
     const t = await setup(1, { ceilingMs: 5 * 60_000 });
-    t.sim.faults.failNext({ count: 1_000_000, status: 503 });
+    t.sim.faults.failNext({ count: 1_000_000, status: 500 });
     const answer = await t.ask(t.accounts[0]!);
     if (!answer.ok) throw new Error('expected the request to be stored');
     for (let i = 0; i < 6; i++) {
@@ -255,7 +257,7 @@ describe('faults during a bulk', () => {
   it('a 5xx burst on the writes: checked before any resend, every record written once', async () => {
     const t = await setup(250);
     const id = await seedBulk(t.store, t.accounts, t.territory);
-    t.sim.faults.failNext({ count: 2, status: 502, pathPrefix: '/Accounts/actions' });
+    t.sim.faults.failNext({ count: 2, status: 500, pathPrefix: '/Accounts/actions' });
     t.sim.faults.failNext({ count: 1, status: 500, pathPrefix: '/Accounts/actions', afterApplying: true });
     await driveBulk(t, id);
     expect(await t.store.countItemsByState(id)).toEqual({ done: 250 });
@@ -267,5 +269,54 @@ describe('faults during a bulk', () => {
       expect(applied.get(r.id) ?? 0).toBeLessThanOrEqual(1);
     }
     expect(t.told.finished).toEqual([id]);
+  });
+});
+
+describe('Zoho down for minutes in the middle of a bulk', () => {
+  it('items wait (not failed after 8 tries), then finish once Zoho is back; one write per record', async () => {
+    const t = await setup(150);
+    const id = await seedBulk(t.store, t.accounts, t.territory);
+    t.sim.faults.failNext({ count: 1_000_000, status: 500 });
+    await t.engine.run(id);
+    // Twelve minutes of outage: well past the 8 checks an item gets for its own errors.
+    for (let i = 0; i < 12; i++) {
+      t.clock.advance(61_000);
+      await t.engine.sweep();
+      await t.engine.idle();
+    }
+    const waiting = await t.store.countItemsByState(id);
+    expect(waiting.failed ?? 0).toBe(0);
+    expect((await t.store.getRequest(id))!.state).toBe('running');
+    const item = await t.store.getItem(id, 0);
+    expect(item!.message).toMatch(/Zoho is busy|Could not reach Zoho/);
+
+    t.sim.faults.clear();
+    await driveBulk(t, id);
+    expect(await t.store.countItemsByState(id)).toEqual({ done: 150 });
+    const writes = acceptedWrites(t.sim);
+    expect(writes.size).toBe(150);
+    expect([...writes.values()].every((n) => n === 1)).toBe(true);
+    expect(t.told.finished).toEqual([id]);
+  });
+
+  it('refresh token revoked mid-run: items wait with the reason, and finish once it is restored', async () => {
+    const t = await setup(150);
+    const id = await seedBulk(t.store, t.accounts, t.territory);
+    t.sim.faults.revokeRefreshToken();
+    t.sim.faults.expireAccessTokens();
+    await t.engine.run(id);
+    const item = await t.store.getItem(id, 0);
+    expect(item).toMatchObject({ state: 'retry', code: 'AUTH_REVOKED' });
+    expect(item!.message).toMatch(/ops must check the Zoho connection/);
+    for (let i = 0; i < 3; i++) {
+      t.clock.advance(61_000);
+      await t.engine.sweep();
+      await t.engine.idle();
+    }
+    expect((await t.store.countItemsByState(id)).failed ?? 0).toBe(0);
+    t.sim.faults.restoreRefreshToken();
+    await driveBulk(t, id);
+    expect(await t.store.countItemsByState(id)).toEqual({ done: 150 });
+    expect([...acceptedWrites(t.sim).values()].every((n) => n === 1)).toBe(true);
   });
 });
