@@ -97,6 +97,8 @@ export interface Progress {
   failed: number;
   unconfirmed: number;
   skipped: number;
+  /** Items waiting to be tried again (Zoho busy or down, a pending job on the record). */
+  waiting?: number;
 }
 
 /** From `Store.countItemsByState`. */
@@ -114,6 +116,7 @@ export function progressFromCounts(counts: Partial<Record<ItemState, number>>, t
     failed,
     unconfirmed,
     skipped,
+    waiting: get('retry'),
   };
 }
 

@@ -141,6 +141,12 @@ function countsLine(p: Progress): string {
   return parts.join(' · ');
 }
 
+/** Items held up (Zoho down or busy): they are tried again by themselves; say so. */
+function waitingLine(p: Progress): string {
+  if (!p.waiting) return '';
+  return `\n:hourglass_flowing_sand: ${formatCount(p.waiting)} waiting for Zoho to answer; they are tried again automatically.`;
+}
+
 function statusText(input: RequestMessageInput): string {
   const { request } = input;
   const progress = input.progress ?? undefined;
@@ -158,7 +164,9 @@ function statusText(input: RequestMessageInput): string {
     case 'approved':
       return `${badge}${by}${when}${comment}\nStarting…`;
     case 'running':
-      return progress ? `${badge}\n${progressBar(progress)}\n${countsLine(progress)}` : badge;
+      return progress
+        ? `${badge}\n${progressBar(progress)}\n${countsLine(progress)}${waitingLine(progress)}`
+        : badge;
     case 'done':
     case 'failed':
       return progress ? `${badge}\n${countsLine(progress)}\nDetails in the thread.` : badge;
