@@ -5,11 +5,10 @@
  * A 5 MB file of garbage is answered in seconds while /healthz and other requests go on.
  */
 import { Parser } from 'csv-parse';
+import { decodeFile, detectDelimiter } from './csv-text.js';
 import {
   clipLine,
   collectSteps,
-  decodeFile,
-  detectDelimiter,
   type RecordListError,
   type RecordListOptions,
   type RecordListResult,
