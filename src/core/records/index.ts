@@ -1,3 +1,4 @@
+export { MAX_BAD_LINES, readRecordCsv, yieldToEventLoop } from './csv-reader.js';
 export {
   parseRecordCsv,
   parseRecordList,
