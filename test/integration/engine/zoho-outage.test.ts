@@ -6,7 +6,9 @@
  * Time is a ManualClock and the sweep is called by hand, so minutes of outage take milliseconds.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { transitionRule } from '../../../src/core/approvals/request-lifecycle.js';
 import { createAssignmentService } from '../../../src/core/assignment/engine-service.js';
+import type { SinglePolicy, SinglePolicyDecision } from '../../../src/core/assignment/single-check.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import type { Timers } from '../../../src/core/jobs/timers.js';
 import { createLogger } from '../../../src/core/log.js';
@@ -330,5 +332,118 @@ describe('Zoho down for minutes in the middle of a bulk', () => {
     await driveBulk(t, id);
     expect(await t.store.countItemsByState(id)).toEqual({ done: 150 });
     expect([...acceptedWrites(t.sim).values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('a single change and the access policy (run after the Zoho read, which may wait)', () => {
+  /** A policy that answers `decision` and submits drafts the way submitDraft does (draft -> pending). */
+  function policyOf(t: Awaited<ReturnType<typeof setup>>, decision: SinglePolicyDecision) {
+    const decided: string[] = [];
+    const submitted: string[] = [];
+    const policy: SinglePolicy = {
+      decide: async (request, prepared) => {
+        // The policy needs the record as read from Zoho (its Owner and territories).
+        expect(prepared.record.id).toBe(t.accounts[0]);
+        decided.push(request.id);
+        return decision;
+      },
+      submit: async (request) => {
+        const rule = transitionRule('submit', { needsApproval: true });
+        await t.store.transitionRequest(request.id, rule.from, rule.to);
+        submitted.push(request.id);
+        return { ok: true };
+      },
+    };
+    t.engine.setSinglePolicy(policy);
+    return { decided, submitted };
+  }
+
+  const needsApproval: SinglePolicyDecision = {
+    kind: 'needs_approval',
+    access: { mode: 'zoho' },
+    reasons: ['the record belongs to someone else'],
+    mention: ['U_MANAGER'],
+  };
+
+  it('needing approval while Zoho answers: a one-item draft submitted for approval, nothing sent', async () => {
+    const t = await setup(1);
+    const p = policyOf(t, needsApproval);
+    const answer = await t.ask(t.accounts[0]!);
+    expect(answer).toMatchObject({
+      ok: true,
+      pendingApproval: true,
+      reasons: ['the record belongs to someone else'],
+      mention: ['U_MANAGER'],
+    });
+    if (!answer.ok) return;
+    expect(p.submitted).toEqual([answer.requestId]);
+    const stored = await t.store.getRequest(answer.requestId);
+    expect(stored).toMatchObject({ state: 'pending_approval', summary: { access: { mode: 'zoho' } } });
+    expect(await t.store.getItem(answer.requestId, 0)).toMatchObject({
+      state: 'pending',
+      territoryIds: [t.territory],
+    });
+    await t.engine.idle();
+    expect(t.sim.callCount('assignTerritories')).toBe(0);
+  });
+
+  it('needing approval after a Zoho outage: waits first, the policy runs once the record is read', async () => {
+    const t = await setup(1);
+    const p = policyOf(t, needsApproval);
+    t.sim.faults.failNext({ count: 1_000_000, status: 500 });
+    const answer = await t.ask(t.accounts[0]!);
+    expect(answer).toMatchObject({ ok: true, pendingApproval: false, waiting: expect.any(Object) });
+    if (!answer.ok) return;
+    expect(p.decided).toEqual([]);
+    expect((await t.store.getRequest(answer.requestId))!.state).toBe('waiting_for_zoho');
+
+    t.sim.faults.clear();
+    t.clock.advance(61_000);
+    await t.engine.sweep();
+    await t.engine.idle();
+    expect(p.decided).toEqual([answer.requestId]);
+    expect(p.submitted).toEqual([answer.requestId]);
+    expect((await t.store.getRequest(answer.requestId))!.state).toBe('pending_approval');
+    expect(t.sim.callCount('assignTerritories')).toBe(0);
+  });
+
+  it('refused by the policy: answered at once, stored as refused, nothing sent', async () => {
+    const t = await setup(1);
+    policyOf(t, { kind: 'refused', message: 'Your Slack account is not linked to a Zoho user.' });
+    const answer = await t.ask(t.accounts[0]!);
+    expect(answer).toEqual({
+      ok: false,
+      reason: 'not_mapped',
+      message: 'Your Slack account is not linked to a Zoho user.',
+    });
+    const [stored] = await t.store.listRequestsByRequester('U_REP', 10);
+    expect(stored).toMatchObject({ state: 'refused' });
+    expect(await t.store.getItem(stored!.id, 0)).toMatchObject({ state: 'failed', code: 'NOT_ALLOWED' });
+    expect(t.sim.callCount('assignTerritories')).toBe(0);
+  });
+
+  it('the requester gate runs first: refused with nothing stored and no Zoho call', async () => {
+    const t = await setup(1);
+    const calls = t.sim.requestLog().length;
+    const answer = await startSingle(
+      {
+        ...openGate,
+        approvals: {
+          checkRequester: async () => ({ ok: false, reason: 'not_requester', message: 'Not in the group.' }),
+        },
+        requests: t.engine,
+        starter: new BackgroundStarter(t.engine, logger),
+      },
+      {
+        action: 'assign',
+        recordText: `Accounts/${t.accounts[0]}`,
+        territories: 'anything',
+        requesterId: 'U_OUTSIDER',
+        originChannelId: null,
+      },
+    );
+    expect(answer).toEqual({ ok: false, reason: 'not_requester', message: 'Not in the group.' });
+    expect(await t.store.listRequestsByRequester('U_OUTSIDER', 10)).toEqual([]);
+    expect(t.sim.requestLog().length).toBe(calls);
   });
 });
