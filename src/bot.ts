@@ -28,7 +28,7 @@ import type { Timers } from './core/jobs/timers.js';
 import { createLogger, type Logger } from './core/log.js';
 import { loadRoutingConfig, MonitorRunner, RoutingConfigError } from './core/monitor/index.js';
 import { OutboxNotifier } from './core/outbox.js';
-import { BackgroundStarter } from './core/requests/index.js';
+import { AccessSinglePolicy, BackgroundStarter } from './core/requests/index.js';
 import { openStore } from './core/store/index.js';
 import type { Store } from './core/store/types.js';
 import { TerritoryCatalog } from './core/territories/index.js';
@@ -165,6 +165,7 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     logger: logger.child({ component: 'assignment' }),
     concurrency: config.zoho.maxConcurrency,
     catalogRefresh: async () => new Set((await catalog.refresh()).list.map((t) => t.id)),
+    catalog,
     schedule: options.pollSchedule,
     timers: options.timers,
     observer: metrics,
@@ -207,6 +208,8 @@ export async function startBot(options: StartBotOptions): Promise<RunningBot> {
     starter,
     access,
   });
+  // A single change's access policy runs after its (possibly delayed) Zoho read, in the engine.
+  assignment.engine.setSinglePolicy(new AccessSinglePolicy({ access, approvals, store, notifier }));
   const monitor = new MonitorRunner({
     api: zoho,
     store,

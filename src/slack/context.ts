@@ -39,14 +39,10 @@ export interface BotServices {
 /** What startSingle needs, from the services built in src/bot.ts. */
 export function singleDeps(services: BotServices): StartSingleDeps {
   return {
-    zoho: services.zoho,
-    catalog: services.catalog,
     requests: services.assignment.engine,
     starter: services.starter,
     access: services.access,
     approvals: services.approvals,
-    store: services.store,
-    notifier: services.notifier,
   };
 }
 

@@ -75,6 +75,9 @@ export const KIND_VERB: Readonly<Record<RequestKind, string>> = {
 };
 
 const STATE_BADGE: Readonly<Record<RequestState, string>> = {
+  checking: ':mag: Checking',
+  waiting_for_zoho: ':hourglass_flowing_sand: Waiting for Zoho',
+  refused: ':no_entry_sign: Refused',
   draft: ':memo: Draft',
   pending_approval: ':hourglass_flowing_sand: Pending approval',
   approved: ':white_check_mark: Approved',
@@ -94,6 +97,8 @@ export interface Progress {
   failed: number;
   unconfirmed: number;
   skipped: number;
+  /** Items waiting to be tried again (Zoho busy or down, a pending job on the record). */
+  waiting?: number;
 }
 
 /** From `Store.countItemsByState`. */
@@ -111,6 +116,7 @@ export function progressFromCounts(counts: Partial<Record<ItemState, number>>, t
     failed,
     unconfirmed,
     skipped,
+    waiting: get('retry'),
   };
 }
 

@@ -33,7 +33,8 @@ export type RequestView = Pick<
   | 'decidedBy'
   | 'decidedAt'
   | 'decisionComment'
->;
+> &
+  Partial<Pick<RequestRecord, 'summary'>>;
 
 export interface RequestMessageInput {
   request: RequestView;
@@ -140,6 +141,12 @@ function countsLine(p: Progress): string {
   return parts.join(' · ');
 }
 
+/** Items held up (Zoho down or busy): they are tried again by themselves; say so. */
+function waitingLine(p: Progress): string {
+  if (!p.waiting) return '';
+  return `\n:hourglass_flowing_sand: ${formatCount(p.waiting)} waiting for Zoho to answer; they are tried again automatically.`;
+}
+
 function statusText(input: RequestMessageInput): string {
   const { request } = input;
   const progress = input.progress ?? undefined;
@@ -157,7 +164,9 @@ function statusText(input: RequestMessageInput): string {
     case 'approved':
       return `${badge}${by}${when}${comment}\nStarting…`;
     case 'running':
-      return progress ? `${badge}\n${progressBar(progress)}\n${countsLine(progress)}` : badge;
+      return progress
+        ? `${badge}\n${progressBar(progress)}\n${countsLine(progress)}${waitingLine(progress)}`
+        : badge;
     case 'done':
     case 'failed':
       return progress ? `${badge}\n${countsLine(progress)}\nDetails in the thread.` : badge;
@@ -169,7 +178,22 @@ function statusText(input: RequestMessageInput): string {
       return `${badge}${by}${when}`;
     case 'draft':
       return `${badge}\nPreview shown, not submitted yet.`;
+    case 'checking':
+      return `${badge}\nReading the record in Zoho…`;
+    case 'waiting_for_zoho':
+      return `${badge}\n${zohoWaitText(request)}`;
+    case 'refused':
+      return badge;
   }
+}
+
+/** What the waiting request says: why, and until when it keeps trying (summary.zohoWait). */
+function zohoWaitText(request: RequestView & { summary?: Record<string, unknown> }): string {
+  const wait = request.summary?.zohoWait as { problem?: unknown; giveUpAt?: unknown } | undefined;
+  const problem = typeof wait?.problem === 'string' ? `${escapeTruncate(oneLine(wait.problem), 300)} ` : '';
+  const until =
+    typeof wait?.giveUpAt === 'number' ? ` (it keeps trying until ${slackDate(wait.giveUpAt)})` : '';
+  return `${problem}Your request is saved: it runs as soon as Zoho answers again${until}. Nothing to do on your side.`;
 }
 
 function fallbackText(input: RequestMessageInput): string {

@@ -49,6 +49,9 @@ export function stateRefusal(request: RequestRecord): { reason: ApprovalRefusal;
     case 'cancelled':
       return { reason: 'already_decided', message: 'The requester cancelled this request.' };
     case 'draft':
+    case 'checking':
+    case 'waiting_for_zoho':
+    case 'refused':
       return { reason: 'not_allowed', message: 'This request has not been submitted yet.' };
     case 'pending_approval':
       return { reason: 'not_allowed', message: 'This request is waiting for approval.' };

@@ -8,6 +8,11 @@ import { Lifecycle, type TransitionRule } from '../lifecycle.js';
 import type { RequestState } from '../store/types.js';
 
 export type RequestEvent =
+  | 'plan'
+  | 'hold'
+  | 'wait_for_zoho'
+  | 'refuse'
+  | 'give_up'
   | 'submit'
   | 'approve'
   | 'reject'
@@ -23,6 +28,9 @@ export type SubmitBranch = 'needs_approval' | 'no_approval';
 export type RequestTransitionRule = TransitionRule<RequestState, RequestEvent, SubmitBranch>;
 
 export const REQUEST_STATES: readonly RequestState[] = [
+  'checking',
+  'waiting_for_zoho',
+  'refused',
   'draft',
   'pending_approval',
   'approved',
@@ -35,6 +43,37 @@ export const REQUEST_STATES: readonly RequestState[] = [
 ];
 
 export const REQUEST_TRANSITIONS: readonly RequestTransitionRule[] = [
+  // A single change is stored as asked before Zoho is read, so an outage cannot lose it.
+  {
+    event: 'plan',
+    from: ['checking', 'waiting_for_zoho'],
+    to: 'approved',
+    why: 'the record was read, the change passed the checks and the access policy lets it go direct',
+  },
+  {
+    event: 'hold',
+    from: ['checking', 'waiting_for_zoho'],
+    to: 'draft',
+    why: 'the access policy asks for approval: a one-item draft, submitted like a bulk list',
+  },
+  {
+    event: 'wait_for_zoho',
+    from: ['checking', 'waiting_for_zoho'],
+    to: 'waiting_for_zoho',
+    why: 'Zoho was down or throttling: the requester is told, and the check runs again later',
+  },
+  {
+    event: 'refuse',
+    from: ['checking'],
+    to: 'refused',
+    why: 'the checks refused it while the requester waited for the answer, which said why',
+  },
+  {
+    event: 'give_up',
+    from: ['waiting_for_zoho'],
+    to: 'failed',
+    why: 'refused by a later check, or Zoho stayed away past the ceiling: told in the thread',
+  },
   {
     event: 'submit',
     from: ['draft'],
@@ -119,6 +158,9 @@ export function transition(
 }
 
 const STATE_TEXT: Record<RequestState, string> = {
+  checking: 'is being checked',
+  waiting_for_zoho: 'is waiting for Zoho',
+  refused: 'was refused',
   draft: 'is still a draft',
   pending_approval: 'is waiting for approval',
   approved: 'was already approved',
@@ -131,6 +173,11 @@ const STATE_TEXT: Record<RequestState, string> = {
 };
 
 const EVENT_TEXT: Record<RequestEvent, string> = {
+  plan: 'planned',
+  hold: 'held for approval',
+  wait_for_zoho: 'put to wait for Zoho',
+  refuse: 'refused',
+  give_up: 'given up',
   submit: 'submitted',
   approve: 'approved',
   reject: 'rejected',

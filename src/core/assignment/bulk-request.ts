@@ -12,14 +12,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  parseRecordCsv,
   parseRecordList,
   type RecordListEntry,
   type RecordListResult,
+  readRecordCsv,
   recordKey,
+  yieldToEventLoop,
 } from '../records/index.js';
 import type { NewRequest, NewRequestItem } from '../store/types.js';
-import { resolveTerritories, type TerritoryCatalog, type TerritoryIndex } from '../territories/index.js';
+import {
+  resolveTerritories,
+  SuggestionBudget,
+  type TerritoryCatalog,
+  type TerritoryIndex,
+} from '../territories/index.js';
 import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
 import { primaryIssue } from './limits.js';
 import { type ChangeAction, type ChangePlan, planChange } from './plan.js';
@@ -75,6 +81,9 @@ export type BulkValidation =
       source: 'paste' | 'csv' | null;
     };
 
+/** Lines resolved between two yields to the event loop. */
+const YIELD_EVERY = 200;
+
 /** Checks the list without calling Zoho except for the (cached) territory catalog. */
 export async function validateBulkList(
   deps: { catalog: Pick<TerritoryCatalog, 'get' | 'refresh'> },
@@ -96,7 +105,10 @@ export async function validateBulkList(
   }
   const source = csv ? 'csv' : 'paste';
   const options = { defaultModule: input.defaultModule ?? null, maxRecords: input.maxRecords };
-  const parsed: RecordListResult = csv ? parseRecordCsv(csv, options) : parseRecordList(text ?? '', options);
+  // A CSV may be megabytes: read in slices, yielding (csv-reader.ts); a paste is small (Slack caps it).
+  const parsed: RecordListResult = csv
+    ? await readRecordCsv(csv, options)
+    : parseRecordList(text ?? '', options);
 
   const lineErrors: BulkLineError[] = parsed.errors.map((e) => ({ lineNo: e.lineNo, message: e.reason }));
   if (parsed.listError && parsed.recordCount > input.maxRecords) {
@@ -113,11 +125,15 @@ export async function validateBulkList(
     else territoryError = 'This territory no longer exists in Zoho. Pick another one.';
   }
 
-  const resolveAll = (index: TerritoryIndex) => {
+  // One suggestion budget for the whole list, whatever the number of unknown names in it.
+  const budget = new SuggestionBudget();
+  const resolveAll = async (index: TerritoryIndex) => {
     const out: ValidatedEntry[] = [];
     const errors: BulkLineError[] = [];
     let notFound = false;
-    for (const entry of parsed.entries) {
+    for (const [n, entry] of parsed.entries.entries()) {
+      // Other requests and /healthz go on while a long list is checked.
+      if (n % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
       if (entry.territories.length === 0) {
         if (defaults.length === 0 && !territoryError) {
           errors.push({
@@ -128,7 +144,7 @@ export async function validateBulkList(
         out.push({ entry, territoryIds: defaults });
         continue;
       }
-      const resolved = resolveTerritories(index, entry.territories);
+      const resolved = resolveTerritories(index, entry.territories, budget);
       if (!resolved.ok) {
         if (resolved.failures.some((f) => f.reason === 'not_found')) notFound = true;
         errors.push({ lineNo: entry.lineNo, message: resolved.message ?? 'Unknown territory.' });
@@ -138,11 +154,11 @@ export async function validateBulkList(
     }
     return { out, errors, notFound };
   };
-  let resolved = resolveAll(catalog);
+  let resolved = await resolveAll(catalog);
   if (resolved.notFound) {
     // A territory created minutes ago is not in a cached catalog yet: read Zoho once more.
     catalog = await deps.catalog.refresh();
-    resolved = resolveAll(catalog);
+    resolved = await resolveAll(catalog);
   }
   lineErrors.push(...resolved.errors);
   lineErrors.sort((a, b) => a.lineNo - b.lineNo);

@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import { LEASE_TTL_MS, REPLICA_ID } from '../replica.js';
 import type { ItemState, RequestRecord, RequestState, Store } from '../store/types.js';
+import { TerritoryCatalog } from '../territories/catalog.js';
 import type { WorkObserver } from '../work-observer.js';
 import { Limiter } from '../zoho/limiter.js';
 import type { ZohoApi } from '../zoho/types.js';
@@ -25,6 +26,14 @@ import { RequestProgress } from './progress.js';
 import { RequestPump } from './request-pump.js';
 import { ResendCheck } from './resend-check.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import {
+  type AskedCheckOutcome,
+  type AskedSingleInput,
+  SingleCheck,
+  type SinglePolicy,
+  ZOHO_WAIT_CEILING_MS,
+  ZOHO_WAIT_RETRY,
+} from './single-check.js';
 
 export interface AssignmentEngineDeps {
   api: ZohoApi;
@@ -57,6 +66,10 @@ export interface AssignmentEngineDeps {
   leaseTtlMs?: number;
   /** Told each finished request's items by outcome and each settled job (metrics). */
   observer?: WorkObserver;
+  /** Resolves territory names of single changes stored before their Zoho read (default: its own). */
+  catalog?: TerritoryCatalog;
+  /** How long a stored single change waits for Zoho, and how often it reads again. */
+  zohoWait?: { ceilingMs?: number; retry?: Partial<RetryPolicy> };
 }
 
 export interface RunResult {
@@ -80,6 +93,9 @@ export class AssignmentEngine {
   private onJobsCreated: () => void;
   private readonly pumps = new Map<string, { again: boolean; done: Promise<void> }>();
   private readonly wakeups = new Map<string, unknown>();
+  private readonly checker: SingleCheck;
+  private singlePolicy: SinglePolicy | null = null;
+  private readonly instanceId: string;
   private stopped = false;
 
   constructor(deps: AssignmentEngineDeps) {
@@ -111,6 +127,20 @@ export class AssignmentEngine {
     });
     const territoryIds =
       deps.catalogRefresh ?? (async () => new Set((await api.listTerritories()).map((t) => t.id)));
+    this.instanceId = deps.instanceId ?? REPLICA_ID;
+    this.checker = new SingleCheck({
+      store,
+      zoho: api,
+      catalog: deps.catalog ?? new TerritoryCatalog({ api, clock, logger }),
+      progress: this.progress,
+      finisher: this.finisher,
+      clock,
+      logger,
+      random: deps.random ?? Math.random,
+      ceilingMs: deps.zohoWait?.ceilingMs ?? ZOHO_WAIT_CEILING_MS,
+      retry: { ...ZOHO_WAIT_RETRY, ...deps.zohoWait?.retry },
+      policy: () => this.singlePolicy,
+    });
     this.requestPump = new RequestPump({
       store,
       clock,
@@ -125,6 +155,14 @@ export class AssignmentEngine {
       instanceId: deps.instanceId ?? REPLICA_ID,
       leaseTtlMs: deps.leaseTtlMs ?? LEASE_TTL_MS,
     });
+  }
+
+  /**
+   * Wires the access policy of single changes after construction (it submits drafts through
+   * the approvals, which need the engine's starter). Without one, planned changes run directly.
+   */
+  setSinglePolicy(policy: SinglePolicy): void {
+    this.singlePolicy = policy;
   }
 
   /** Wires the job tracker's wake-up after construction (the tracker needs the engine too). */
@@ -181,6 +219,47 @@ export class AssignmentEngine {
     return stored;
   }
 
+  /**
+   * Stores a single change as asked, before any Zoho read (state `checking`): from here on an
+   * outage delays it but cannot lose it. `checkAsked` reads Zoho and plans it.
+   */
+  storeAsked(input: AskedSingleInput): Promise<RequestRecord> {
+    return this.checker.store(input, this.newRequestId());
+  }
+
+  /**
+   * Reads Zoho and plans a stored change. Planned: the caller starts it. Waiting: it is read
+   * again on a timer (and by the sweep after a restart), and runs by itself once planned.
+   */
+  async checkAsked(requestId: string): Promise<AskedCheckOutcome> {
+    const outcome = await this.checkUnderLease(requestId);
+    if (outcome.kind === 'waiting') this.wakeAt(requestId, outcome.nextAt, () => this.recheck(requestId));
+    return outcome;
+  }
+
+  /** A later read of a waiting change: runs it when planned. */
+  private async recheck(requestId: string): Promise<void> {
+    try {
+      const outcome = await this.checkAsked(requestId);
+      if (outcome.kind === 'planned') await this.run(requestId);
+    } catch (err) {
+      this.logger.error({ err, requestId }, 'checking a waiting request failed');
+    }
+  }
+
+  /** One replica reads Zoho for a stored change at a time; the transitions decide the rest. */
+  private async checkUnderLease(requestId: string): Promise<AskedCheckOutcome> {
+    const lease = `assignment:check:${requestId}`;
+    if (!(await this.store.acquireLease(lease, this.instanceId, 60_000, this.clock.now()))) {
+      return { kind: 'moved', requestId };
+    }
+    try {
+      return await this.checker.check(requestId);
+    } finally {
+      await this.store.releaseLease(lease, this.instanceId);
+    }
+  }
+
   /** createSingle + run: the single-record path is the bulk path with one item. */
   async submitSingle(input: SingleRequestInput): Promise<RunResult> {
     const request = await this.createSingle(input);
@@ -195,6 +274,7 @@ export class AssignmentEngine {
     const approved = await this.store.listRequestsByState(requestLifecycle.from('start'), 10_000);
     const running = await this.store.listRequestsByState([requestLifecycle.target('start')], 10_000);
     this.logger.info({ approved: approved.length, running: running.length }, 'resuming requests');
+    for (const id of await this.checker.due()) await this.recheck(id);
     await Promise.all([...approved.map((r) => this.run(r.id)), ...running.map((r) => this.advance(r.id))]);
     return [...approved, ...running].map((r) => r.id);
   }
@@ -210,6 +290,8 @@ export class AssignmentEngine {
     const running = await this.store.listRequestsByState([requestLifecycle.target('start')], 1_000);
     for (const r of approved) await this.run(r.id);
     for (const r of running) await this.advance(r.id);
+    // Stored changes waiting for Zoho whose timer was lost (a restart, another replica's).
+    for (const id of await this.checker.due()) await this.recheck(id);
   }
 
   /**
@@ -265,14 +347,18 @@ export class AssignmentEngine {
     };
   }
 
-  private wakeAt(requestId: string, at: number): void {
+  private wakeAt(
+    requestId: string,
+    at: number,
+    action: () => Promise<void> = () => this.advance(requestId),
+  ): void {
     if (this.stopped) return;
     const previous = this.wakeups.get(requestId);
     if (previous !== undefined) this.timers.clearTimeout(previous);
     const delay = Math.max(0, at - this.clock.now());
     const handle = this.timers.setTimeout(() => {
       this.wakeups.delete(requestId);
-      void this.advance(requestId);
+      void action();
     }, delay);
     this.wakeups.set(requestId, handle);
   }

@@ -19,6 +19,7 @@ export type ItemEvent =
   | 'confirm'
   | 'nothing_to_do'
   | 'fail'
+  | 'refuse'
   | 'unconfirm';
 
 export const ITEM_STATES: readonly ItemState[] = [
@@ -88,6 +89,12 @@ export const ITEM_TRANSITIONS: readonly TransitionRule<ItemState, ItemEvent>[] =
     from: ['sending', 'removing', 'retry', 'scheduled'],
     to: 'failed',
     why: 'Zoho refused, the record is gone, the job did not apply, or the retries ran out',
+  },
+  {
+    event: 'refuse',
+    from: ['pending'],
+    to: 'failed',
+    why: 'a request stored before its Zoho read: a later check refused it, or Zoho stayed away past the ceiling',
   },
   {
     event: 'unconfirm',

@@ -20,7 +20,7 @@ import type { ResendEntry, SendEntry } from './batches.js';
 import { itemLifecycle } from './item-lifecycle.js';
 import type { PhasePlan } from './phases.js';
 import { type RetryPolicy, retryDelayMs } from './retry.js';
-import { ItemCodes, type ItemVerdict } from './verdicts.js';
+import { ItemCodes, type ItemVerdict, mapBatchError } from './verdicts.js';
 
 /** An item with Zoho's verdict on it, ready to store. */
 export interface Decided {
@@ -114,7 +114,7 @@ export class ItemWriter {
       case 'retry':
       case 'check_territories':
       case 'check_record':
-        if (d.attempts >= this.deps.retry.maxAttempts) {
+        if (d.attempts >= this.budget(v)) {
           return {
             state: itemLifecycle.target('fail'),
             code: v.code,
@@ -131,6 +131,13 @@ export class ItemWriter {
           notBefore: now + retryDelayMs(d.attempts, this.deps.retry, random),
         };
     }
+  }
+
+  /** Checks an item gets for this verdict: an outage of Zoho's is waited out longer. */
+  private budget(v: ItemVerdict): number {
+    return v.kind === 'retry' && v.reason === 'unavailable'
+      ? Math.max(this.deps.retry.maxAttempts, this.deps.retry.outageAttempts)
+      : this.deps.retry.maxAttempts;
   }
 
   /**
@@ -251,11 +258,19 @@ export class ItemWriter {
   async markCheckFailed(requestId: string, part: readonly ResendEntry[], err: unknown): Promise<void> {
     const now = this.deps.clock.now();
     const reason = err instanceof Error ? err.message : String(err);
+    // Zoho itself is down or throttling: the check is waited out like any outage.
+    const outage = mapBatchError(err, { module: part[0]?.item.module ?? 'Accounts', operation: 'assign' });
+    const verdictReason =
+      outage.kind === 'retry' && outage.reason === 'unavailable' ? 'unavailable' : 'transient';
+    const budget =
+      verdictReason === 'unavailable'
+        ? Math.max(this.deps.retry.maxAttempts, this.deps.retry.outageAttempts)
+        : this.deps.retry.maxAttempts;
     for (const e of part) {
       const attempts = e.item.attempts + 1;
       const code = e.adopt ? ItemCodes.interrupted : (e.item.code ?? 'CHECK_FAILED');
       const patch: ItemPatch =
-        e.adopt && attempts >= this.deps.retry.maxAttempts
+        e.adopt && attempts >= budget
           ? {
               state: itemLifecycle.to(e.item.state, 'unconfirm'),
               code,
@@ -269,7 +284,7 @@ export class ItemWriter {
                 attempts,
                 verdict: {
                   kind: 'retry',
-                  reason: 'transient',
+                  reason: verdictReason,
                   code,
                   message: `Could not reach Zoho to check: ${reason}`,
                 },

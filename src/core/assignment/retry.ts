@@ -9,6 +9,11 @@
 export interface RetryPolicy {
   /** Checks (resends or waits on a pending job) per item before it is failed. */
   maxAttempts: number;
+  /**
+   * Checks for an item held up by Zoho itself (down, throttling, the bot's credentials refused):
+   * an outage is waited out rather than charged to the item, up to about half an hour at the cap.
+   */
+  outageAttempts: number;
   /** First wait; doubles per attempt. */
   baseDelayMs: number;
   maxDelayMs: number;
@@ -18,7 +23,12 @@ export interface RetryPolicy {
  * 8 checks at 5 s doubling to a 60 s cap wait about 5 minutes in all: long enough for Zoho's
  * territory jobs (which usually finish in seconds), short enough that a person gets an answer.
  */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 5_000, maxDelayMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 8,
+  outageAttempts: 36,
+  baseDelayMs: 5_000,
+  maxDelayMs: 60_000,
+};
 
 /**
  * Wait before check number `attempt + 1` (attempt = checks already made, from 1).

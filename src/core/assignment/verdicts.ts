@@ -46,7 +46,8 @@ export const UNCERTAIN_CODES: ReadonlySet<string> = new Set([
   ItemCodes.interrupted,
 ]);
 
-export type RetryReason = 'pending_job' | 'transient' | 'uncertain';
+/** `unavailable`: Zoho as a whole is down, throttling or refusing the bot's credentials (waited out longer). */
+export type RetryReason = 'pending_job' | 'transient' | 'uncertain' | 'unavailable';
 
 export type ItemVerdict =
   | { kind: 'scheduled'; jobId: string; code: string; message: string }
@@ -223,7 +224,7 @@ export function mapBatchError(err: unknown, ctx: Pick<OutcomeContext, 'module' |
     if (err.status === 429 || err.status >= 500 || err.code === 'TOO_MANY_REQUESTS') {
       return {
         kind: 'retry',
-        reason: 'transient',
+        reason: 'unavailable',
         code: err.code,
         message: `Zoho is busy: ${zohoMessage(err)}`,
       };
@@ -256,9 +257,18 @@ export function mapBatchError(err: unknown, ctx: Pick<OutcomeContext, 'module' |
     if (err.reason === 'throttled') {
       return {
         kind: 'retry',
-        reason: 'transient',
+        reason: 'unavailable',
         code: 'AUTH_THROTTLED',
         message: 'Zoho is throttling token refreshes; retrying later',
+      };
+    }
+    if (err.reason === 'revoked' || err.reason === 'invalid_client') {
+      // Ops are alerted (the monitor's check fails the same way); the items wait for the fix.
+      return {
+        kind: 'retry',
+        reason: 'unavailable',
+        code: `AUTH_${err.reason.toUpperCase()}`,
+        message: `Zoho refused the bot's credentials (${err.reason}): ops must check the Zoho connection; waiting for the fix (${err.message})`,
       };
     }
     return {

@@ -33,12 +33,17 @@ export class RequestFinisher {
     );
     if (open) return false;
     const request = await store.getRequest(requestId);
+    if (!request) return false;
+    // A request that waited for Zoho and will not run (refused later, or past the ceiling).
+    const givingUp = requestLifecycle.apply(request.state, 'give_up');
     // The engine and the tracker finish only what runs (an approved request fails elsewhere).
-    if (request?.state !== 'running') return false;
+    if (request.state !== 'running' && !givingUp.ok) return false;
     const done = counts.done ?? 0;
     const notDone = (counts.failed ?? 0) + (counts.unconfirmed ?? 0);
     // "failed" only when nothing succeeded; a partly successful bulk is done, with its failures listed.
-    const to = requestLifecycle.to(request.state, done === 0 && notDone > 0 ? 'fail' : 'finish');
+    const to = givingUp.ok
+      ? givingUp.to
+      : requestLifecycle.to(request.state, done === 0 && notDone > 0 ? 'fail' : 'finish');
     const now = clock.now();
     const outcome = {
       done,

@@ -1,3 +1,4 @@
+export { MAX_BAD_LINES, readRecordCsv, yieldToEventLoop } from './csv-reader.js';
 export {
   EXAMPLE_ORG_ID,
   EXAMPLE_RECORD_ID,

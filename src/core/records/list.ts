@@ -8,6 +8,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ZohoModule } from '../zoho/types.js';
+import { decodeFile, detectDelimiter } from './csv-text.js';
 import { ACCEPTED_MODULES_TEXT, normalizeModule } from './modules.js';
 import { ACCEPTED_RECORD_FORMS, parseRecordRef, type RecordRef, recordKey } from './ref.js';
 
@@ -55,7 +56,7 @@ export interface RecordListOptions {
   maxRecords: number;
 }
 
-interface Row {
+export interface Row {
   lineNo: number;
   text: string;
   cells: string[];
@@ -160,7 +161,27 @@ function parseLineByLine(text: string, delimiter: string, options: RecordListOpt
   return collect(rows, errors, options);
 }
 
-function collect(rows: Row[], errors: RecordListError[], options: RecordListOptions): RecordListResult {
+/** Rows read between two pauses of `collectSteps` (the async reader yields to the event loop there). */
+export const ROWS_PER_STEP = 500;
+
+export function collect(
+  rows: Row[],
+  errors: RecordListError[],
+  options: RecordListOptions,
+): RecordListResult {
+  const steps = collectSteps(rows, errors, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** `collect` as a generator that pauses every ROWS_PER_STEP rows (csv-reader.ts drives it asynchronously). */
+export function* collectSteps(
+  rows: Row[],
+  errors: RecordListError[],
+  options: RecordListOptions,
+): Generator<void, RecordListResult, void> {
   const notes: string[] = [];
   const byKey = new Map<string, RecordListEntry>();
   const duplicates: RecordListDuplicate[] = [];
@@ -174,6 +195,7 @@ function collect(rows: Row[], errors: RecordListError[], options: RecordListOpti
   }
 
   for (let r = start; r < rows.length; r++) {
+    if (r % ROWS_PER_STEP === ROWS_PER_STEP - 1) yield;
     const row = rows[r]!;
     const read = readRow(row, columns, options.defaultModule ?? null);
     if (!read.ok) {
@@ -311,7 +333,7 @@ function headerColumns(cells: string[]): Columns | null {
 type Split = { ok: true; cells: string[] } | { ok: false; reason: string };
 
 /** Splits one line into cells: commas (CSV quoting respected), else tabs (spreadsheet paste), else `;`. */
-function splitLine(line: string, delimiter?: string): Split {
+export function splitLine(line: string, delimiter?: string): Split {
   const sep = delimiter ?? (line.includes(',') ? ',' : line.includes('\t') ? '\t' : null);
   if (sep === null) {
     // `Leads/1; US West` — no comma, so the first `;` separates the record from its territories.
@@ -350,34 +372,11 @@ function unionTerritories(existing: string[], more: string[]): string[] {
   return out;
 }
 
-function unwrapSlackLinks(text: string): string {
+export function unwrapSlackLinks(text: string): string {
   return text.replace(/<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>/gi, '$1');
 }
 
-/**
- * Spreadsheet exports come as UTF-8 (with or without BOM), UTF-16 ("Unicode text" in Excel)
- * or Windows-1252 (Excel's plain "CSV" on Windows): decode each so accented names survive.
- */
-function decodeFile(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
-}
-
-function detectDelimiter(text: string): string {
-  const first = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '' && !l.trim().startsWith('#')) ?? '';
-  if (first.includes(',')) return ',';
-  if (first.includes('\t')) return '\t';
-  // Spreadsheets in comma-decimal locales export `;`-separated CSV.
-  if (first.includes(';')) return ';';
-  return ',';
-}
-
-function clipLine(s: string): string {
+export function clipLine(s: string): string {
   return s.length > 120 ? `${s.slice(0, 119)}…` : s;
 }
 

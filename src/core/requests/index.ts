@@ -42,6 +42,7 @@ export {
   type StartSingleResult,
   startSingle,
 } from './single.js';
+export { AccessSinglePolicy, type SinglePolicyDeps } from './single-policy.js';
 export { BackgroundStarter } from './start.js';
 export {
   startUndo,

@@ -4,6 +4,7 @@
  * The assignment engine implements RequestRunner and SingleRequestWriter (src/bot.ts wires it).
  */
 import type { SingleRequestInput } from '../assignment/engine-single.js';
+import type { AskedCheckOutcome, AskedSingleInput } from '../assignment/single-check.js';
 import type { RequestRecord } from '../store/types.js';
 
 /** Sends a stored, startable request's items to Zoho (AssignmentEngine.run). */
@@ -11,9 +12,14 @@ export interface RequestRunner {
   run(requestId: string): Promise<unknown>;
 }
 
-/** Stores a one-record request and posts its parent message (AssignmentEngine.createSingle). */
+/** Stores one-record requests (AssignmentEngine). */
 export interface SingleRequestWriter {
+  /** An already planned change, stored approved with its parent message posted. */
   createSingle(input: SingleRequestInput): Promise<RequestRecord>;
+  /** The change as asked, stored before any Zoho read (state `checking`). */
+  storeAsked(input: AskedSingleInput): Promise<RequestRecord>;
+  /** Reads Zoho and plans a stored change; a waiting one is read again later by the engine. */
+  checkAsked(requestId: string): Promise<AskedCheckOutcome>;
 }
 
 /**

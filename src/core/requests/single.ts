@@ -1,31 +1,21 @@
 /**
- * `/territory assign|remove|move` and the assign modal: one call that checks who may ask, checks
- * the change against Zoho's rules and the access policy (DESIGN.md §4), and either stores it as
- * a one-item request and starts it, or, when it needs approval, stores it as a one-item draft
- * and submits it for approval exactly like a bulk list (card, review modal, decision, run).
+ * `/territory assign|remove|move` and the assign modal. Who may ask is checked first, with no
+ * Zoho call and nothing stored (DESIGN.md §4); what needs no Zoho (a bad record, no territory)
+ * is refused at once. Then the change is stored as asked, before any Zoho read, so a Zoho
+ * outage delays it but cannot lose it (issue 11 item 4). The deferred check reads the record,
+ * plans it and applies the access policy (core/requests/single-policy.ts): direct changes start,
+ * the others become a one-item draft submitted for approval exactly like a bulk list, refusals
+ * are answered. When Zoho is down the check waits and the engine finishes it once Zoho is back.
  */
-import { accessChangeOf } from '../access/policy.js';
-import { requestAccessFrom } from '../access/request-access.js';
-import type { AccessService } from '../access/service.js';
-import {
-  prepareSingleChange,
-  type SingleChangeInput,
-  type SingleChangeResult,
-  toSingleRequestInput,
-} from '../assignment/single-request.js';
-import type { TerritoryCatalog } from '../territories/index.js';
-import type { ZohoApi } from '../zoho/types.js';
-import { type SubmitDraftDeps, submitDraft } from './bulk.js';
+import type { AskedCheckOutcome, SingleRefusal as CheckRefusal } from '../assignment/single-check.js';
+import type { SingleChangeInput } from '../assignment/single-request.js';
+import { parseRecordRef } from '../records/index.js';
 import { checkMayUseRecords, type GateRefusal, type RequestGateDeps } from './gate.js';
 import type { RequestStarter, SingleRequestWriter } from './ports.js';
 
-export interface StartSingleDeps extends SubmitDraftDeps {
-  zoho: Pick<ZohoApi, 'getRecords'>;
-  catalog: TerritoryCatalog;
+export interface StartSingleDeps extends RequestGateDeps {
   requests: SingleRequestWriter;
   starter: RequestStarter;
-  access: Pick<AccessService, 'settings' | 'identify' | 'check' | 'route'>;
-  approvals: SubmitDraftDeps['approvals'] & RequestGateDeps['approvals'];
 }
 
 export interface StartSingleInput extends SingleChangeInput {
@@ -35,22 +25,25 @@ export interface StartSingleInput extends SingleChangeInput {
   originChannelId: string | null;
 }
 
-export type SingleRefusal =
-  | Exclude<SingleChangeResult, { ok: true }>
-  | GateRefusal
-  /** It needs approval and could not be submitted (e.g. nobody could decide it). */
-  | { ok: false; reason: 'not_submitted'; message: string };
+export type SingleRefusal = CheckRefusal | GateRefusal;
 
 export type StartSingleResult =
-  | { ok: true; requestId: string; pendingApproval: false }
+  | {
+      ok: true;
+      requestId: string;
+      pendingApproval: false;
+      /** Set when Zoho could not be read: the change is stored and runs once Zoho is back. */
+      waiting?: { problem: string; giveUpAt: number };
+    }
   /** Stored and sent for approval; `reasons` say why, `mention` whom the card asks. */
   | { ok: true; requestId: string; pendingApproval: true; reasons: string[]; mention: string[] }
   | SingleRefusal;
 
 /**
- * Checks, stores and starts one change (or submits it for approval). Resolves once the
- * request is stored and its run is scheduled; the engine posts progress and the result in the
- * parent message's thread. Zoho errors while checking are thrown (nothing was stored).
+ * Checks who asks, stores the change, checks it against Zoho and the access policy, and starts
+ * it (or submits it for approval). Resolves once it is started, sent for approval, refused or
+ * waiting for Zoho; the engine posts progress and the result in the parent message's thread.
+ * A Zoho error that waiting will not cure is thrown (the request is stored as refused).
  */
 export async function startSingle(
   deps: StartSingleDeps,
@@ -58,56 +51,50 @@ export async function startSingle(
 ): Promise<StartSingleResult> {
   const gate = await checkMayUseRecords(deps, input.requesterId);
   if (!gate.ok) return gate;
-  const prepared = await prepareSingleChange(deps, input);
-  if (!prepared.ok) return prepared;
-
-  const change = accessChangeOf(prepared.plan, {
-    ownerId: prepared.record.owner?.id ?? null,
-    name: prepared.record.name,
-  });
-  const check = await deps.access.check(input.requesterId, change ? [change] : []);
-  if (check.decision.kind === 'refused') {
+  // What needs no Zoho is refused before anything is stored.
+  const parsed = parseRecordRef(input.recordText, { defaultModule: input.defaultModule });
+  if (!parsed.ok) return { ok: false, reason: 'bad_record', message: parsed.reason };
+  const ref = parsed.ref;
+  const given = typeof input.territories === 'string' ? input.territories.trim() : input.territories;
+  if (given.length === 0) {
     return {
       ok: false,
-      reason: 'not_mapped',
-      message: check.unmapped?.message ?? check.decision.reasons[0]!.text,
+      reason: 'no_territory',
+      message: `Say which territory to ${input.action}, e.g. \`/territory ${input.action} ${ref.module}/${ref.recordId} US West\`.`,
     };
   }
-  const needs = check.decision.kind === 'needs_approval';
-  const route = needs
-    ? await deps.access.route({
-        requesterSlackUserId: input.requesterId,
-        requesterZohoUserId: check.requester?.zohoUserId ?? null,
-        touchedTerritoryIds: check.decision.touchedTerritoryIds,
-      })
-    : null;
-  const access = requestAccessFrom(deps.access.settings.mode, check, route);
-  const base = toSingleRequestInput(prepared, {
+  const request = await deps.requests.storeAsked({
     requesterId: input.requesterId,
     originChannelId: input.originChannelId,
+    action: input.action,
+    ref,
+    territories: given,
   });
-  const recordNames = prepared.record.name ? { [prepared.record.id]: prepared.record.name } : {};
-  const request = await deps.requests.createSingle({
-    ...base,
-    summary: { ...base.summary, recordNames, access },
-    state: needs ? 'draft' : 'approved',
-  });
-  if (!needs) {
-    await deps.starter.start(request.id);
-    return { ok: true, requestId: request.id, pendingApproval: false };
+  const outcome: AskedCheckOutcome = await deps.requests.checkAsked(request.id);
+  switch (outcome.kind) {
+    case 'planned':
+      await deps.starter.start(request.id);
+      return { ok: true, requestId: request.id, pendingApproval: false };
+    case 'pending_approval':
+      return {
+        ok: true,
+        requestId: request.id,
+        pendingApproval: true,
+        reasons: outcome.reasons,
+        mention: outcome.mention,
+      };
+    case 'refused':
+      return outcome.refusal;
+    case 'waiting':
+      return {
+        ok: true,
+        requestId: request.id,
+        pendingApproval: false,
+        waiting: { problem: outcome.problem, giveUpAt: outcome.giveUpAt },
+      };
+    case 'failed':
+    case 'moved':
+      // Ended or taken over meanwhile (another replica); the thread tells the rest.
+      return { ok: true, requestId: request.id, pendingApproval: false };
   }
-  const submitted = await submitDraft(deps, request.id, input.requesterId);
-  if (!submitted.ok) {
-    // Nothing was sent; the stored draft is withdrawn so it does not linger as "draft".
-    const current = await deps.store.getRequest(request.id);
-    if (current?.state === 'draft') await deps.approvals.cancel(request.id, input.requesterId);
-    return { ok: false, reason: 'not_submitted', message: submitted.message };
-  }
-  return {
-    ok: true,
-    requestId: request.id,
-    pendingApproval: true,
-    reasons: access.reasons.map((r) => r.text),
-    mention: access.mention,
-  };
 }

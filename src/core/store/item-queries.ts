@@ -22,6 +22,8 @@ function itemPatchToRow(patch: ItemPatch): Updateable<RequestItemsTable> {
   if (patch.before !== undefined) row.before = patch.before === null ? null : toJson(patch.before);
   if (patch.after !== undefined) row.after = patch.after === null ? null : toJson(patch.after);
   if (patch.notBefore !== undefined) row.not_before = patch.notBefore;
+  if (patch.territoryIds !== undefined) row.territory_ids = toJson(patch.territoryIds);
+  if (patch.removeTerritoryIds !== undefined) row.remove_territory_ids = toJson(patch.removeTerritoryIds);
   return row;
 }
 
@@ -35,6 +37,8 @@ const ITEM_COLUMN_TYPES: Record<string, string> = {
   before: 'text',
   after: 'text',
   not_before: 'bigint',
+  territory_ids: 'text',
+  remove_territory_ids: 'text',
 };
 
 /**

@@ -12,6 +12,12 @@ export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
 
 /** Request states; the transitions are the table in src/core/approvals/request-lifecycle.ts. */
 export type RequestState =
+  /** A single change stored as asked, before its first Zoho read (issue 11 item 4). */
+  | 'checking'
+  /** Zoho was down or throttling when it was checked: read again later, up to a ceiling. */
+  | 'waiting_for_zoho'
+  /** The checks refused it (unknown record, Zoho's limits…); the requester was told at once. */
+  | 'refused'
   | 'draft'
   | 'pending_approval'
   | 'approved'
@@ -99,7 +105,17 @@ export type NewRequestItem = Omit<
 export type ItemPatch = Partial<
   Pick<
     RequestItemRecord,
-    'state' | 'jobId' | 'code' | 'message' | 'attempts' | 'before' | 'after' | 'notBefore'
+    | 'state'
+    | 'jobId'
+    | 'code'
+    | 'message'
+    | 'attempts'
+    | 'before'
+    | 'after'
+    | 'notBefore'
+    /** Set once, when a request stored before its Zoho read is planned. */
+    | 'territoryIds'
+    | 'removeTerritoryIds'
   >
 >;
 

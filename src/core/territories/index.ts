@@ -4,6 +4,7 @@ export {
   describeTerritory,
   MAX_OPTION_LABEL,
   MAX_SELECT_OPTIONS,
+  MAX_TERRITORIES_PER_ENTRY,
   resolveTerritories,
   resolveTerritory,
   searchTerritories,
@@ -15,4 +16,10 @@ export {
   type TerritoryResolution,
   type TerritoryResolutionFailure,
 } from './resolve.js';
+export {
+  MAX_SUGGEST_QUERY_CHARS,
+  SUGGESTION_CANDIDATES,
+  SUGGESTIONS_PER_LIST,
+  SuggestionBudget,
+} from './suggest.js';
 export { clipEnd, clipStart, editDistance, foldedKey, nameKey } from './text.js';

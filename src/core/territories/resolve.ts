@@ -5,6 +5,7 @@
  */
 import type { Territory } from '../zoho/types.js';
 import { PATH_SEPARATOR, TerritoryIndex } from './hierarchy.js';
+import { type SuggestionBudget, SuggestionIndex } from './suggest.js';
 import { clipEnd, clipStart, editDistance, foldedKey, nameKey, typoAllowance } from './text.js';
 
 export type TerritoryMatch = 'id' | 'name' | 'api_name' | 'path';
@@ -19,7 +20,7 @@ export type TerritoryResolution =
   | {
       ok: false;
       input: string;
-      reason: 'empty' | 'not_found' | 'ambiguous';
+      reason: 'empty' | 'not_found' | 'ambiguous' | 'too_many';
       /** A sentence for people. */
       message: string;
       /** Close names for not_found (at most 3). */
@@ -50,7 +51,8 @@ export interface TerritoryOption {
 /** Slack's external select: at most 100 options, labels at most 75 characters. */
 export const MAX_SELECT_OPTIONS = 100;
 export const MAX_OPTION_LABEL = 75;
-const MAX_SUGGESTIONS = 3;
+/** Zoho holds at most 10 territories on a record: more names on one line is not a request. */
+export const MAX_TERRITORIES_PER_ENTRY = 10;
 
 type Catalog = TerritoryIndex | readonly Territory[];
 
@@ -59,6 +61,9 @@ const lookups = new WeakMap<object, Lookup>();
 
 interface Entry {
   territory: Territory;
+  /** For the suggestion index's tie-breaks. */
+  displayName: string;
+  id: string;
   path: string;
   /** Folded (case, spacing, accents) name, api_name and path, computed once per snapshot. */
   name: string;
@@ -75,8 +80,8 @@ interface Lookup {
   byApiName: Map<string, Territory[]>;
   /** Tree order (as listed to people). */
   entries: Entry[];
-  /** Suggestions per folded input: a bulk list repeats the same typo on many lines. */
-  suggestions: Map<string, TerritoryCandidate[]>;
+  /** "Did you mean": bigram index built once per snapshot (suggest.ts). */
+  suggestions: SuggestionIndex<Entry>;
 }
 
 function lookupFor(catalog: Catalog): Lookup {
@@ -104,6 +109,8 @@ function lookupFor(catalog: Catalog): Lookup {
     const api = l.territory.apiName ? foldedKey(l.territory.apiName) : '';
     return {
       territory: l.territory,
+      displayName: l.territory.name,
+      id: l.territory.id,
       path: l.path,
       name,
       nameLength: Array.from(name).length,
@@ -113,14 +120,19 @@ function lookupFor(catalog: Catalog): Lookup {
       foldedPath: foldedKey(l.path),
     };
   });
-  const lookup: Lookup = { index, byName, byApiName, entries, suggestions: new Map() };
+  const lookup: Lookup = { index, byName, byApiName, entries, suggestions: new SuggestionIndex(entries) };
   lookups.set(catalog, lookup);
   lookups.set(index, lookup);
   return lookup;
 }
 
 /** One territory by id, name (case-insensitive), api_name, or path. */
-export function resolveTerritory(catalog: Catalog, input: string): TerritoryResolution {
+export function resolveTerritory(
+  catalog: Catalog,
+  input: string,
+  /** Shared by every name of one list: bounds the names scored for suggestions. */
+  budget?: SuggestionBudget,
+): TerritoryResolution {
   const text = stripQuotes(input.trim()).trim();
   const lookup = lookupFor(catalog);
   const { index, byName, byApiName } = lookup;
@@ -162,7 +174,7 @@ export function resolveTerritory(catalog: Catalog, input: string): TerritoryReso
   if (/^\d{15,19}$/.test(text)) {
     return fail('not_found', `No territory has the id ${text}; it may have been deleted.`);
   }
-  const suggestions = suggest(lookup, text);
+  const suggestions = suggest(lookup, text, budget);
   return fail(
     'not_found',
     suggestions.length > 0
@@ -179,12 +191,13 @@ export function resolveTerritory(catalog: Catalog, input: string): TerritoryReso
 export function resolveTerritories(
   catalog: Catalog,
   inputs: string | readonly string[],
+  budget?: SuggestionBudget,
 ): TerritoriesResolution {
   const index = lookupFor(catalog).index;
   let parts: string[];
   if (typeof inputs === 'string') {
     const whole = inputs.trim();
-    const single = whole === '' ? null : resolveTerritory(index, whole);
+    const single = whole === '' ? null : resolveTerritory(index, whole, budget);
     parts = single?.ok && /[,;]/.test(whole) ? [whole] : splitTerritoryList(inputs);
   } else {
     parts = inputs.map((s) => s.trim()).filter((s) => s !== '');
@@ -193,11 +206,24 @@ export function resolveTerritories(
     const failure = resolveTerritory(index, '') as TerritoryResolutionFailure;
     return { ok: false, territories: [], failures: [failure], message: failure.message };
   }
+  if (parts.length > MAX_TERRITORIES_PER_ENTRY) {
+    // Bounded work: a line of a thousand names is not resolved name by name.
+    const message = `${parts.length} territories are named, but a record holds at most ${MAX_TERRITORIES_PER_ENTRY}: name fewer.`;
+    const failure: TerritoryResolutionFailure = {
+      ok: false,
+      input: parts.slice(0, 3).join(', ').slice(0, 200),
+      reason: 'too_many',
+      message,
+      suggestions: [],
+      candidates: [],
+    };
+    return { ok: false, territories: [], failures: [failure], message };
+  }
   const territories: Territory[] = [];
   const failures: TerritoryResolutionFailure[] = [];
   const seen = new Set<string>();
   for (const part of parts) {
-    const r = resolveTerritory(index, part);
+    const r = resolveTerritory(index, part, budget);
     if (!r.ok) failures.push(r);
     else if (!seen.has(r.territory.id)) {
       seen.add(r.territory.id);
@@ -316,52 +342,11 @@ function matchPath(
   });
 }
 
-function suggest(lookup: Lookup, text: string): TerritoryCandidate[] {
-  const q = foldedKey(text);
-  const cached = lookup.suggestions.get(q);
-  if (cached) return [...cached];
-  const qLen = Array.from(q).length;
-  const allowance = typoAllowance(qLen);
-  const scored: Array<{ e: Entry; score: number; d: number }> = [];
-  for (const e of lookup.entries) {
-    let best: { score: number; d: number } | null = null;
-    for (const [n, nLen] of [
-      [e.name, e.nameLength],
-      [e.api, e.apiLength],
-    ] as const) {
-      if (n === '') continue;
-      let s: { score: number; d: number } | null = null;
-      if (n === q) s = { score: 0, d: 0 };
-      else if (n.startsWith(q) || (q.startsWith(n) && nLen >= 3)) s = { score: 1, d: Math.abs(nLen - qLen) };
-      else if (qLen >= 2 && n.includes(q)) s = { score: 2, d: nLen - qLen };
-      else if (Math.abs(nLen - qLen) <= allowance) {
-        const d = editDistance(q, n, allowance);
-        if (d <= allowance) s = { score: 3, d };
-      }
-      if (s && (!best || s.score < best.score || (s.score === best.score && s.d < best.d))) best = s;
-    }
-    // One word typed with a typo ("Wset") still finds the names holding that word ("US West").
-    if (!best && qLen >= 3 && !q.includes(' ')) {
-      for (const w of e.words) {
-        const wLen = Array.from(w).length;
-        if (Math.abs(wLen - qLen) > allowance) continue;
-        const d = editDistance(q, w, allowance);
-        if (d <= allowance && (!best || d < best.d)) best = { score: 4, d };
-      }
-    }
-    if (best) scored.push({ e, ...best });
-  }
-  scored.sort(
-    (a, b) =>
-      a.score - b.score ||
-      a.d - b.d ||
-      a.e.territory.name.localeCompare(b.e.territory.name) ||
-      (a.e.territory.id < b.e.territory.id ? -1 : 1),
-  );
-  const result = scored.slice(0, MAX_SUGGESTIONS).map((s) => ({ territory: s.e.territory, path: s.e.path }));
-  // Bounded: a paste of garbage must not grow the cache without limit.
-  if (lookup.suggestions.size < 10_000) lookup.suggestions.set(q, result);
-  return [...result];
+function suggest(lookup: Lookup, text: string, budget?: SuggestionBudget): TerritoryCandidate[] {
+  const cached = lookup.suggestions.cached(text);
+  // Past the list's budget an unknown name is reported without suggestions (bounded work).
+  const found = cached ?? (!budget || budget.take() ? lookup.suggestions.suggest(text) : []);
+  return found.map((e) => ({ territory: e.territory, path: e.path }));
 }
 
 // Quotes, and Slack's code/bold marks people wrap names in.

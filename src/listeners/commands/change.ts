@@ -12,6 +12,7 @@ import { type BotServices, gateDeps, singleDeps } from '../../slack/context.js';
 import { replyEphemeral, zohoErrorMessage } from '../../slack/reply.js';
 import { buildAssignModal } from '../../views/assign-modal.js';
 import { pendingApprovalMessage, refusalMessage } from '../../views/single-refusal.js';
+import { buildZohoWaitMessage } from '../../views/zoho-wait.js';
 
 type CommandArgs = AllMiddlewareArgs & SlackCommandMiddlewareArgs;
 
@@ -54,6 +55,7 @@ export async function changeCommand(
     });
     if (!started.ok) await replyEphemeral(respond, refusalMessage(started));
     else if (started.pendingApproval) await replyEphemeral(respond, pendingApprovalMessage(started));
+    else if (started.waiting) await replyEphemeral(respond, buildZohoWaitMessage(started.waiting));
   } catch (err) {
     services.logger.warn({ err, sub: parsed.sub }, 'single change failed before reaching the engine');
     await replyEphemeral(respond, zohoErrorMessage(err));

@@ -12,8 +12,11 @@ import { type BotServices, singleDeps } from '../../slack/context.js';
 import { ACTION, ASSIGN_BLOCK, ASSIGN_REPLACE_VALUE, decodeModalOrigin } from '../../views/ids.js';
 import { buildErrorModal, buildLoadingModal } from '../../views/modal.js';
 import { refusalMessage } from '../../views/single-refusal.js';
+import { zohoWaitPlainText } from '../../views/zoho-wait.js';
 
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
+
+const TITLE = 'Assign territories';
 
 export function assignModalSubmit(services: BotServices) {
   return async ({ ack, view, body, client }: ViewArgs): Promise<void> => {
@@ -69,6 +72,13 @@ export function assignModalSubmit(services: BotServices) {
         await ack({ response_action: 'update', view: pendingModal(first.result.reasons) });
         return;
       }
+      if (first.result.waiting) {
+        await ack({
+          response_action: 'update',
+          view: buildLoadingModal({ title: TITLE, message: zohoWaitPlainText(first.result.waiting) }),
+        });
+        return;
+      }
       await ack();
       return;
     }
@@ -106,8 +116,10 @@ export function assignModalSubmit(services: BotServices) {
       view: outcome.result.pendingApproval
         ? pendingModal(outcome.result.reasons)
         : buildLoadingModal({
-            title: 'Assign territories',
-            message: 'Sent to Zoho. The result will be posted in a thread under the request message.',
+            title: TITLE,
+            message: outcome.result.waiting
+              ? zohoWaitPlainText(outcome.result.waiting)
+              : 'Sent to Zoho. The result will be posted in a thread under the request message.',
           }),
     });
   };

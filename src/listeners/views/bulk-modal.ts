@@ -30,6 +30,8 @@ import { escapeMrkdwn } from '../../views/text.js';
 type ViewArgs = AllMiddlewareArgs & SlackViewMiddlewareArgs<ViewSubmitAction>;
 
 const TITLE = 'Bulk assign';
+/** Lists bigger than this are parsed only after the ack (Slack caps a paste at 3,000 characters). */
+const INLINE_CHECK_BYTES = 64 * 1024;
 
 type Checked =
   | { kind: 'invalid'; errors: Record<string, string>; summary: string }
@@ -66,11 +68,18 @@ export function bulkModalSubmit(services: BotServices) {
       return;
     }
 
+    // A short list is checked at once so its problems show inline under the field; a big one
+    // (a CSV of up to 5 MB) is parsed only once the ack has gone ("checking the list…").
+    let acked!: () => void;
+    const afterAck = new Promise<void>((resolve) => {
+      acked = resolve;
+    });
     const work = check(services, client, {
       paste,
       fileId,
       defaultTerritoryId,
       defaultModule: moduleValue && isZohoModule(moduleValue) ? moduleValue : null,
+      afterAck,
     });
     const first = await withinAckWindow(work);
 
@@ -80,6 +89,7 @@ export function bulkModalSubmit(services: BotServices) {
         response_action: 'update',
         view: buildLoadingModal({ title: TITLE, message: 'Checking the list…' }),
       });
+      acked();
       checked = await work;
     } else {
       checked = first;
@@ -177,13 +187,16 @@ async function check(
     fileId: string | null;
     defaultTerritoryId: string | null;
     defaultModule: Parameters<typeof validateBulkList>[1]['defaultModule'];
+    /** Resolves once the submission was acked with "checking…". */
+    afterAck: Promise<void>;
   },
 ): Promise<Checked> {
   let csv: Buffer | null = null;
   if (input.fileId) {
     try {
       const token = services.config.slack.botToken ?? '';
-      csv = (await downloadCsv(client, token, input.fileId)).content;
+      csv = (await downloadCsv(client, token, input.fileId, { slackApiUrl: services.config.slack.apiUrl }))
+        .content;
     } catch (err) {
       services.logger.warn({ err, fileId: input.fileId }, 'downloading the bulk CSV failed');
       const message =
@@ -193,6 +206,8 @@ async function check(
       return { kind: 'invalid', errors: { [BULK_BLOCK.file]: message }, summary: message };
     }
   }
+  if ((csv?.length ?? 0) > INLINE_CHECK_BYTES || input.paste.length > INLINE_CHECK_BYTES)
+    await input.afterAck;
   let result: BulkValidation;
   try {
     result = await validateBulkList(

@@ -339,6 +339,24 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
           await s.updateItem('req-i', 1, { notBefore: null, after: null, jobId: null }, undefined, T0 + 4),
         ).toBe(true);
         expect(await s.getItem('req-i', 1)).toMatchObject({ notBefore: null, after: null, jobId: null });
+        // A change stored before its Zoho read gets its territories once planned (issue 11 item 4).
+        expect(
+          await s.updateItem(
+            'req-i',
+            2,
+            { territoryIds: [territoryId(8)], removeTerritoryIds: [territoryId(9)] },
+            ['pending'],
+            T0 + 4,
+          ),
+        ).toBe(true);
+        expect(await s.getItem('req-i', 2)).toMatchObject({
+          territoryIds: [territoryId(8)],
+          removeTerritoryIds: [territoryId(9)],
+        });
+        expect(
+          await s.updateItemsEach('req-i', [{ seq: 2, patch: { territoryIds: [territoryId(7)] } }], T0 + 4),
+        ).toBe(1);
+        expect((await s.getItem('req-i', 2))!.territoryIds).toEqual([territoryId(7)]);
         expect(await s.updateItem('req-i', 1, { state: 'done' }, [], T0 + 5)).toBe(false);
         expect(await s.updateItem('req-i', 42, { state: 'done' })).toBe(false);
 

@@ -91,8 +91,22 @@ describe('request state machine', () => {
   });
 
   it('derives the final and open sets from the table', () => {
-    expect([...FINAL_REQUEST_STATES].sort()).toEqual(['cancelled', 'done', 'expired', 'failed', 'rejected']);
-    expect([...OPEN_REQUEST_STATES].sort()).toEqual(['approved', 'draft', 'pending_approval', 'running']);
+    expect([...FINAL_REQUEST_STATES].sort()).toEqual([
+      'cancelled',
+      'done',
+      'expired',
+      'failed',
+      'refused',
+      'rejected',
+    ]);
+    expect([...OPEN_REQUEST_STATES].sort()).toEqual([
+      'approved',
+      'checking',
+      'draft',
+      'pending_approval',
+      'running',
+      'waiting_for_zoho',
+    ]);
     expect(requestLifecycle.final).toBe(FINAL_REQUEST_STATES);
   });
 
@@ -111,6 +125,21 @@ describe('request state machine', () => {
       'done',
       'failed',
     ]);
+  });
+
+  it('a single change stored before its Zoho read is planned, waits, is refused, or gives up', () => {
+    expect(transition('checking', 'plan')).toMatchObject({ ok: true, to: 'approved' });
+    expect(transition('checking', 'wait_for_zoho')).toMatchObject({ ok: true, to: 'waiting_for_zoho' });
+    expect(transition('waiting_for_zoho', 'plan')).toMatchObject({ ok: true, to: 'approved' });
+    expect(transition('waiting_for_zoho', 'give_up')).toMatchObject({ ok: true, to: 'failed' });
+    expect(transition('checking', 'refuse')).toMatchObject({ ok: true, to: 'refused' });
+    // A waiting request is never refused silently: after waiting, the thread says why (give_up).
+    expect(transition('waiting_for_zoho', 'refuse').ok).toBe(false);
+    expect(transition('checking', 'start').ok).toBe(false);
+    // Needing approval, it becomes a one-item draft and is submitted like a bulk list.
+    expect(transition('checking', 'hold')).toMatchObject({ ok: true, to: 'draft' });
+    expect(transition('waiting_for_zoho', 'hold')).toMatchObject({ ok: true, to: 'draft' });
+    expect(transition('draft', 'hold').ok).toBe(false);
   });
 
   it('starts only an approved request (a draft is submitted first, never run)', () => {

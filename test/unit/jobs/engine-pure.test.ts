@@ -222,7 +222,7 @@ describe('outcome mapping', () => {
     const m = { module: 'Accounts' as ZohoModule, operation: 'assign' as const };
     expect(mapBatchError(new ZohoApiError('INTERNAL_ERROR', 'boom', 500), m)).toMatchObject({
       kind: 'retry',
-      reason: 'transient',
+      reason: 'unavailable',
     });
     expect(mapBatchError(new ZohoApiError('TOO_MANY_REQUESTS', 'slow down', 429), m).kind).toBe('retry');
     expect(mapBatchError(new ZohoNetworkError('socket hang up'), m)).toMatchObject({
@@ -230,9 +230,14 @@ describe('outcome mapping', () => {
       reason: 'uncertain',
     });
     expect(mapBatchError(new ZohoResponseError('bad json', 202), m)).toMatchObject({ reason: 'uncertain' });
+    // Waited out (ops fix the connection), not failed: issue 11 item 6.
     expect(mapBatchError(new ZohoAuthError('revoked', 'invalid_code'), m)).toMatchObject({
-      kind: 'failed',
+      kind: 'retry',
+      reason: 'unavailable',
       code: 'AUTH_REVOKED',
+    });
+    expect(mapBatchError(new ZohoApiError('INTERNAL_ERROR', 'down', 503), m)).toMatchObject({
+      reason: 'unavailable',
     });
     expect(mapBatchError(new ZohoAuthError('throttled', 'Access Denied'), m).kind).toBe('retry');
     expect(mapBatchError(new ZohoApiError('OAUTH_SCOPE_MISMATCH', 'scope', 401), m).kind).toBe('failed');

@@ -429,17 +429,21 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(await store.countItemsByState(id)).toEqual({ done: 120 });
   });
 
-  it('a revoked refresh token fails the batch with what ops must do; the request fails', async () => {
-    const { store, zoho, engine, notifier } = await setup();
+  it('a revoked refresh token: the item waits with what ops must do, and goes once it is fixed', async () => {
+    const { store, zoho, engine, notifier, time } = await setup();
     zoho.addRecord('Accounts', recordId(0));
     zoho.scriptCall('assign', 1, { kind: 'throw', error: new ZohoAuthError('revoked', 'invalid_code') });
     const id = await seedRequest(store, accounts(1));
     await engine.run(id);
     const item = await store.getItem(id, 0);
-    expect(item).toMatchObject({ state: 'failed', code: 'AUTH_REVOKED' });
+    expect(item).toMatchObject({ state: 'retry', code: 'AUTH_REVOKED' });
     expect(item!.message).toContain('ops must check the Zoho connection');
-    expect((await store.getRequest(id))!.state).toBe('failed');
-    expect(notifier.count('finished', id)).toBe(1);
+    expect((await store.getRequest(id))!.state).toBe('running');
+    expect(notifier.count('finished', id)).toBe(0);
+    // The token is fixed: the next call goes through (checked first, then sent once).
+    await time.advance(60_000, () => engine.idle());
+    expect(await store.getItem(id, 0)).toMatchObject({ state: 'scheduled' });
+    expect(zoho.callsOf('assign')).toHaveLength(2);
   });
 
   it('a move whose removal Zoho refuses fails with the reason, and never assigns', async () => {

@@ -11,8 +11,16 @@ import {
   type GroupDirectory,
 } from '../../../src/core/approvals/index.js';
 import type { SingleRequestInput } from '../../../src/core/assignment/engine-single.js';
+import { RequestProgress } from '../../../src/core/assignment/progress.js';
+import {
+  type AskedSingleInput,
+  SingleCheck,
+  ZOHO_WAIT_CEILING_MS,
+  ZOHO_WAIT_RETRY,
+} from '../../../src/core/assignment/single-check.js';
 import { ManualClock } from '../../../src/core/clock.js';
 import { type AppConfig, loadConfig } from '../../../src/core/config/index.js';
+import { RequestFinisher } from '../../../src/core/jobs/request-finisher.js';
 import { createLogger } from '../../../src/core/log.js';
 import type { RequestNotifier } from '../../../src/core/notify.js';
 import type { RequestStarter } from '../../../src/core/requests/index.js';
@@ -119,7 +127,40 @@ export async function fakeServices(
   const directory: GroupDirectory = { members: async (id) => options.groups?.[id] ?? [] };
   const approvals = new ApprovalService({ store, notifier, clock, policy, directory, starter, logger });
   let n = 0;
+  // The real "store first, then read" phase over the scripted Zoho; planned changes are recorded.
+  const check = new SingleCheck({
+    store,
+    zoho: zoho.api,
+    catalog,
+    progress: new RequestProgress(notifier, logger),
+    finisher: new RequestFinisher({ store, notifier, clock, logger }),
+    clock,
+    logger,
+    random: () => 0.5,
+    ceilingMs: ZOHO_WAIT_CEILING_MS,
+    retry: ZOHO_WAIT_RETRY,
+  });
   const engine = {
+    storeAsked: (input: AskedSingleInput) => check.store(input, `single-${++n}`),
+    checkAsked: async (id: string) => {
+      const outcome = await check.check(id);
+      const request = await store.getRequest(id);
+      const item = await store.getItem(id, 0);
+      if (outcome.kind === 'planned' && request && item) {
+        singles.push({
+          requesterId: request.requesterId,
+          originChannelId: request.originChannelId,
+          action: item.action,
+          module: item.module,
+          recordId: item.recordId,
+          territoryIds: item.territoryIds,
+          removeTerritoryIds: item.removeTerritoryIds,
+          before: item.before,
+          summary: request.summary,
+        });
+      }
+      return outcome;
+    },
     createSingle: async (input: SingleRequestInput) => {
       singles.push(input);
       const { buildSingleRequest } = await import('../../../src/core/assignment/engine-single.js');

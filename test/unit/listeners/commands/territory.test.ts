@@ -59,7 +59,7 @@ describe('/territory (commands listener)', () => {
     expect(svc().singles[0]?.territoryIds).toEqual([odd.id]);
   });
 
-  it('assign: an unknown territory is refused, named back, and nothing is stored', async () => {
+  it('assign: an unknown territory is refused, named back, and nothing is planned or started (kept as refused)', async () => {
     const args = await run(`assign Leads/${REC} US Wset`, { records: [record('Leads', REC)] });
     expect(svc().singles).toEqual([]);
     expect(svc().started).toEqual([]);
