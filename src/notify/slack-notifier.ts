@@ -13,10 +13,9 @@ import {
 import type { Clock } from '../core/clock.js';
 import type { AppConfig } from '../core/config/index.js';
 import type { Logger } from '../core/log.js';
-import type { AlertEvent, AlertNotifier, RequestNotifier } from '../core/notify.js';
+import type { AlertEvent, AlertNotifier } from '../core/notify.js';
 import type { NoticeRecord } from '../core/outbox.js';
 import { recordWebUrl } from '../core/records/index.js';
-import { parentMessageKey } from '../core/requests/message-keys.js';
 import type { MessageRef, RequestItemRecord, RequestRecord, Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi, ZohoRecord } from '../core/zoho/types.js';
@@ -36,7 +35,7 @@ import { HomePublisher } from './home-publisher.js';
 import { MarkedPoster } from './marked-poster.js';
 import { deliverNotice } from './notice-delivery.js';
 import { SlackGroupDirectory } from './slack-directory.js';
-import { SlackPoster, UpdateThrottle } from './slack-poster.js';
+import { SlackPoster } from './slack-poster.js';
 
 export interface SlackNotifierOptions {
   client: WebClient;
@@ -49,8 +48,6 @@ export interface SlackNotifierOptions {
   catalog: TerritoryCatalog;
   /** To show a record's territories after the change. */
   zoho: Pick<ZohoApi, 'getRecords'>;
-  /** Minimum time between two edits of one message (Slack: ~1 message/s per channel). */
-  updateIntervalMs?: number;
   /** Approver user group lookups (default: Slack's usergroups.users.list, cached). */
   directory?: GroupDirectory;
   /** Minimum time between two App Home publishes for one person (default 2 s). */
@@ -60,10 +57,13 @@ export interface SlackNotifierOptions {
 /** Parent messages of bulks list a few records; reading all items for that is wasteful. */
 const RECORDS_SHOWN = 5;
 
-export class SlackNotifier implements RequestNotifier, AlertNotifier {
+/**
+ * How the bot speaks in Slack: delivers outbox notices (parent message, progress, final reply,
+ * approval cards, decisions) and posts alerts. Core reports through the outbox (core/outbox.ts).
+ */
+export class SlackNotifier implements AlertNotifier {
   protected readonly poster: SlackPoster;
   protected readonly logger: Logger;
-  private readonly throttle: UpdateThrottle;
   private readonly linker: RecordLinker;
   private readonly approvals: ApprovalMessenger;
   private readonly alerts: AlertMessenger;
@@ -73,11 +73,6 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   constructor(protected readonly options: SlackNotifierOptions) {
     this.logger = options.logger.child({ component: 'notifier' });
     this.poster = new SlackPoster(options.client, options.store, this.logger);
-    this.throttle = new UpdateThrottle(
-      options.updateIntervalMs ?? 1_500,
-      () => options.clock.now(),
-      (err, key) => this.logger.warn({ err, key }, 'updating a Slack message failed'),
-    );
     const dc = options.config.zoho.dc;
     this.linker = (module, id) => recordWebUrl(dc, module, id);
     const policy = approvalPolicyFromConfig(options.config);
@@ -113,7 +108,6 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   }
 
   stop(): void {
-    this.throttle.stop();
     this.home.stop();
   }
 
@@ -124,61 +118,7 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
       .catch((err: unknown) => this.logger.warn({ err, requestId }, 'refreshing App Home failed'));
   }
 
-  // --- requests ---------------------------------------------------------------------------
-
-  async requestCreated(requestId: string): Promise<void> {
-    await this.guard('requestCreated', requestId, async () => {
-      const request = await this.request(requestId);
-      if (!request) return;
-      const message = await this.renderParent(request);
-      // An undo's parent goes in the thread of the request it undoes, where its story is.
-      const undoOf = typeof request.summary.undoOf === 'string' ? request.summary.undoOf : null;
-      const thread = undoOf ? await this.options.store.getMessageRef(parentMessageKey(undoOf)) : null;
-      if (thread) {
-        try {
-          const ref = await this.poster.post(thread.channel, message, thread.ts);
-          await this.options.store.saveMessageRef(parentMessageKey(requestId), ref);
-          return;
-        } catch (err) {
-          this.logger.info({ err, requestId }, 'cannot post in the original thread; posting as usual');
-        }
-      }
-      await this.poster.postWithFallback(
-        parentMessageKey(requestId),
-        request.originChannelId,
-        request.requesterId,
-        message,
-      );
-    });
-    this.refreshHome(requestId);
-  }
-
-  async requestUpdated(requestId: string): Promise<void> {
-    this.throttle.schedule(parentMessageKey(requestId), () => this.refreshParent(requestId));
-    this.refreshHome(requestId);
-  }
-
-  async requestFinished(requestId: string): Promise<void> {
-    await this.guard('requestFinished', requestId, async () => {
-      await this.throttle.flush(parentMessageKey(requestId));
-      await this.refreshParent(requestId);
-      const request = await this.request(requestId);
-      const parent = await this.options.store.getMessageRef(parentMessageKey(requestId));
-      if (!request || !parent) return;
-      for (const message of await this.renderResult(request)) await this.poster.reply(parent, message);
-    });
-    this.refreshHome(requestId);
-  }
-
-  async approvalRequested(requestId: string): Promise<void> {
-    await this.guard('approvalRequested', requestId, () => this.approvals.approvalRequested(requestId));
-    this.refreshHome(requestId);
-  }
-
-  async approvalDecided(requestId: string): Promise<void> {
-    await this.guard('approvalDecided', requestId, () => this.approvals.approvalDecided(requestId));
-    this.refreshHome(requestId);
-  }
+  // --- requests (through the outbox) ---------------------------------------------------
 
   /**
    * Posts one outbox notice (the outbox worker's `deliver`): throws when Slack fails, so the
@@ -209,13 +149,6 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
   }
 
   // --- rendering --------------------------------------------------------------------------
-
-  protected async refreshParent(requestId: string): Promise<void> {
-    const request = await this.request(requestId);
-    const ref = await this.options.store.getMessageRef(parentMessageKey(requestId));
-    if (!request || !ref) return;
-    await this.poster.update(ref, await this.renderParent(request));
-  }
 
   async renderParent(request: RequestRecord): Promise<SlackMessage> {
     const store = this.options.store;
@@ -324,14 +257,6 @@ export class SlackNotifier implements RequestNotifier, AlertNotifier {
 
   protected request(requestId: string): Promise<RequestRecord | null> {
     return this.options.store.getRequest(requestId);
-  }
-
-  protected async guard(what: string, requestId: string, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (err) {
-      this.logger.warn({ err, requestId }, `notifier.${what} failed`);
-    }
   }
 }
 

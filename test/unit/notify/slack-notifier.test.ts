@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/core/clock.js';
 import { createLogger } from '../../../src/core/log.js';
+import type { NoticeKind } from '../../../src/core/outbox.js';
 import { parentMessageKey } from '../../../src/core/requests/index.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
@@ -9,7 +10,7 @@ import { SlackNotifier } from '../../../src/notify/slack-notifier.js';
 import { NOW, scriptedZoho, storedBulk, testConfig } from '../listeners/helpers.js';
 import { fakeWebClient } from './fake-web-client.js';
 
-describe('SlackNotifier against a fake Web API client', () => {
+describe('SlackNotifier delivering outbox notices against a fake Web API client', () => {
   let store: Store;
   let notifier: SlackNotifier | undefined;
   afterEach(async () => {
@@ -34,11 +35,20 @@ describe('SlackNotifier against a fake Web API client', () => {
     return notifier;
   }
 
-  it('requestCreated posts the parent in the origin channel once and remembers where', async () => {
+  /** Writes a notice as core does and delivers it as the outbox worker does. */
+  async function deliver(n: SlackNotifier, requestId: string, kind: NoticeKind) {
+    await store.enqueueNotices(requestId, [kind]);
+    const notice = (await store.listNotices(requestId)).find((x) => x.kind === kind && x.state === 'pending');
+    if (!notice) throw new Error(`no pending ${kind} notice`);
+    await n.deliver(notice);
+    await store.updateNotice(notice.id, { state: 'sent' });
+  }
+
+  it('a parent notice posts the parent in the origin channel once and remembers where', async () => {
     const web = fakeWebClient();
     const n = await build(web);
     const id = await storedBulk(store, { itemCount: 3 });
-    await n.requestCreated(id);
+    await deliver(n, id, 'parent');
     const [post] = web.of('chat.postMessage');
     expect(post).toMatchObject({ channel: 'CSALES', unfurl_links: false });
     expect(typeof post?.text).toBe('string');
@@ -49,26 +59,26 @@ describe('SlackNotifier against a fake Web API client', () => {
     const web = fakeWebClient({ failIn: { 'chat.postMessage:CSALES': 'not_in_channel' } });
     const n = await build(web);
     const id = await storedBulk(store, { itemCount: 3 });
-    await n.requestCreated(id);
+    await deliver(n, id, 'parent');
     expect(web.of('conversations.open')).toEqual([{ users: 'UREP' }]);
     expect(await store.getMessageRef(parentMessageKey(id))).toMatchObject({ channel: 'D-UREP' });
   });
 
-  it('approvalRequested DMs every configured approver (never the requester) the card', async () => {
+  it('an approval card notice DMs every configured approver (never the requester) the card', async () => {
     const web = fakeWebClient();
     const n = await build(web);
     const id = await storedBulk(store, { itemCount: 8, state: 'pending_approval' });
-    await n.approvalRequested(id);
+    await deliver(n, id, 'approval_card');
     expect(web.of('conversations.open')).toEqual([{ users: 'UMGR' }]);
     expect(web.of('chat.postMessage').map((p) => p.channel)).toEqual(['D-UMGR']);
   });
 
-  it('approvalDecided updates every card copy and replies to the requester in the parent thread', async () => {
+  it('a decision notice updates every card copy and replies to the requester in the parent thread', async () => {
     const web = fakeWebClient();
     const n = await build(web);
     const id = await storedBulk(store, { itemCount: 8, state: 'pending_approval' });
-    await n.requestCreated(id);
-    await n.approvalRequested(id);
+    await deliver(n, id, 'parent');
+    await deliver(n, id, 'approval_card');
     await store.transitionRequest(
       id,
       ['pending_approval'],
@@ -76,7 +86,7 @@ describe('SlackNotifier against a fake Web API client', () => {
       { decidedBy: 'UMGR', decidedAt: NOW, decisionComment: 'not now' },
       NOW,
     );
-    await n.approvalDecided(id);
+    await deliver(n, id, 'decision');
     expect(web.of('chat.update')).toHaveLength(1);
     const parent = await store.getMessageRef(parentMessageKey(id));
     const replies = web.of('chat.postMessage').filter((p) => p.thread_ts === parent?.ts);
