@@ -9,7 +9,8 @@ import type { AlertRecord, ItemState, MonitorRun, RequestRecord } from '../core/
 import { actions, button, context, divider, header, LIMITS, section } from './blocks.js';
 import { ACTION } from './ids.js';
 import { KIND_VERB, progressFromCounts, stateBadge } from './labels.js';
-import { escapeTruncate, formatDuration, mention, oneLine, plural, slackDate } from './text.js';
+import { reviewSection } from './review-section.js';
+import { escapeTruncate, formatDuration, oneLine, plural, slackDate } from './text.js';
 
 export interface AppHomeInput {
   userId: string;
@@ -65,21 +66,7 @@ export function buildAppHome(input: AppHomeInput): HomeView {
     const waiting = input.waiting.requests;
     if (waiting.length === 0) blocks.push(section('Nothing waits for you. :tada:'));
     for (const r of waiting.slice(0, WAITING_SHOWN)) {
-      const expires = r.expiresAt !== null ? ` · expires ${slackDate(r.expiresAt)}` : '';
-      const reason = r.reason ? `\n_${escapeTruncate(oneLine(r.reason), 200)}_` : '';
-      blocks.push(
-        section(
-          `${mention(r.requesterId)} · ${plural(r.itemCount, 'record')} · asked ${slackDate(r.createdAt)}${expires}${reason}`,
-          {
-            accessory: button({
-              text: 'Review',
-              actionId: ACTION.approvalReview,
-              value: r.id,
-              style: 'primary',
-            }),
-          },
-        ),
-      );
+      blocks.push(reviewSection(r));
     }
     if (waiting.length > WAITING_SHOWN) {
       blocks.push(context(`…and ${plural(waiting.length - WAITING_SHOWN, 'more request')} waiting.`));

@@ -3,12 +3,12 @@
  * the requests waiting for them, each with a Review button.
  */
 import type { KnownBlock } from '@slack/types';
-import { button, context, header, LIMITS, type SlackMessage, section } from './blocks.js';
-import { ACTION } from './ids.js';
+import { context, header, LIMITS, type SlackMessage, section } from './blocks.js';
 import { KIND_VERB, type Progress, stateBadge } from './labels.js';
 import { packLines, renderLimit } from './pack.js';
 import type { RequestView } from './request-message.js';
-import { escapeTruncate, formatCount, mention, oneLine, plural, slackDate } from './text.js';
+import { reviewSection } from './review-section.js';
+import { escapeTruncate, formatCount, oneLine, plural, slackDate } from './text.js';
 
 export interface RequestsListInput {
   /** The person's recent requests, newest first. */
@@ -54,21 +54,7 @@ export function buildRequestsList(input: RequestsListInput): SlackMessage {
     } else {
       const room = Math.min(MAX_REVIEW_SECTIONS, LIMITS.messageBlocks - blocks.length - 2);
       for (const r of input.awaitingMe.slice(0, room)) {
-        const expires = r.expiresAt !== null ? ` · expires ${slackDate(r.expiresAt)}` : '';
-        const reason = r.reason ? `\n_${escapeTruncate(oneLine(r.reason), 200)}_` : '';
-        blocks.push(
-          section(
-            `${mention(r.requesterId)} · ${plural(r.itemCount, 'record')} · asked ${slackDate(r.createdAt)}${expires}${reason}`,
-            {
-              accessory: button({
-                text: 'Review',
-                actionId: ACTION.approvalReview,
-                value: r.id,
-                style: 'primary',
-              }),
-            },
-          ),
-        );
+        blocks.push(reviewSection(r));
       }
       const rest = input.awaitingMe.length - Math.min(room, input.awaitingMe.length);
       if (rest > 0)

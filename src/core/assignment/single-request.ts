@@ -32,10 +32,15 @@ export type SingleChangeResult =
   | { ok: false; reason: 'blocked'; ref: RecordRef; record: ZohoRecord; plan: ChangePlan; message: string }
   | { ok: false; reason: 'noop'; ref: RecordRef; record: ZohoRecord; plan: ChangePlan; message: string };
 
-export async function prepareSingleChange(
-  deps: { zoho: Pick<ZohoApi, 'getRecords'>; catalog: TerritoryCatalog },
-  input: SingleChangeInput,
-): Promise<SingleChangeResult> {
+/**
+ * What a single change can be refused for without Zoho: a record that is no Zoho record, no
+ * territory. The territory text stays raw (trimmed) for the resolver.
+ */
+export function parseSingleInput(
+  input: Pick<SingleChangeInput, 'action' | 'recordText' | 'territories' | 'defaultModule'>,
+):
+  | { ok: true; ref: RecordRef; given: string | readonly string[] }
+  | { ok: false; reason: 'bad_record' | 'no_territory'; message: string } {
   const parsed = parseRecordRef(input.recordText, { defaultModule: input.defaultModule });
   if (!parsed.ok) return { ok: false, reason: 'bad_record', message: parsed.reason };
   const ref = parsed.ref;
@@ -47,6 +52,16 @@ export async function prepareSingleChange(
       message: `Say which territory to ${input.action}, e.g. \`/territory ${input.action} ${ref.module}/${ref.recordId} US West\`.`,
     };
   }
+  return { ok: true, ref, given };
+}
+
+export async function prepareSingleChange(
+  deps: { zoho: Pick<ZohoApi, 'getRecords'>; catalog: TerritoryCatalog },
+  input: SingleChangeInput,
+): Promise<SingleChangeResult> {
+  const asked = parseSingleInput(input);
+  if (!asked.ok) return asked;
+  const { ref, given } = asked;
 
   let catalog = await deps.catalog.get();
   let resolved = resolveTerritories(catalog, given);

@@ -8,8 +8,7 @@
  * are answered. When Zoho is down the check waits and the engine finishes it once Zoho is back.
  */
 import type { AskedCheckOutcome, SingleRefusal as CheckRefusal } from '../assignment/single-check.js';
-import type { SingleChangeInput } from '../assignment/single-request.js';
-import { parseRecordRef } from '../records/index.js';
+import { parseSingleInput, type SingleChangeInput } from '../assignment/single-request.js';
 import { checkMayUseRecords, type GateRefusal, type RequestGateDeps } from './gate.js';
 import type { RequestStarter, SingleRequestWriter } from './ports.js';
 
@@ -52,17 +51,9 @@ export async function startSingle(
   const gate = await checkMayUseRecords(deps, input.requesterId);
   if (!gate.ok) return gate;
   // What needs no Zoho is refused before anything is stored.
-  const parsed = parseRecordRef(input.recordText, { defaultModule: input.defaultModule });
-  if (!parsed.ok) return { ok: false, reason: 'bad_record', message: parsed.reason };
-  const ref = parsed.ref;
-  const given = typeof input.territories === 'string' ? input.territories.trim() : input.territories;
-  if (given.length === 0) {
-    return {
-      ok: false,
-      reason: 'no_territory',
-      message: `Say which territory to ${input.action}, e.g. \`/territory ${input.action} ${ref.module}/${ref.recordId} US West\`.`,
-    };
-  }
+  const asked = parseSingleInput(input);
+  if (!asked.ok) return asked;
+  const { ref, given } = asked;
   const request = await deps.requests.storeAsked({
     requesterId: input.requesterId,
     originChannelId: input.originChannelId,
