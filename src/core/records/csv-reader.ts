@@ -5,7 +5,7 @@
  * A 5 MB file of garbage is answered in seconds while /healthz and other requests go on.
  */
 import { Parser } from 'csv-parse';
-import { decodeFile, detectDelimiter } from './csv-text.js';
+import { csvOptions, decodeFile, detectDelimiter } from './csv-text.js';
 import {
   clipLine,
   collectSteps,
@@ -60,16 +60,7 @@ function parseInSlices(text: string, delimiter: string): Promise<Parsed | null> 
   return new Promise((resolve) => {
     const out: Parsed = [];
     let failed = false;
-    const parser = new Parser({
-      delimiter,
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      trim: true,
-      comment: '#',
-      comment_no_infix: true,
-    });
+    const parser = new Parser(csvOptions(delimiter));
     parser.on('data', (r: Parsed[number]) => out.push(r));
     parser.on('error', () => {
       failed = true;

@@ -22,3 +22,18 @@ export function detectDelimiter(text: string): string {
   if (first.includes(';')) return ';';
   return ',';
 }
+
+/** How a pasted or attached list is read as CSV (the whole-text and the sliced readers alike). */
+export function csvOptions(delimiter: string) {
+  return {
+    delimiter,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    trim: true,
+    comment: '#',
+    // `#` inside a URL is not a comment; only whole lines are.
+    comment_no_infix: true,
+  } as const;
+}

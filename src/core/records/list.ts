@@ -8,7 +8,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { ZohoModule } from '../zoho/types.js';
-import { decodeFile, detectDelimiter } from './csv-text.js';
+import { csvOptions, decodeFile, detectDelimiter } from './csv-text.js';
 import { ACCEPTED_MODULES_TEXT, normalizeModule } from './modules.js';
 import { ACCEPTED_RECORD_FORMS, parseRecordRef, type RecordRef, recordKey } from './ref.js';
 
@@ -121,17 +121,10 @@ export function parseRecordCsv(content: string | Uint8Array, options: RecordList
   const delimiter = detectDelimiter(text);
   let parsed: Array<{ info: { lines: number }; record: string[] }>;
   try {
-    parsed = parseCsv(text, {
-      delimiter,
-      info: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: true,
-      trim: true,
-      comment: '#',
-      // `#` inside a URL is not a comment; only whole lines are.
-      comment_no_infix: true,
-    }) as unknown as Array<{ info: { lines: number }; record: string[] }>;
+    parsed = parseCsv(text, csvOptions(delimiter)) as unknown as Array<{
+      info: { lines: number };
+      record: string[];
+    }>;
   } catch {
     return parseLineByLine(text, delimiter, options);
   }
