@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { SnapshotCache } from '../snapshot-cache.js';
 import type { ZohoUser, ZohoUsersApi } from '../zoho/types.js';
 
 export const DEFAULT_USERS_TTL_MS = 10 * 60 * 1000;
@@ -63,29 +64,24 @@ export interface ZohoUserDirectoryOptions {
 }
 
 export class ZohoUserDirectory {
-  private readonly api: ZohoUsersApi;
   private readonly clock: Clock;
-  private readonly ttlMs: number;
   private readonly missRefreshMs: number;
-  private readonly logger: Logger | undefined;
-  private snapshot: ZohoUserIndex | null = null;
-  private freshUntil = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<ZohoUserIndex> | null = null;
-  private reads = 0;
+  private readonly cache: SnapshotCache<ZohoUserIndex>;
 
   constructor(options: ZohoUserDirectoryOptions) {
-    this.api = options.api;
+    const { api, logger } = options;
     this.clock = options.clock;
-    this.ttlMs = options.ttlMs ?? DEFAULT_USERS_TTL_MS;
     this.missRefreshMs = options.missRefreshMs ?? DEFAULT_MISS_REFRESH_MS;
-    this.logger = options.logger;
+    this.cache = new SnapshotCache(options.clock, options.ttlMs ?? DEFAULT_USERS_TTL_MS, async (started) => {
+      const index = new ZohoUserIndex(await api.listActiveUsers(), started);
+      logger?.debug({ users: index.size }, 'zoho users loaded');
+      return index;
+    });
   }
 
   /** The cached snapshot while fresh; otherwise reads Zoho (once, however many callers wait). */
-  async get(): Promise<ZohoUserIndex> {
-    const s = this.snapshot;
-    if (s && this.clock.now() < this.freshUntil) return s;
-    return this.load();
+  get(): Promise<ZohoUserIndex> {
+    return this.cache.get();
   }
 
   /**
@@ -95,46 +91,26 @@ export class ZohoUserDirectory {
    */
   async afterMiss(index: ZohoUserIndex): Promise<ZohoUserIndex> {
     if (this.clock.now() - index.loadedAt < this.missRefreshMs) return index;
-    if (this.snapshot && this.snapshot !== index) return this.snapshot;
-    return this.load();
+    const latest = this.cache.peek();
+    if (latest && latest !== index) return latest;
+    return this.cache.load();
   }
 
   refresh(): Promise<ZohoUserIndex> {
-    return this.load();
+    return this.cache.load();
   }
 
   /** The last snapshot, fresh or not, without reading Zoho (null before the first read). */
   peek(): ZohoUserIndex | null {
-    return this.snapshot;
+    return this.cache.peek();
   }
 
   invalidate(): void {
-    this.freshUntil = Number.NEGATIVE_INFINITY;
+    this.cache.invalidate();
   }
 
   /** Number of reads made so far (for benchmarks and health). */
   get readCount(): number {
-    return this.reads;
-  }
-
-  private load(): Promise<ZohoUserIndex> {
-    if (this.inflight) return this.inflight;
-    const started = this.clock.now();
-    this.reads++;
-    const p = Promise.resolve()
-      .then(() => this.api.listActiveUsers())
-      .then((list) => {
-        const index = new ZohoUserIndex(list, started);
-        this.snapshot = index;
-        this.freshUntil = started + this.ttlMs;
-        this.logger?.debug({ users: index.size }, 'zoho users loaded');
-        return index;
-      })
-      .finally(() => {
-        // A failed read is not cached: the next caller tries again.
-        if (this.inflight === p) this.inflight = null;
-      });
-    this.inflight = p;
-    return p;
+    return this.cache.readCount;
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
+import { SnapshotCache } from '../snapshot-cache.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { TerritoryIndex } from './hierarchy.js';
 
@@ -19,28 +20,24 @@ export interface TerritoryCatalogOptions {
 }
 
 export class TerritoryCatalog {
-  private readonly api: Pick<ZohoApi, 'listTerritories'>;
-  private readonly clock: Clock;
-  private readonly ttlMs: number;
-  private readonly logger: Logger | undefined;
-  private snapshot: TerritoryIndex | null = null;
-  /** The snapshot is served until this time (epoch ms). */
-  private freshUntil = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<TerritoryIndex> | null = null;
-  private reads = 0;
+  private readonly cache: SnapshotCache<TerritoryIndex>;
 
   constructor(options: TerritoryCatalogOptions) {
-    this.api = options.api;
-    this.clock = options.clock;
-    this.ttlMs = options.ttlMs ?? DEFAULT_CATALOG_TTL_MS;
-    this.logger = options.logger;
+    const { api, logger } = options;
+    this.cache = new SnapshotCache(
+      options.clock,
+      options.ttlMs ?? DEFAULT_CATALOG_TTL_MS,
+      async (started) => {
+        const list = await api.listTerritories();
+        logger?.debug({ territories: list.length }, 'territory catalog loaded');
+        return new TerritoryIndex(list, started);
+      },
+    );
   }
 
   /** The cached snapshot while fresh; otherwise reads Zoho (once, however many callers wait). */
-  async get(): Promise<TerritoryIndex> {
-    const s = this.snapshot;
-    if (s && this.clock.now() < this.freshUntil) return s;
-    return this.load();
+  get(): Promise<TerritoryIndex> {
+    return this.cache.get();
   }
 
   /**
@@ -48,12 +45,12 @@ export class TerritoryCatalog {
    * flight rather than starting a second one.
    */
   refresh(): Promise<TerritoryIndex> {
-    return this.load();
+    return this.cache.load();
   }
 
   /** The last snapshot, fresh or not, without reading Zoho (null before the first read). */
   peek(): TerritoryIndex | null {
-    return this.snapshot;
+    return this.cache.peek();
   }
 
   /**
@@ -61,38 +58,17 @@ export class TerritoryCatalog {
    * empty when Zoho cannot be read, so a label falls back to the id instead of failing a message).
    */
   async names(): Promise<Map<string, string>> {
-    const index = this.snapshot ?? (await this.get().catch(() => null));
+    const index = this.cache.peek() ?? (await this.get().catch(() => null));
     return new Map((index?.list ?? []).map((t) => [t.id, t.name]));
   }
 
   /** Makes the next get() read Zoho. */
   invalidate(): void {
-    this.freshUntil = Number.NEGATIVE_INFINITY;
+    this.cache.invalidate();
   }
 
   /** Number of catalog reads made so far (for benchmarks and health). */
   get readCount(): number {
-    return this.reads;
-  }
-
-  private load(): Promise<TerritoryIndex> {
-    if (this.inflight) return this.inflight;
-    const started = this.clock.now();
-    this.reads++;
-    const p = Promise.resolve()
-      .then(() => this.api.listTerritories())
-      .then((list) => {
-        const index = new TerritoryIndex(list, started);
-        this.snapshot = index;
-        this.freshUntil = started + this.ttlMs;
-        this.logger?.debug({ territories: list.length }, 'territory catalog loaded');
-        return index;
-      })
-      .finally(() => {
-        // A failed read is not cached: the next caller tries again.
-        if (this.inflight === p) this.inflight = null;
-      });
-    this.inflight = p;
-    return p;
+    return this.cache.readCount;
   }
 }
