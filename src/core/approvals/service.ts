@@ -13,6 +13,7 @@ import type { RequestStarter } from '../requests/ports.js';
 import type { RequestRecord, Store } from '../store/types.js';
 import { auditAccess, fromPolicy, stateRefusal, unavailable } from './answers.js';
 import type { GroupDirectory } from './directory.js';
+import { expireRequest } from './expiry.js';
 import {
   type ApprovalPolicy,
   canDecide,
@@ -22,6 +23,7 @@ import {
   needsApproval,
   type PolicyDecision,
 } from './policy.js';
+import { ApprovalRecorder, NOT_FOUND } from './recorder.js';
 import { transition, transitionRule } from './request-lifecycle.js';
 
 export type Decision = 'approve' | 'reject';
@@ -66,23 +68,24 @@ const HOUR_MS = 60 * 60 * 1000;
 
 export class ApprovalService {
   private readonly store: Store;
-  private readonly notifier: RequestNotifier;
   private readonly clock: Clock;
   private readonly policy: ApprovalPolicy;
   private readonly directory: GroupDirectory;
   private readonly starter: RequestStarter;
   private readonly access: Pick<AccessService, 'canDecide'> | null;
   private readonly logger: Logger | undefined;
+  /** Audit log and Slack notices (recorder.ts), kept apart from the decisions. */
+  private readonly recorder: ApprovalRecorder;
 
   constructor(options: ApprovalServiceOptions) {
     this.store = options.store;
-    this.notifier = options.notifier;
     this.clock = options.clock;
     this.policy = options.policy;
     this.directory = options.directory;
     this.starter = options.starter;
     this.access = options.access ?? null;
     this.logger = options.logger;
+    this.recorder = new ApprovalRecorder(this.store, options.notifier, this.clock, this.logger);
   }
 
   /** Whether the request needs approval under the configured threshold. */
@@ -162,10 +165,10 @@ export class ApprovalService {
   /** draft → pending_approval (expires after the TTL), or → approved at once below the threshold. */
   async submit(requestId: string, userId: string): Promise<ApprovalResult> {
     const request = await this.store.getRequest(requestId);
-    if (!request) return this.refuse('submit', requestId, userId, 'not_found', NOT_FOUND, null);
+    if (!request) return this.recorder.refuse('submit', requestId, userId, 'not_found', NOT_FOUND, null);
     const checked = await this.checkSubmit(request, userId);
     if (!checked.ok)
-      return this.refuse('submit', requestId, userId, checked.reason, checked.message, request);
+      return this.recorder.refuse('submit', requestId, userId, checked.reason, checked.message, request);
     const needs = checked.needsApproval;
 
     const now = this.clock.now();
@@ -180,25 +183,25 @@ export class ApprovalService {
       now,
       needs ? ['parent', 'approval_card', 'progress'] : ['parent', 'progress'],
     );
-    if (!moved) return this.lost('submit', requestId, userId);
+    if (!moved) return this.recorder.lost('submit', requestId, userId);
 
     const access = requestAccessOf(moved.summary);
-    await this.audit(userId, 'request.submitted', requestId, {
+    await this.recorder.audit(userId, 'request.submitted', requestId, {
       itemCount: moved.itemCount,
       needsApproval: needs,
       expiresAt: moved.expiresAt,
       ...(access ? { access: auditAccess(access) } : {}),
     });
     if (needs) {
-      await this.notify('approvalRequested', requestId);
-      await this.notify('requestUpdated', requestId);
+      await this.recorder.notify('approvalRequested', requestId);
+      await this.recorder.notify('requestUpdated', requestId);
     } else {
-      await this.audit('system', 'request.auto_approved', requestId, {
+      await this.recorder.audit('system', 'request.auto_approved', requestId, {
         itemCount: moved.itemCount,
         threshold: this.policy.approvalThreshold,
         ...(access ? { accessMode: access.mode } : {}),
       });
-      await this.notify('requestUpdated', requestId);
+      await this.recorder.notify('requestUpdated', requestId);
       await this.start(requestId);
     }
     return { ok: true, request: moved };
@@ -229,21 +232,26 @@ export class ApprovalService {
       now,
       ['decision', 'progress'],
     );
-    if (!moved) return this.lost(decision, requestId, userId);
+    if (!moved) return this.recorder.lost(decision, requestId, userId);
 
     const access = requestAccessOf(moved.summary);
-    await this.audit(userId, decision === 'approve' ? 'request.approved' : 'request.rejected', requestId, {
-      comment: text,
-      itemCount: moved.itemCount,
-      // Who decided under which rule, and why approval was needed (DESIGN.md §4).
-      rule: checked.decidedAs?.rule ?? 'admin',
-      ...(checked.decidedAs?.rule === 'territory_manager'
-        ? { territoryIds: checked.decidedAs.territoryIds }
-        : {}),
-      ...(access ? { approvalNeededBecause: access.reasons.map((r) => r.text) } : {}),
-    });
-    await this.notify('approvalDecided', requestId);
-    await this.notify('requestUpdated', requestId);
+    await this.recorder.audit(
+      userId,
+      decision === 'approve' ? 'request.approved' : 'request.rejected',
+      requestId,
+      {
+        comment: text,
+        itemCount: moved.itemCount,
+        // Who decided under which rule, and why approval was needed (DESIGN.md §4).
+        rule: checked.decidedAs?.rule ?? 'admin',
+        ...(checked.decidedAs?.rule === 'territory_manager'
+          ? { territoryIds: checked.decidedAs.territoryIds }
+          : {}),
+        ...(access ? { approvalNeededBecause: access.reasons.map((r) => r.text) } : {}),
+      },
+    );
+    await this.recorder.notify('approvalDecided', requestId);
+    await this.recorder.notify('requestUpdated', requestId);
     if (decision === 'approve') await this.start(requestId);
     return { ok: true, request: moved };
   }
@@ -258,7 +266,7 @@ export class ApprovalService {
     attempt: Decision | 'review' = 'review',
   ): Promise<ApprovalResult> {
     const request = await this.store.getRequest(requestId);
-    if (!request) return this.refuse(attempt, requestId, userId, 'not_found', NOT_FOUND, null);
+    if (!request) return this.recorder.refuse(attempt, requestId, userId, 'not_found', NOT_FOUND, null);
 
     let members: string[] | null = null;
     const group = this.policy.approverUsergroup;
@@ -266,7 +274,7 @@ export class ApprovalService {
       members = await this.groupMembers(group);
       if (members === null) {
         const u = unavailable();
-        return this.refuse(attempt, requestId, userId, u.reason, u.message, request);
+        return this.recorder.refuse(attempt, requestId, userId, u.reason, u.message, request);
       }
     }
     let decidedAs: DecidedAs;
@@ -282,27 +290,41 @@ export class ApprovalService {
         touchedTerritoryIds: access.touchedTerritoryIds,
       });
       if (!allowed.ok)
-        return this.refuse(attempt, requestId, userId, fromPolicy(allowed.reason), allowed.message, request);
+        return this.recorder.refuse(
+          attempt,
+          requestId,
+          userId,
+          fromPolicy(allowed.reason),
+          allowed.message,
+          request,
+        );
       decidedAs = allowed;
     } else {
       const allowed = canDecide(userId, request, this.policy, members);
       if (!allowed.ok)
-        return this.refuse(attempt, requestId, userId, fromPolicy(allowed.reason), allowed.message, request);
+        return this.recorder.refuse(
+          attempt,
+          requestId,
+          userId,
+          fromPolicy(allowed.reason),
+          allowed.message,
+          request,
+        );
       decidedAs = { ok: true, rule: 'admin' };
     }
 
     if (request.state !== 'pending_approval') {
       const r = stateRefusal(request);
-      return this.refuse(attempt, requestId, userId, r.reason, r.message, request);
+      return this.recorder.refuse(attempt, requestId, userId, r.reason, r.message, request);
     }
     const now = this.clock.now();
     if (request.expiresAt !== null && request.expiresAt <= now) {
-      const expired = await this.expire(request, now);
+      const expired = await expireRequest(this.store, this.recorder, request, now);
       const current = expired ?? (await this.store.getRequest(requestId)) ?? request;
       const r = stateRefusal(
         current.state === 'pending_approval' ? { ...current, state: 'expired' } : current,
       );
-      return this.refuse(attempt, requestId, userId, r.reason, r.message, current);
+      return this.recorder.refuse(attempt, requestId, userId, r.reason, r.message, current);
     }
     return { ok: true, request, decidedAs };
   }
@@ -310,9 +332,9 @@ export class ApprovalService {
   /** The requester withdraws a draft or a pending request. */
   async cancel(requestId: string, userId: string): Promise<ApprovalResult> {
     const request = await this.store.getRequest(requestId);
-    if (!request) return this.refuse('cancel', requestId, userId, 'not_found', NOT_FOUND, null);
+    if (!request) return this.recorder.refuse('cancel', requestId, userId, 'not_found', NOT_FOUND, null);
     if (request.requesterId !== userId) {
-      return this.refuse(
+      return this.recorder.refuse(
         'cancel',
         requestId,
         userId,
@@ -324,17 +346,17 @@ export class ApprovalService {
     const step = transition(request.state, 'cancel');
     if (!step.ok) {
       const r = stateRefusal(request);
-      return this.refuse('cancel', requestId, userId, r.reason, step.message, request);
+      return this.recorder.refuse('cancel', requestId, userId, r.reason, step.message, request);
     }
     const now = this.clock.now();
     const rule = transitionRule('cancel');
     const told =
       request.state === 'pending_approval' ? (['decision', 'progress'] as const) : (['progress'] as const);
     const moved = await this.store.transitionRequest(requestId, rule.from, rule.to, {}, now, told);
-    if (!moved) return this.lost('cancel', requestId, userId);
-    await this.audit(userId, 'request.cancelled', requestId, { from: request.state });
-    if (request.state === 'pending_approval') await this.notify('approvalDecided', requestId);
-    await this.notify('requestUpdated', requestId);
+    if (!moved) return this.recorder.lost('cancel', requestId, userId);
+    await this.recorder.audit(userId, 'request.cancelled', requestId, { from: request.state });
+    if (request.state === 'pending_approval') await this.recorder.notify('approvalDecided', requestId);
+    await this.recorder.notify('requestUpdated', requestId);
     return { ok: true, request: moved };
   }
 
@@ -344,23 +366,10 @@ export class ApprovalService {
     const due = await this.store.listExpiredPending(now);
     const expired: RequestRecord[] = [];
     for (const request of due) {
-      const moved = await this.expire(request, now);
+      const moved = await expireRequest(this.store, this.recorder, request, now);
       if (moved) expired.push(moved);
     }
     return expired;
-  }
-
-  private async expire(request: RequestRecord, now: number): Promise<RequestRecord | null> {
-    const rule = transitionRule('expire');
-    const moved = await this.store.transitionRequest(request.id, rule.from, rule.to, {}, now, [
-      'decision',
-      'progress',
-    ]);
-    if (!moved) return null;
-    await this.audit('system', 'request.expired', request.id, { expiresAt: request.expiresAt });
-    await this.notify('approvalDecided', request.id);
-    await this.notify('requestUpdated', request.id);
-    return moved;
   }
 
   private async start(requestId: string): Promise<void> {
@@ -369,35 +378,10 @@ export class ApprovalService {
     } catch (err) {
       // The approval stands; the engine's own recovery picks approved requests up again.
       this.logger?.error({ err, requestId }, 'starting an approved request failed');
-      await this.audit('system', 'request.start_failed', requestId, {
+      await this.recorder.audit('system', 'request.start_failed', requestId, {
         error: err instanceof Error ? err.message : String(err),
       });
     }
-  }
-
-  /** Someone else's transition landed first: report where the request is now. */
-  private async lost(attempt: string, requestId: string, userId: string): Promise<ApprovalResult> {
-    const current = await this.store.getRequest(requestId);
-    if (!current) return this.refuse(attempt, requestId, userId, 'not_found', NOT_FOUND, null);
-    const r = stateRefusal(current);
-    return this.refuse(attempt, requestId, userId, r.reason, r.message, current);
-  }
-
-  private async refuse(
-    attempt: string,
-    requestId: string,
-    userId: string,
-    reason: ApprovalRefusal,
-    message: string,
-    request: RequestRecord | null,
-  ): Promise<ApprovalResult> {
-    await this.audit(userId, 'request.refused', request ? requestId : null, {
-      attempt,
-      reason,
-      message,
-      ...(request ? {} : { requestId }),
-    });
-    return { ok: false, reason, message, request };
   }
 
   private async groupMembers(groupId: string): Promise<string[] | null> {
@@ -408,33 +392,4 @@ export class ApprovalService {
       return null;
     }
   }
-
-  private async audit(
-    actor: string,
-    action: string,
-    requestId: string | null,
-    data: Record<string, unknown>,
-  ) {
-    try {
-      await this.store.appendAudit({ at: this.clock.now(), actor, action, requestId, data });
-    } catch (err) {
-      this.logger?.error({ err, action, requestId }, 'audit write failed');
-      throw err;
-    }
-  }
-
-  /**
-   * After a transition that already wrote its notices to the outbox, this is a no-op by key (or
-   * coalesces with a pending progress notice) that wakes this process's poster at once.
-   */
-  private async notify(kind: keyof RequestNotifier, requestId: string): Promise<void> {
-    try {
-      await this.notifier[kind](requestId);
-    } catch (err) {
-      // Slack being slow or down must not undo a stored decision.
-      this.logger?.warn({ err, requestId, kind }, 'request notification failed');
-    }
-  }
 }
-
-const NOT_FOUND = 'This request no longer exists.';

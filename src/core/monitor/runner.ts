@@ -9,7 +9,6 @@
  */
 import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
-import { z } from 'zod';
 import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { AlertNotifier } from '../notify.js';
@@ -17,17 +16,13 @@ import type { AlertRecord, MonitorRun, Store } from '../store/types.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { AlertLifecycle, type AppliedAlerts, type SnoozeResult } from './alerts.js';
 import { type CheckResult, runChecks } from './checks.js';
-import { type AlertCondition, monitorInconclusive, routingFileInvalid } from './conditions.js';
+import { type AlertCondition, routingFileInvalid } from './conditions.js';
 import { loadRoutingConfig, type RoutingConfig, RoutingConfigError } from './routing.js';
+import { loadPreviousNames, saveNames, trackInconclusive } from './run-memory.js';
 import { summarizeRun } from './run-summary.js';
 import { validateSchedule } from './schedule-check.js';
 
 export const MONITOR_LEASE = 'monitor';
-const NAMES_SETTING = 'monitor.territoryNames';
-const INCONCLUSIVE_SETTING = 'monitor.inconclusive';
-/** Consecutive inconclusive runs, and time, before the monitor_inconclusive alert. */
-const INCONCLUSIVE_RUNS = 4;
-const INCONCLUSIVE_MS = 3600_000;
 
 export interface MonitorOptions {
   api: ZohoApi;
@@ -74,9 +69,6 @@ export interface MonitorHealth {
   nextRunAt: number | null;
   reason: string | null;
 }
-
-const namesSchema = z.record(z.string(), z.string());
-const inconclusiveSchema = z.object({ since: z.number(), reason: z.string(), runs: z.number().int() });
 
 export class MonitorRunner {
   readonly holderId: string;
@@ -216,18 +208,18 @@ export class MonitorRunner {
           extra.push(routingFileInvalid(err.file, err.message));
         }
       }
-      const previousNames = await this.previousNames();
+      const previousNames = await loadPreviousNames(store);
       const check = await runChecks({ api: this.opts.api, routing: this.routing, previousNames });
 
       let alerts: AppliedAlerts | null = null;
       if (leased) {
-        const blind = await this.trackInconclusive(check, startedAt);
+        const blind = await trackInconclusive(store, check, startedAt);
         if (blind) extra.push(blind);
         alerts = await this.lifecycle.apply({
           conditions: [...check.conditions, ...extra],
           evaluatedKinds: [...check.evaluatedKinds, 'routing_file_invalid', 'monitor_inconclusive'],
         });
-        if (check.names) await this.saveNames(check.names, previousNames, alerts.firing);
+        if (check.names) await saveNames(store, check.names, previousNames, alerts.firing);
       }
       const firing = alerts?.firing ?? (await store.listAlerts({ states: ['firing'] }));
       const finishedAt = this.clock.now();
@@ -292,66 +284,6 @@ export class MonitorRunner {
         firing: [],
       };
     }
-  }
-
-  /**
-   * An inconclusive run raises nothing (a throttled refresh must not cause an alert storm), but
-   * a monitor that has judged nothing for an hour and four runs says so once.
-   */
-  private async trackInconclusive(check: CheckResult, now: number): Promise<AlertCondition | null> {
-    const { store } = this.opts;
-    if (check.status !== 'inconclusive') {
-      if (await store.getSetting(INCONCLUSIVE_SETTING)) await store.setSetting(INCONCLUSIVE_SETTING, '');
-      return null;
-    }
-    let state: z.infer<typeof inconclusiveSchema> = {
-      since: now,
-      reason: check.inconclusiveReason ?? '',
-      runs: 0,
-    };
-    try {
-      const raw = await store.getSetting(INCONCLUSIVE_SETTING);
-      const parsed = raw ? inconclusiveSchema.safeParse(JSON.parse(raw)) : null;
-      if (parsed?.success) state = parsed.data;
-    } catch {
-      // A damaged value starts the count again.
-    }
-    state.runs += 1;
-    await store.setSetting(INCONCLUSIVE_SETTING, JSON.stringify(state));
-    return state.runs >= INCONCLUSIVE_RUNS && now - state.since >= INCONCLUSIVE_MS
-      ? monitorInconclusive(new Date(state.since).toISOString(), state.reason)
-      : null;
-  }
-
-  private async previousNames(): Promise<Record<string, string>> {
-    const raw = await this.opts.store.getSetting(NAMES_SETTING);
-    if (!raw) return {};
-    try {
-      const parsed = namesSchema.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : {};
-    } catch {
-      return {};
-    }
-  }
-
-  /**
-   * The baseline for the next run. A rename or deletion that no routing entry pins is announced
-   * once and then adopted; until its alert was actually posted the old name is kept, so a failed
-   * post does not make it vanish.
-   */
-  private async saveNames(
-    names: Record<string, string>,
-    previous: Record<string, string>,
-    firing: readonly AlertRecord[],
-  ): Promise<void> {
-    const next = { ...names };
-    for (const a of firing) {
-      if ((a.kind !== 'territory_deleted' && a.kind !== 'territory_renamed') || !a.territoryId) continue;
-      const pinned = (a.details.facts as { routing?: unknown } | undefined)?.routing;
-      const old = previous[a.territoryId];
-      if (!pinned && a.lastNotifiedAt === null && old !== undefined) next[a.territoryId] = old;
-    }
-    await this.opts.store.setSetting(NAMES_SETTING, JSON.stringify(next));
   }
 
   /**

@@ -7,6 +7,10 @@
 import type { AlertKind, Severity } from '../monitor/alert-kinds.js';
 import type { NoticeKind, NoticePatch, NoticeRecord } from '../outbox.js';
 import type { ZohoModule } from '../zoho/types.js';
+import type { AuditEntry, AuditTrailQuery, AuditTrailRow } from './audit-types.js';
+
+// The audit record types live in audit-types.ts; callers keep importing them from here.
+export type { AuditEntry, AuditTrailQuery, AuditTrailRow } from './audit-types.js';
 
 export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
 
@@ -182,56 +186,6 @@ export interface AlertRecord {
   snoozedBy: string | null;
   channel: string | null;
   ts: string | null;
-}
-
-export interface AuditEntry {
-  at: number;
-  /** Slack user id, `system`, `monitor`, ... */
-  actor: string;
-  /** e.g. request.created, request.approved, item.outcome, alert.firing, zoho.call */
-  action: string;
-  requestId: string | null;
-  data: Record<string, unknown>;
-}
-
-/** One record of one request, as `/territory audit` exports it. */
-export interface AuditTrailRow {
-  requestId: string;
-  kind: RequestKind;
-  requestState: RequestState;
-  requesterId: string;
-  reason: string | null;
-  createdAt: number;
-  decidedBy: string | null;
-  decidedAt: number | null;
-  decisionComment: string | null;
-  seq: number;
-  module: ZohoModule;
-  recordId: string;
-  action: ItemAction;
-  territoryIds: string[];
-  removeTerritoryIds: string[];
-  itemState: ItemState;
-  code: string | null;
-  message: string | null;
-  before: string[] | null;
-  after: string[] | null;
-  updatedAt: number;
-}
-
-/** Filters of `listAuditTrail`; all given ones apply. Drafts are never listed. */
-export interface AuditTrailQuery {
-  /** Only requests this Slack user asked for. */
-  requesterId?: string;
-  /** Only requests created at or after this time. */
-  since?: number;
-  /** Only this record. */
-  record?: { module: ZohoModule; recordId: string };
-  /** What a non-admin may see: their own requests, and changes to the records of those. */
-  visibleTo?: string;
-  /** Keyset paging: rows after this one (order: request created, request id, item seq). */
-  after?: { createdAt: number; requestId: string; seq: number };
-  limit: number;
 }
 
 /** What one retention prune deleted. */
