@@ -277,41 +277,30 @@ export class ApprovalService {
         return this.recorder.refuse(attempt, requestId, userId, u.reason, u.message, request);
       }
     }
-    let decidedAs: DecidedAs;
     const access = requestAccessOf(request.summary);
     // Open mode has no territory managers: the admins decide, as before access checks.
-    if (access?.mode === 'zoho' && this.access) {
-      // Territory managers and admins, from the clicking user's id and the stored request only.
-      const allowed = await this.access.canDecide({
-        clickerSlackUserId: userId,
-        clickerIsAdmin: isApprover(userId, this.policy, members),
-        requesterSlackUserId: request.requesterId,
-        requesterZohoUserId: access.requesterZohoUserId,
-        touchedTerritoryIds: access.touchedTerritoryIds,
-      });
-      if (!allowed.ok)
-        return this.recorder.refuse(
-          attempt,
-          requestId,
-          userId,
-          fromPolicy(allowed.reason),
-          allowed.message,
-          request,
-        );
-      decidedAs = allowed;
-    } else {
-      const allowed = canDecide(userId, request, this.policy, members);
-      if (!allowed.ok)
-        return this.recorder.refuse(
-          attempt,
-          requestId,
-          userId,
-          fromPolicy(allowed.reason),
-          allowed.message,
-          request,
-        );
-      decidedAs = { ok: true, rule: 'admin' };
-    }
+    // In zoho mode: territory managers and admins, from the clicking user's id and the stored
+    // request only.
+    const allowed =
+      access?.mode === 'zoho' && this.access
+        ? await this.access.canDecide({
+            clickerSlackUserId: userId,
+            clickerIsAdmin: isApprover(userId, this.policy, members),
+            requesterSlackUserId: request.requesterId,
+            requesterZohoUserId: access.requesterZohoUserId,
+            touchedTerritoryIds: access.touchedTerritoryIds,
+          })
+        : adminsDecide(canDecide(userId, request, this.policy, members));
+    if (!allowed.ok)
+      return this.recorder.refuse(
+        attempt,
+        requestId,
+        userId,
+        fromPolicy(allowed.reason),
+        allowed.message,
+        request,
+      );
+    const decidedAs: DecidedAs = allowed;
 
     if (request.state !== 'pending_approval') {
       const r = stateRefusal(request);
@@ -392,4 +381,9 @@ export class ApprovalService {
       return null;
     }
   }
+}
+
+/** Outside zoho mode only admins decide: a yes from the approver policy is the admin rule. */
+function adminsDecide(d: PolicyDecision): DecidedAs | Extract<PolicyDecision, { ok: false }> {
+  return d.ok ? { ok: true, rule: 'admin' } : d;
 }
