@@ -61,19 +61,3 @@ export function groupByModule<T extends { module: ZohoModule }>(xs: readonly T[]
   }
   return out;
 }
-
-/**
- * Of several items of one request on the same record, only the earliest unfinished one may go
- * to Zoho: a second call while the first one's job runs would only earn ALREADY_SCHEDULED.
- * Returns the items that are not held back by an earlier one.
- */
-export function firstPerRecord(items: readonly RequestItemRecord[]): RequestItemRecord[] {
-  const owner = new Map<string, number>();
-  for (const it of items) {
-    if (itemLifecycle.isFinal(it.state)) continue;
-    const key = `${it.module}:${it.recordId}`;
-    const seq = owner.get(key);
-    if (seq === undefined || it.seq < seq) owner.set(key, it.seq);
-  }
-  return items.filter((it) => owner.get(`${it.module}:${it.recordId}`) === it.seq);
-}

@@ -118,3 +118,10 @@ export const OPEN_ITEM_STATES: readonly ItemState[] = itemLifecycle.open;
  * retried item has no job of ours that a late answer could belong to.
  */
 export const ITEM_STATES_WAITING_ON_JOB: readonly ItemState[] = ['scheduled', 'removing', 'sending'];
+
+/**
+ * Items the engine itself moves on (request-pump.ts): never sent (`pending`, a move's
+ * `pending_assign`), waiting on a retry, or left in flight by a stopped process (`sending`, a
+ * `removing` without its job). The other open states wait on Zoho's jobs (the tracker's part).
+ */
+export const WORK_ITEM_STATES: readonly ItemState[] = ['pending', 'pending_assign', 'retry', 'sending', 'removing'];

@@ -14,8 +14,8 @@ import type { RequestItemRecord, Store } from '../store/types.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import type { Lane, Limiter } from '../zoho/limiter.js';
 import type { BatchSender } from './batch-sender.js';
-import { firstPerRecord, planBatches, type ResendEntry, type SendEntry } from './batches.js';
-import { OPEN_ITEM_STATES } from './item-lifecycle.js';
+import { planBatches, type ResendEntry, type SendEntry } from './batches.js';
+import { OPEN_ITEM_STATES, WORK_ITEM_STATES } from './item-lifecycle.js';
 import type { ItemWriter } from './item-writer.js';
 import { firstPlan, phaseOf, planFor } from './phases.js';
 import type { RequestProgress } from './progress.js';
@@ -39,6 +39,12 @@ export interface RequestPumpDeps {
   leaseTtlMs: number;
   timers: Timers;
 }
+
+/**
+ * Work items read per page: twenty calls' worth, four whole waves at the default concurrency of
+ * five, so a page boundary costs no half-empty wave, and a few MB of items at most.
+ */
+const WORK_PAGE_SIZE = 20 * MAX_RECORDS_PER_CALL;
 
 /** A pump that keeps finding work this many rounds in a row is stopped and logged (a bug guard). */
 const MAX_ROUNDS = 1_000;
@@ -94,38 +100,56 @@ export class RequestPump {
     // A request that fits in one call is someone waiting in Slack: it goes ahead of bulk batches.
     const lane: Lane = request.itemCount <= MAX_RECORDS_PER_CALL ? 'interactive' : 'bulk';
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const open = await store.listItems(requestId, { states: OPEN_ITEM_STATES });
-      if (open.length === 0) break;
-      const { send, check, settled } = await this.selectWork(requestId, open, clock.now());
-      if (send.length === 0 && check.length === 0) {
-        if (settled > 0) continue;
-        return earliestRetry(open);
+      // One page at a time (never the whole request in memory); items sent in this round leave
+      // the work states, so the cursor only has to move past what was looked at and left.
+      let afterSeq = -1;
+      let moved = 0;
+      for (;;) {
+        const page = await store.listWorkItems(requestId, {
+          states: WORK_ITEM_STATES,
+          blockedBy: OPEN_ITEM_STATES,
+          now: clock.now(),
+          afterSeq,
+          limit: WORK_PAGE_SIZE,
+        });
+        if (page.length === 0) break;
+        afterSeq = page.at(-1)!.seq;
+        const { send, check, settled } = await this.selectWork(requestId, page);
+        moved += settled + send.length + check.length;
+        if (send.length === 0 && check.length === 0) continue;
+        const checked = check.length > 0 ? await this.checkFirst(requestId, check, lane) : [];
+        const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
+        let held = true;
+        await Promise.all(
+          batches.map((b) =>
+            limiter.run(async () => {
+              // Lease lost (this process stalled past its TTL): another replica owns the request now.
+              if (!held) return;
+              await sender.send(requestId, b);
+              held = await renew();
+            }, lane),
+          ),
+        );
+        if (!held) {
+          this.deps.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
+          return null;
+        }
       }
-      const checked = check.length > 0 ? await this.checkFirst(requestId, check, lane) : [];
-      const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
-      let held = true;
-      await Promise.all(
-        batches.map((b) =>
-          limiter.run(async () => {
-            // Lease lost (this process stalled past its TTL): another replica owns the request now.
-            if (!held) return;
-            await sender.send(requestId, b);
-            held = await renew();
-          }, lane),
-        ),
-      );
-      if (!held) {
-        this.deps.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
-        return null;
-      }
+      // Nothing moved: what is left waits on Zoho's jobs or on a retry timer (or nothing is left).
+      if (moved === 0) break;
     }
+    const counts = await store.countItemsByState(requestId);
+    if (OPEN_ITEM_STATES.some((s) => (counts[s] ?? 0) > 0)) return store.earliestNotBefore(requestId, 'retry');
     await this.deps.finisher.finishIfComplete(requestId);
     return null;
   }
 
   /** Runs the resend check; returns what may be sent. Settled entries are shown at once. */
   private async checkFirst(requestId: string, check: ResendEntry[], lane: Lane): Promise<SendEntry[]> {
-    const jobRows = await this.deps.store.listJobs(requestId);
+    const jobRows = await this.deps.store.listJobs(
+      requestId,
+      check.map((e) => e.item.seq),
+    );
     const checked = await this.deps.resendCheck.check(requestId, check, jobRows, lane);
     if (check.length > checked.length) await this.deps.progress.updated(requestId);
     return checked;
@@ -134,8 +158,7 @@ export class RequestPump {
   /** What of the open items goes to Zoho now: straight (never sent) or after the resend check. */
   private async selectWork(
     requestId: string,
-    open: readonly RequestItemRecord[],
-    now: number,
+    eligible: readonly RequestItemRecord[],
   ): Promise<{ send: SendEntry[]; check: ResendEntry[]; settled: number }> {
     const send: SendEntry[] = [];
     const check: ResendEntry[] = [];
@@ -143,11 +166,13 @@ export class RequestPump {
     const nothingToDo = async (item: RequestItemRecord) => {
       if (await this.deps.writer.markNothingToDo(requestId, item)) settled += 1;
     };
-    const eligible = firstPerRecord(open);
-    const needsJobs = eligible.some(
+    const needsJobs = eligible.filter(
       (it) => it.action === 'move' && (it.state === 'retry' || it.state === 'sending'),
     );
-    const removeDone = needsJobs ? await this.confirmedRemovals(requestId) : new Set<number>();
+    const removeDone = await this.confirmedRemovals(
+      requestId,
+      needsJobs.map((it) => it.seq),
+    );
     for (const item of eligible) {
       switch (item.state) {
         case 'pending': {
@@ -163,7 +188,6 @@ export class RequestPump {
           break;
         }
         case 'retry': {
-          if ((item.notBefore ?? 0) > now) break;
           const plan = planFor(item, phaseOf(item, removeDone.has(item.seq)));
           if (plan) check.push({ item, plan, adopt: UNCERTAIN_CODES.has(item.code ?? '') });
           else await nothingToDo(item);
@@ -185,14 +209,9 @@ export class RequestPump {
     return { send, check, settled };
   }
 
-  private async confirmedRemovals(requestId: string): Promise<Set<number>> {
-    const jobs = await this.deps.store.listJobs(requestId);
+  private async confirmedRemovals(requestId: string, seqs: readonly number[]): Promise<Set<number>> {
+    if (seqs.length === 0) return new Set();
+    const jobs = await this.deps.store.listJobs(requestId, seqs);
     return new Set(jobs.filter((j) => j.operation === 'remove' && j.state === 'done').map((j) => j.seq));
   }
-}
-
-function earliestRetry(open: readonly RequestItemRecord[]): number | null {
-  let at = Number.POSITIVE_INFINITY;
-  for (const it of open) if (it.state === 'retry' && it.notBefore !== null) at = Math.min(at, it.notBefore);
-  return Number.isFinite(at) ? at : null;
 }

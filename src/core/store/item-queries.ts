@@ -10,7 +10,14 @@ import { distinctRuns, groupBySet, MAX_PARAMS, type SetGroup } from './bulk-writ
 import { getRequest } from './request-queries.js';
 import { itemFromRow, toJson } from './rows.js';
 import type { Database, DialectName, RequestItemsTable } from './schema.js';
-import type { ItemPatch, ItemPatchEntry, ItemState, RequestItemRecord, RequestRecord } from './types.js';
+import type {
+  ItemPatch,
+  ItemPatchEntry,
+  ItemState,
+  RequestItemRecord,
+  RequestRecord,
+  WorkItemsQuery,
+} from './types.js';
 
 function itemPatchToRow(patch: ItemPatch): Updateable<RequestItemsTable> {
   const row: Updateable<RequestItemsTable> = {};
@@ -153,6 +160,65 @@ export async function listItems(
   if (options.limit !== undefined) q = q.limit(options.limit);
   const rows = await q.execute();
   return rows.map(itemFromRow);
+}
+
+/**
+ * The items the engine may act on now, in seq order (Store.listWorkItems): a page of them, so a
+ * 10,000-item request is never read whole. An item waits behind an earlier open item on the
+ * same record (their changes must reach Zoho in list order).
+ */
+export async function listWorkItems(
+  db: Kysely<Database>,
+  requestId: string,
+  options: WorkItemsQuery,
+): Promise<RequestItemRecord[]> {
+  if (options.states.length === 0) return [];
+  let q = db
+    .selectFrom('request_items as i')
+    .selectAll('i')
+    .where('i.request_id', '=', requestId)
+    .where('i.state', 'in', [...options.states])
+    .where('i.seq', '>', options.afterSeq)
+    .where((eb) =>
+      eb.and([
+        // A removal already scheduled waits on its job, not on us.
+        eb.or([eb('i.state', '<>', 'removing'), eb('i.job_id', 'is', null)]),
+        eb.or([eb('i.state', '<>', 'retry'), eb(eb.fn.coalesce('i.not_before', sql.lit(0)), '<=', options.now)]),
+      ]),
+    );
+  if (options.blockedBy.length > 0) {
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('request_items as p')
+            .select(sql.lit(1).as('one'))
+            .whereRef('p.module', '=', 'i.module')
+            .whereRef('p.record_id', '=', 'i.record_id')
+            .whereRef('p.request_id', '=', 'i.request_id')
+            .whereRef('p.seq', '<', 'i.seq')
+            .where('p.state', 'in', [...options.blockedBy]),
+        ),
+      ),
+    );
+  }
+  const rows = await q.orderBy('i.seq', 'asc').limit(options.limit).execute();
+  return rows.map(itemFromRow);
+}
+
+/** The earliest `not_before` among the request's items in `state`, or null. */
+export async function earliestNotBefore(
+  db: Kysely<Database>,
+  requestId: string,
+  state: ItemState,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('request_items')
+    .select((eb) => eb.fn.min('not_before').as('at'))
+    .where('request_id', '=', requestId)
+    .where('state', '=', state)
+    .where('not_before', 'is not', null)
+    .executeTakeFirst();
+  return row?.at === null || row?.at === undefined ? null : Number(row.at);
 }
 
 export async function getItem(

@@ -55,14 +55,21 @@ export async function listDueJobs(db: Kysely<Database>, now: number, limit: numb
   return rows.map(jobFromRow);
 }
 
-export async function listJobs(db: Kysely<Database>, requestId: string): Promise<JobRecord[]> {
-  const rows = await db
-    .selectFrom('jobs')
-    .selectAll()
-    .where('request_id', '=', requestId)
-    .orderBy('id', 'asc')
-    .execute();
-  return rows.map(jobFromRow);
+export async function listJobs(
+  db: Kysely<Database>,
+  requestId: string,
+  seqs?: readonly number[],
+): Promise<JobRecord[]> {
+  if (seqs && seqs.length === 0) return [];
+  const out: JobRecord[] = [];
+  // Only the jobs of some items (a page the engine is about to resend): never the whole request.
+  for (const part of seqs ? chunk(seqs, MAX_PARAMS - 1) : [undefined]) {
+    let q = db.selectFrom('jobs').selectAll().where('request_id', '=', requestId);
+    if (part) q = q.where('seq', 'in', part);
+    const rows = await q.orderBy('id', 'asc').execute();
+    for (const row of rows) out.push(jobFromRow(row));
+  }
+  return seqs ? out.sort((a, b) => a.id - b.id) : out;
 }
 
 export async function updateJob(

@@ -38,6 +38,7 @@ import type {
   RequestRecord,
   RequestState,
   Store,
+  WorkItemsQuery,
 } from './types.js';
 
 export interface KyselyStoreOptions {
@@ -130,6 +131,14 @@ export class KyselyStore implements Store {
     return items.listItems(this.db, requestId, options);
   }
 
+  listWorkItems(requestId: string, query: WorkItemsQuery): Promise<RequestItemRecord[]> {
+    return items.listWorkItems(this.db, requestId, query);
+  }
+
+  earliestNotBefore(requestId: string, state: ItemState): Promise<number | null> {
+    return items.earliestNotBefore(this.db, requestId, state);
+  }
+
   getItem(requestId: string, seq: number): Promise<RequestItemRecord | null> {
     return items.getItem(this.db, requestId, seq);
   }
@@ -182,8 +191,8 @@ export class KyselyStore implements Store {
     return jobs.listDueJobs(this.db, now, limit);
   }
 
-  listJobs(requestId: string): Promise<JobRecord[]> {
-    return jobs.listJobs(this.db, requestId);
+  listJobs(requestId: string, seqs?: readonly number[]): Promise<JobRecord[]> {
+    return jobs.listJobs(this.db, requestId, seqs);
   }
 
   updateJob(id: number, patch: JobPatch, now: number = this.clock.now()): Promise<void> {

@@ -210,6 +210,19 @@ export interface MonitorRun {
   details: Record<string, unknown>;
 }
 
+/**
+ * Items the engine may act on now, one page in seq order: in one of `states` (a `retry` only once
+ * its `notBefore` is past `now`, a `removing` only without a job), and with no earlier item of the
+ * request on the same record still in one of `blockedBy` (changes to one record go in list order).
+ */
+export interface WorkItemsQuery {
+  states: readonly ItemState[];
+  blockedBy: readonly ItemState[];
+  now: number;
+  afterSeq: number;
+  limit: number;
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
 
@@ -256,6 +269,10 @@ export interface Store {
     requestId: string,
     options?: { states?: readonly ItemState[]; afterSeq?: number; limit?: number },
   ): Promise<RequestItemRecord[]>;
+  /** A page of the items the engine may act on now (see WorkItemsQuery). */
+  listWorkItems(requestId: string, query: WorkItemsQuery): Promise<RequestItemRecord[]>;
+  /** The earliest `notBefore` among the request's items in `state` (e.g. retry), or null. */
+  earliestNotBefore(requestId: string, state: ItemState): Promise<number | null>;
   getItem(requestId: string, seq: number): Promise<RequestItemRecord | null>;
   /** Updates one item; with `expectState`, only if it is still in one of those states (returns whether it did). */
   updateItem(
@@ -283,7 +300,8 @@ export interface Store {
   createJobs(jobs: readonly NewJob[]): Promise<void>;
   /** Pending jobs with nextPollAt <= now, oldest first. */
   listDueJobs(now: number, limit: number): Promise<JobRecord[]>;
-  listJobs(requestId: string): Promise<JobRecord[]>;
+  /** The request's jobs, oldest first; with `seqs`, only those items' jobs. */
+  listJobs(requestId: string, seqs?: readonly number[]): Promise<JobRecord[]>;
   updateJob(
     id: number,
     patch: Partial<Pick<JobRecord, 'state' | 'polls' | 'nextPollAt'>>,

@@ -604,6 +604,17 @@ export function bigSeed(options: BigSeedOptions = {}): SimSeed {
     memberships.push({ userId: u.id, territoryId: territories[i]!.id });
     territories[i]!.managerId = u.id;
   }
+  // The Slack demo workspace's rep and manager (src/sandbox/slack/demo.ts) by email, so a
+  // benchmark runs the default ACCESS_MODE=zoho: Rita manages the root (her lists still need
+  // approval above the threshold), Mona a territory below it.
+  const rename = (u: SeedUser | undefined, first: string, last: string) => {
+    if (!u) return;
+    u.firstName = first;
+    u.lastName = last;
+    u.email = email(first, last);
+  };
+  rename(users[2], 'Rita', 'Rep');
+  rename(users[3], 'Mona', 'Manager');
   const records = buildRecords(
     {
       counts: { Accounts: perModule, Contacts: perModule, Leads: perModule, Deals: perModule },

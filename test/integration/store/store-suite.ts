@@ -3,7 +3,7 @@
  * so both dialects are held to one contract.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../../src/core/store/types.js';
+import type { NewRequestItem, Store } from '../../../src/core/store/types.js';
 import { defineAuditStoreCases } from './audit-suite.js';
 import { alert, newItems, newJob, newRequest, recordId, T0, territoryId } from './fixtures.js';
 
@@ -145,6 +145,52 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
           [2, 1, T0 + 1],
           [4, 1, T0 + 1],
         ]);
+      });
+
+      it('pages the items the engine may act on, holding later items on a record back', async () => {
+        const s = await fresh();
+        const base = newItems(8);
+        const on = (i: number, recordOf: number, patch: Partial<NewRequestItem> = {}) => ({
+          ...base[i]!,
+          module: 'Leads' as const,
+          recordId: recordId(recordOf),
+          ...patch,
+        });
+        await s.createRequest(newRequest('req-work', { itemCount: 8 }), [
+          on(0, 1, { state: 'scheduled' }), // waits on its job: holds seq 1 back
+          on(1, 1),
+          on(2, 2),
+          on(3, 3, { state: 'done' }),
+          on(4, 3), // the earlier item on record 3 is final: free to go
+          on(5, 5, { state: 'retry' }),
+          on(6, 6, { state: 'retry' }),
+          on(7, 7, { state: 'removing' }),
+        ]);
+        await s.updateItem('req-work', 5, { notBefore: T0 + 500 }, undefined, T0);
+        await s.updateItem('req-work', 6, { notBefore: T0 + 100 }, undefined, T0);
+        await s.updateItem('req-work', 7, { jobId: '5000000000000000007' }, undefined, T0);
+        const query = {
+          states: ['pending', 'pending_assign', 'retry', 'sending', 'removing'] as const,
+          blockedBy: ['pending', 'pending_assign', 'retry', 'sending', 'removing', 'scheduled'] as const,
+          now: T0 + 200,
+          afterSeq: -1,
+          limit: 100,
+        };
+        const seqs = async (q: Partial<typeof query> = {}) =>
+          (await s.listWorkItems('req-work', { ...query, ...q })).map((i) => i.seq);
+        expect(await seqs()).toEqual([2, 4, 6]);
+        expect(await seqs({ now: T0 + 600 })).toEqual([2, 4, 5, 6]);
+        expect(await seqs({ afterSeq: 2, limit: 1 })).toEqual([4]);
+        expect(await s.earliestNotBefore('req-work', 'retry')).toBe(T0 + 100);
+        expect(await s.earliestNotBefore('req-work', 'sending')).toBeNull();
+
+        await s.createJobs([
+          { ...newJob('req-work', 0, T0 + 1000), recordId: recordId(1) },
+          newJob('req-work', 7, T0 + 1000),
+        ]);
+        expect((await s.listJobs('req-work', [7])).map((j) => j.seq)).toEqual([7]);
+        expect(await s.listJobs('req-work', [])).toEqual([]);
+        expect((await s.listJobs('req-work')).map((j) => j.seq)).toEqual([0, 7]);
       });
 
       it('lets exactly one of two concurrent transitions win', async () => {

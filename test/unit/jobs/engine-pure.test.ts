@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstPerRecord, planBatches, type SendEntry } from '../../../src/core/assignment/batches.js';
+import { planBatches, type SendEntry } from '../../../src/core/assignment/batches.js';
 import { changeVisible, firstPlan, moveSets, phaseOf, planFor } from '../../../src/core/assignment/phases.js';
 import { DEFAULT_RETRY_POLICY, retryDelayMs } from '../../../src/core/assignment/retry.js';
 import {
@@ -78,18 +78,6 @@ describe('batching', () => {
       ['Accounts', 'remove', 1],
     ]);
     expect(batches[1]!.entries[0]!.item.seq).toBe(100);
-  });
-
-  it('holds back later items on a record until the earlier one is final', () => {
-    const items = [
-      item(0, { recordId: 'A', state: 'scheduled' }),
-      item(1, { recordId: 'A' }),
-      item(2, { recordId: 'B' }),
-      item(3, { recordId: 'C', state: 'done' }),
-      item(4, { recordId: 'C' }),
-      item(5, { recordId: 'B', module: 'Deals' }),
-    ];
-    expect(firstPerRecord(items).map((i) => i.seq)).toEqual([0, 2, 4, 5]);
   });
 });
 
