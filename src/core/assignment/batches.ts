@@ -7,7 +7,6 @@ import { chunk } from '../chunk.js';
 import type { RequestItemRecord } from '../store/types.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import type { ZohoModule } from '../zoho/types.js';
-import { itemLifecycle } from './item-lifecycle.js';
 import type { Operation, PhasePlan } from './phases.js';
 
 /** One item and the phase of it that goes to Zoho now. */

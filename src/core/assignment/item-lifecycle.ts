@@ -124,4 +124,10 @@ export const ITEM_STATES_WAITING_ON_JOB: readonly ItemState[] = ['scheduled', 'r
  * `pending_assign`), waiting on a retry, or left in flight by a stopped process (`sending`, a
  * `removing` without its job). The other open states wait on Zoho's jobs (the tracker's part).
  */
-export const WORK_ITEM_STATES: readonly ItemState[] = ['pending', 'pending_assign', 'retry', 'sending', 'removing'];
+export const WORK_ITEM_STATES: readonly ItemState[] = [
+  'pending',
+  'pending_assign',
+  'retry',
+  'sending',
+  'removing',
+];

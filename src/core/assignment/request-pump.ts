@@ -139,7 +139,8 @@ export class RequestPump {
       if (moved === 0) break;
     }
     const counts = await store.countItemsByState(requestId);
-    if (OPEN_ITEM_STATES.some((s) => (counts[s] ?? 0) > 0)) return store.earliestNotBefore(requestId, 'retry');
+    if (OPEN_ITEM_STATES.some((s) => (counts[s] ?? 0) > 0))
+      return store.earliestNotBefore(requestId, 'retry');
     await this.deps.finisher.finishIfComplete(requestId);
     return null;
   }

@@ -183,7 +183,10 @@ export async function listWorkItems(
       eb.and([
         // A removal already scheduled waits on its job, not on us.
         eb.or([eb('i.state', '<>', 'removing'), eb('i.job_id', 'is', null)]),
-        eb.or([eb('i.state', '<>', 'retry'), eb(eb.fn.coalesce('i.not_before', sql.lit(0)), '<=', options.now)]),
+        eb.or([
+          eb('i.state', '<>', 'retry'),
+          eb(eb.fn.coalesce('i.not_before', sql.lit(0)), '<=', options.now),
+        ]),
       ]),
     );
   if (options.blockedBy.length > 0) {
