@@ -16,14 +16,15 @@ import type { Logger } from '../core/log.js';
 import type { AlertEvent, AlertNotifier } from '../core/notify.js';
 import type { NoticeRecord } from '../core/outbox.js';
 import { recordWebUrl } from '../core/records/index.js';
+import { type BulkSummary, loadBulkSummary } from '../core/requests/index.js';
 import type { MessageRef, RequestItemRecord, RequestRecord, Store } from '../core/store/types.js';
 import type { TerritoryCatalog } from '../core/territories/index.js';
 import type { ZohoApi, ZohoRecord } from '../core/zoho/types.js';
 import type { SlackMessage } from '../views/blocks.js';
 import { progressFromCounts, type RecordLinker, type TerritoryNames } from '../views/labels.js';
 import { buildRequestMessage } from '../views/request-message.js';
-import { summarizeItems } from '../views/summary.js';
 import {
+  BULK_REPORT_PROBLEMS,
   buildBulkFinalReply,
   buildRecordDoneReply,
   buildRecordFailedReply,
@@ -56,6 +57,8 @@ export interface SlackNotifierOptions {
 
 /** Parent messages of bulks list a few records; reading all items for that is wasteful. */
 const RECORDS_SHOWN = 5;
+/** Bulk summaries kept for parent messages: the requests running at once, with room to spare. */
+const PARENT_SUMMARIES_KEPT = 20;
 
 /**
  * How the bot speaks in Slack: delivers outbox notices (parent message, progress, final reply,
@@ -69,6 +72,8 @@ export class SlackNotifier implements AlertNotifier {
   private readonly alerts: AlertMessenger;
   /** Republishes the App Home of the people a change concerns. */
   readonly home: HomePublisher;
+  /** Parent-message summaries of submitted bulks, oldest first (see parentSummary). */
+  private readonly summaries = new Map<string, BulkSummary>();
 
   constructor(protected readonly options: SlackNotifierOptions) {
     this.logger = options.logger.child({ component: 'notifier' });
@@ -155,7 +160,7 @@ export class SlackNotifier implements AlertNotifier {
     const counts = await store.countItemsByState(request.id);
     const shown = await store.listItems(request.id, { limit: RECORDS_SHOWN });
     const isBulk = request.kind === 'bulk';
-    const summary = isBulk ? summarizeItems(await store.listItems(request.id)) : null;
+    const summary = isBulk ? await this.parentSummary(request) : null;
     return buildRequestMessage({
       request,
       progress: progressFromCounts(counts, request.itemCount),
@@ -167,12 +172,32 @@ export class SlackNotifier implements AlertNotifier {
     });
   }
 
+  /**
+   * The parent message's counts per module and territory. What a bulk holds is fixed once it is
+   * submitted, while the message is re-rendered at every progress notice: summarised once (a page
+   * of items at a time) and kept for the few requests running now.
+   */
+  private async parentSummary(request: RequestRecord): Promise<BulkSummary> {
+    const cached = this.summaries.get(request.id);
+    if (cached) return cached;
+    // The channel message shows counts only; the preview's warnings were for the approver.
+    const summary = { ...(await loadBulkSummary(this.options.store, request)), warnings: [] };
+    if (request.state === 'draft') return summary;
+    this.summaries.set(request.id, summary);
+    if (this.summaries.size > PARENT_SUMMARIES_KEPT) {
+      const oldest = this.summaries.keys().next().value;
+      if (oldest !== undefined) this.summaries.delete(oldest);
+    }
+    return summary;
+  }
+
   /** The thread reply(ies) once every item is final. */
   async renderResult(request: RequestRecord): Promise<SlackMessage[]> {
     const store = this.options.store;
     const names = await this.names();
-    const items = await store.listItems(request.id);
-    if (request.kind !== 'bulk' && items.length === 1) {
+    if (request.kind === 'bulk' || request.itemCount !== 1) return [await this.bulkResult(request)];
+    const items = await store.listItems(request.id, { limit: 2 });
+    if (items.length === 1) {
       const item = items[0] as RequestItemRecord;
       const ref = { module: item.module, recordId: item.recordId, name: recordName(request, item) };
       if (item.state === 'done') {
@@ -214,25 +239,31 @@ export class SlackNotifier implements AlertNotifier {
         }),
       ];
     }
+    return [await this.bulkResult(request)];
+  }
+
+  /** Counts, and as many failed and unconfirmed items as the reply can show (never all items). */
+  private async bulkResult(request: RequestRecord): Promise<SlackMessage> {
+    const store = this.options.store;
     const counts = await store.countItemsByState(request.id);
-    return [
-      buildBulkFinalReply({
-        requesterId: request.requesterId,
-        requestId: request.id,
-        progress: progressFromCounts(counts, request.itemCount),
-        problems: items
-          .filter((i) => i.state === 'failed' || i.state === 'unconfirmed')
-          .map((i) => ({
-            lineNo: i.lineNo,
-            module: i.module,
-            recordId: i.recordId,
-            recordName: recordName(request, i),
-            state: i.state as 'failed' | 'unconfirmed',
-            reason: i.message,
-          })),
-        recordUrl: this.linker,
-      }),
-    ];
+    const problems = [
+      ...(await store.listItems(request.id, { states: ['failed'], limit: BULK_REPORT_PROBLEMS })),
+      ...(await store.listItems(request.id, { states: ['unconfirmed'], limit: BULK_REPORT_PROBLEMS })),
+    ].sort((a, b) => a.seq - b.seq);
+    return buildBulkFinalReply({
+      requesterId: request.requesterId,
+      requestId: request.id,
+      progress: progressFromCounts(counts, request.itemCount),
+      problems: problems.map((i) => ({
+        lineNo: i.lineNo,
+        module: i.module,
+        recordId: i.recordId,
+        recordName: recordName(request, i),
+        state: i.state as 'failed' | 'unconfirmed',
+        reason: i.message,
+      })),
+      recordUrl: this.linker,
+    });
   }
 
   /** The record as Zoho shows it now; if Zoho cannot be read, what the tracker confirmed. */

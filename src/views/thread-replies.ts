@@ -148,13 +148,18 @@ export interface BulkFinalInput {
   requesterId: string;
   requestId: string;
   progress: Progress;
-  /** Every failed and unconfirmed item, in list order. */
+  /**
+   * Failed and unconfirmed items in list order: at most BULK_REPORT_PROBLEMS of each (more would
+   * not fit); how many there are in all comes from `progress`.
+   */
   problems: readonly BulkProblem[];
   recordUrl?: RecordLinker;
 }
 
 /** Keeps the report well under the ~13k characters Slack accepts per message. */
 const REPORT_LIST_CHARS = 9_000;
+/** Problem lines the report can hold at most: the caller reads no more than these of each kind. */
+export const BULK_REPORT_PROBLEMS = renderLimit(REPORT_LIST_CHARS, 20);
 
 export function buildBulkFinalReply(input: BulkFinalInput): SlackMessage {
   const p = input.progress;
@@ -174,15 +179,16 @@ export function buildBulkFinalReply(input: BulkFinalInput): SlackMessage {
   const failed = input.problems.filter((x) => x.state === 'failed');
   const unconfirmed = input.problems.filter((x) => x.state === 'unconfirmed');
   // Only what can fit is rendered; the rest is counted.
-  const cap = renderLimit(REPORT_LIST_CHARS, 20);
-  const totalLines = input.problems.length + (failed.length > 0 ? 1 : 0) + (unconfirmed.length > 0 ? 1 : 0);
+  const cap = BULK_REPORT_PROBLEMS;
+  const failedCount = Math.max(p.failed, failed.length);
+  const unconfirmedCount = Math.max(p.unconfirmed, unconfirmed.length);
+  const totalLines =
+    failedCount + unconfirmedCount + (failedCount > 0 ? 1 : 0) + (unconfirmedCount > 0 ? 1 : 0);
   const lines = [
-    ...(failed.length > 0 ? [`*Failed (${formatCount(failed.length)})*`] : []),
+    ...(failedCount > 0 ? [`*Failed (${formatCount(failedCount)})*`] : []),
     ...failed.slice(0, cap).map((x) => problemLine(x, input.recordUrl)),
-    ...(unconfirmed.length > 0
-      ? [
-          `*Not confirmed in time (${formatCount(unconfirmed.length)})* — check these with \`/territory show\`:`,
-        ]
+    ...(unconfirmedCount > 0
+      ? [`*Not confirmed in time (${formatCount(unconfirmedCount)})* — check these with \`/territory show\`:`]
       : []),
     ...unconfirmed.slice(0, Math.max(0, cap - failed.length)).map((x) => problemLine(x, input.recordUrl)),
   ];

@@ -234,7 +234,10 @@ export class JobTracker {
     }
     await patchJobs(store, waits, now);
     for (const [requestId, list] of settled) {
-      const items = await store.listItems(requestId, { states: ITEM_STATES_WAITING_ON_JOB });
+      const items = await store.listItems(requestId, {
+        states: ITEM_STATES_WAITING_ON_JOB,
+        seqs: list.map(({ job }) => job.seq),
+      });
       const bySeq = new Map(items.map((it) => [it.seq, it]));
       const patches: ItemPatchEntry[] = [];
       for (const { job, verdict } of list) {

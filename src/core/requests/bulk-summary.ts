@@ -43,31 +43,46 @@ export interface BulkSummary {
 }
 
 export function summarizeItems(items: readonly PreviewItem[], invalidLines = 0): BulkSummary {
-  const byModule: Partial<Record<ZohoModule, number>> = {};
-  const byTerritory = new Map<string, number>();
-  const warnings = new Map<string, number>();
-  let skipped = 0;
-  let blocked = 0;
-  for (const item of items) {
-    byModule[item.module] = (byModule[item.module] ?? 0) + 1;
-    for (const id of item.territoryIds) byTerritory.set(id, (byTerritory.get(id) ?? 0) + 1);
-    if (item.warning) warnings.set(item.warning, (warnings.get(item.warning) ?? 0) + 1);
-    if (item.state === 'skipped') skipped += 1;
-    if (item.code === PREVIEW_CODES.blocked) blocked += 1;
+  const acc = new BulkSummarizer();
+  acc.add(items);
+  return acc.result(invalidLines);
+}
+
+/** The summary built page by page, so a large request is never held whole. */
+export class BulkSummarizer {
+  private total = 0;
+  private readonly byModule: Partial<Record<ZohoModule, number>> = {};
+  private readonly byTerritory = new Map<string, number>();
+  private readonly warnings = new Map<string, number>();
+  private skipped = 0;
+  private blocked = 0;
+
+  add(items: readonly PreviewItem[]): void {
+    for (const item of items) {
+      this.total += 1;
+      this.byModule[item.module] = (this.byModule[item.module] ?? 0) + 1;
+      for (const id of item.territoryIds) this.byTerritory.set(id, (this.byTerritory.get(id) ?? 0) + 1);
+      if (item.warning) this.warnings.set(item.warning, (this.warnings.get(item.warning) ?? 0) + 1);
+      if (item.state === 'skipped') this.skipped += 1;
+      if (item.code === PREVIEW_CODES.blocked) this.blocked += 1;
+    }
   }
-  return {
-    total: items.length,
-    byModule,
-    byTerritory: [...byTerritory]
-      .map(([territoryId, count]) => ({ territoryId, count }))
-      .sort((a, b) => b.count - a.count || compare(a.territoryId, b.territoryId)),
-    warnings: [...warnings]
-      .map(([text, count]) => ({ text, count }))
-      .sort((a, b) => b.count - a.count || compare(a.text, b.text)),
-    skipped,
-    blocked,
-    invalidLines,
-  };
+
+  result(invalidLines = 0): BulkSummary {
+    return {
+      total: this.total,
+      byModule: { ...this.byModule },
+      byTerritory: [...this.byTerritory]
+        .map(([territoryId, count]) => ({ territoryId, count }))
+        .sort((a, b) => b.count - a.count || compare(a.territoryId, b.territoryId)),
+      warnings: [...this.warnings]
+        .map(([text, count]) => ({ text, count }))
+        .sort((a, b) => b.count - a.count || compare(a.text, b.text)),
+      skipped: this.skipped,
+      blocked: this.blocked,
+      invalidLines,
+    };
+  }
 }
 
 function compare(a: string, b: string): number {

@@ -3,8 +3,8 @@
  * (one page at a time, read from the store) and the summary over all items.
  */
 import { ISSUE_LABELS } from '../assignment/limits.js';
-import type { NewRequestItem, RequestRecord, Store } from '../store/types.js';
-import { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summary.js';
+import type { ItemState, NewRequestItem, RequestItemRecord, RequestRecord, Store } from '../store/types.js';
+import { BulkSummarizer, type BulkSummary, type PreviewItem } from './bulk-summary.js';
 
 /** Rows per preview page (modals hold 100 blocks; a row may take two). */
 export const PREVIEW_PAGE_SIZE = 20;
@@ -38,6 +38,14 @@ export function previewItems(
   /** sentence: the record's own words (rows); label: a short label per issue (grouped counts). */
   warningAs: 'sentence' | 'label' = 'sentence',
 ): PreviewItem[] {
+  return items.map(previewLabeler(request, warningAs));
+}
+
+/** The mapping previewItems applies, built once and reused across pages of one request. */
+export function previewLabeler(
+  request: Pick<RequestRecord, 'summary'>,
+  warningAs: 'sentence' | 'label' = 'sentence',
+): (item: NewRequestItem) => PreviewItem {
   const names = stringMap(request.summary.recordNames);
   const sentences = stringMap(request.summary.itemWarnings);
   const issues = stringMap(request.summary.itemIssues);
@@ -47,7 +55,7 @@ export function previewItems(
     const code = issues[key];
     return code ? (label(code) ?? sentences[key] ?? null) : (sentences[key] ?? null);
   };
-  return items.map((item) => ({
+  return (item) => ({
     seq: item.seq,
     lineNo: item.lineNo,
     module: item.module,
@@ -61,13 +69,34 @@ export function previewItems(
     message: item.state === 'skipped' ? null : (item.message ?? null),
     recordName: names[item.recordId] ?? null,
     warning: warningOf(item.seq),
-  }));
+  });
 }
 
-/** Counts per module/territory and grouped warnings over all items. */
+/** Items read per page when a whole request is gone through (never all 10,000 at once). */
+export const ITEM_PAGE_SIZE = 1_000;
+
+/** The request's items, a page at a time, in seq order (optionally only some states). */
+export async function* itemPages(
+  store: Pick<Store, 'listItems'>,
+  requestId: string,
+  states?: readonly ItemState[],
+): AsyncGenerator<RequestItemRecord[]> {
+  let afterSeq = -1;
+  for (;;) {
+    const page = await store.listItems(requestId, { states, afterSeq, limit: ITEM_PAGE_SIZE });
+    if (page.length === 0) return;
+    yield page;
+    if (page.length < ITEM_PAGE_SIZE) return;
+    afterSeq = page.at(-1)!.seq;
+  }
+}
+
+/** Counts per module/territory and grouped warnings over all items, read a page at a time. */
 export async function loadBulkSummary(store: Store, request: RequestRecord): Promise<BulkSummary> {
-  const items = await store.listItems(request.id);
-  return summarizeItems(previewItems(request, items, 'label'));
+  const label = previewLabeler(request, 'label');
+  const acc = new BulkSummarizer();
+  for await (const page of itemPages(store, request.id)) acc.add(page.map(label));
+  return acc.result();
 }
 
 /** The rows of one preview page, read from the store (only that page). */

@@ -11,6 +11,7 @@ import { getRequest } from './request-queries.js';
 import { itemFromRow, toJson } from './rows.js';
 import type { Database, DialectName, RequestItemsTable } from './schema.js';
 import type {
+  ItemListQuery,
   ItemPatch,
   ItemPatchEntry,
   ItemState,
@@ -150,10 +151,24 @@ async function updateItemRowsOneByOne(
 export async function listItems(
   db: Kysely<Database>,
   requestId: string,
-  options: { states?: readonly ItemState[]; afterSeq?: number; limit?: number },
+  options: ListItemsOptions,
 ): Promise<RequestItemRecord[]> {
   if (options.states && options.states.length === 0) return [];
+  if (options.seqs) {
+    if (options.seqs.length === 0) return [];
+    // Only these items (a batch of jobs' items): never the rest of the request.
+    const out: RequestItemRecord[] = [];
+    const perStatement = MAX_PARAMS - 1 - (options.states?.length ?? 0);
+    for (const part of chunk(
+      [...options.seqs].sort((a, b) => a - b),
+      perStatement,
+    )) {
+      out.push(...(await listItems(db, requestId, { ...options, seqs: undefined, only: part })));
+    }
+    return options.limit === undefined ? out : out.slice(0, options.limit);
+  }
   let q = db.selectFrom('request_items').selectAll().where('request_id', '=', requestId);
+  if (options.only) q = q.where('seq', 'in', [...options.only]);
   if (options.states) q = q.where('state', 'in', [...options.states]);
   if (options.afterSeq !== undefined) q = q.where('seq', '>', options.afterSeq);
   q = q.orderBy('seq', 'asc');
@@ -161,6 +176,8 @@ export async function listItems(
   const rows = await q.execute();
   return rows.map(itemFromRow);
 }
+
+type ListItemsOptions = ItemListQuery & { only?: readonly number[] };
 
 /**
  * The items the engine may act on now, in seq order (Store.listWorkItems): a page of them, so a

@@ -23,6 +23,7 @@ import type {
   AuditEntry,
   AuditTrailQuery,
   AuditTrailRow,
+  ItemListQuery,
   ItemPatch,
   ItemPatchEntry,
   ItemState,
@@ -124,10 +125,7 @@ export class KyselyStore implements Store {
     return requests.listExpiredPending(this.db, now);
   }
 
-  listItems(
-    requestId: string,
-    options: { states?: readonly ItemState[]; afterSeq?: number; limit?: number } = {},
-  ): Promise<RequestItemRecord[]> {
+  listItems(requestId: string, options: ItemListQuery = {}): Promise<RequestItemRecord[]> {
     return items.listItems(this.db, requestId, options);
   }
 

@@ -210,6 +210,15 @@ export interface MonitorRun {
   details: Record<string, unknown>;
 }
 
+/** Which of a request's items to list (all when empty), in seq order. */
+export interface ItemListQuery {
+  states?: readonly ItemState[];
+  /** Only these items (e.g. those a batch of jobs belongs to). */
+  seqs?: readonly number[];
+  afterSeq?: number;
+  limit?: number;
+}
+
 /**
  * Items the engine may act on now, one page in seq order: in one of `states` (a `retry` only once
  * its `notBefore` is past `now`, a `removing` only without a job), and with no earlier item of the
@@ -265,10 +274,7 @@ export interface Store {
    */
   countDirectItemsSince(requesterId: string, since: number, states: readonly RequestState[]): Promise<number>;
 
-  listItems(
-    requestId: string,
-    options?: { states?: readonly ItemState[]; afterSeq?: number; limit?: number },
-  ): Promise<RequestItemRecord[]>;
+  listItems(requestId: string, options?: ItemListQuery): Promise<RequestItemRecord[]>;
   /** A page of the items the engine may act on now (see WorkItemsQuery). */
   listWorkItems(requestId: string, query: WorkItemsQuery): Promise<RequestItemRecord[]>;
   /** The earliest `notBefore` among the request's items in `state` (e.g. retry), or null. */

@@ -67,6 +67,7 @@ describe('SQLite file store', () => {
         '0004_outbox',
         '0005_audit_retention',
         '0006_home_openers',
+        '0007_items_same_record',
       ]);
     } finally {
       await second.close();
@@ -88,6 +89,7 @@ describe('SQLite file store', () => {
         '0004_outbox',
         '0005_audit_retention',
         '0006_home_openers',
+        '0007_items_same_record',
       ]);
     } finally {
       for (const s of stores) await s.close();

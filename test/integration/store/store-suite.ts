@@ -139,6 +139,11 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         const evens = Array.from({ length: 5_000 }, (_, i) => i * 2);
         await s.updateItems('req-big', evens, { state: 'sending', attempts: 1 }, T0 + 1);
         expect(await s.countItemsByState('req-big')).toEqual({ pending: 5_000, sending: 5_000 });
+        const some = await s.listItems('req-big', { seqs: [9_999, 3, 4, 2], states: ['sending'] });
+        expect(some.map((i) => i.seq)).toEqual([2, 4]);
+        const many = Array.from({ length: 3_000 }, (_, i) => 9_999 - i * 3);
+        expect(await s.listItems('req-big', { seqs: many })).toHaveLength(3_000);
+        expect(await s.listItems('req-big', { seqs: [] })).toEqual([]);
         const sending = await s.listItems('req-big', { states: ['sending'], limit: 3 });
         expect(sending.map((i) => [i.seq, i.attempts, i.updatedAt])).toEqual([
           [0, 1, T0 + 1],

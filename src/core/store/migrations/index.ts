@@ -9,6 +9,7 @@ import { itemsByRecordMigration } from './0002_items_by_record.js';
 import { outboxMigration } from './0004_outbox.js';
 import { auditRetentionMigration } from './0005_audit_retention.js';
 import { homeOpenersMigration } from './0006_home_openers.js';
+import { itemsSameRecordMigration } from './0007_items_same_record.js';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -19,6 +20,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0004_outbox': outboxMigration(dialect),
         '0005_audit_retention': auditRetentionMigration,
         '0006_home_openers': homeOpenersMigration,
+        '0007_items_same_record': itemsSameRecordMigration,
       };
     },
   };
