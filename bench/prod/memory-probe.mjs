@@ -13,3 +13,26 @@ if (file) {
   }, 50);
   timer.unref();
 }
+
+// BENCH_ALLOC_PROF=file: every allocation site, garbage included (V8's sampling heap profiler
+// keeping objects later collected), written when the app exits: what the peak's garbage is.
+const allocFile = process.env.BENCH_ALLOC_PROF;
+if (allocFile) {
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  session.post('HeapProfiler.startSampling', {
+    samplingInterval: 32768,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  const write = () =>
+    session.post('HeapProfiler.stopSampling', (err, res) => {
+      if (!err) writeFileSync(allocFile, JSON.stringify(res.profile));
+    });
+  process.once('SIGTERM', () => {
+    write();
+    process.exit(0);
+  });
+}

@@ -83,6 +83,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
   let app: ChildProcess | null = null;
   try {
     const sim = startLineChild([
+      // BENCH_CPU_PROF profiles the simulator too (its own file in the same directory).
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       '--import',
       'tsx',
       'bench/sim-process.ts',
@@ -298,6 +300,7 @@ async function startApp(runtime: Runtime, org: RemoteOrg, slack: SlackInfo, data
     MONITOR_CRON: '0 0 1 1 *',
     LOG_LEVEL: 'info',
     BENCH_MEMORY_PROBE: path.join(dataDir, 'memory.csv'),
+    ...(process.env.BENCH_ALLOC_PROF ? { BENCH_ALLOC_PROF: process.env.BENCH_ALLOC_PROF } : {}),
   };
   const flags = [
     '--heapsnapshot-signal=SIGUSR2',
@@ -305,6 +308,8 @@ async function startApp(runtime: Runtime, org: RemoteOrg, slack: SlackInfo, data
     '--import',
     './bench/prod/memory-probe.mjs',
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    // Sampled allocations by call site, written when the app exits (where the peak's garbage comes from).
+    ...(process.env.BENCH_HEAP_PROF ? ['--heap-prof', `--heap-prof-dir=${process.env.BENCH_HEAP_PROF}`] : []),
   ];
   const child = spawn(process.execPath, [...flags, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -292,6 +292,8 @@ export class SlackNotifier implements AlertNotifier {
 }
 
 function recordName(request: RequestRecord, item: RequestItemRecord): string | null {
+  if (item.recordName) return item.recordName;
+  // Requests stored before migration 0008 kept names in their summary.
   const summary = request.summary as { recordName?: unknown; recordNames?: Record<string, unknown> };
   if (request.kind !== 'bulk' && typeof summary.recordName === 'string') return summary.recordName;
   const byId = summary.recordNames?.[item.recordId];

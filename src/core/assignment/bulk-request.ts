@@ -225,13 +225,10 @@ export async function prepareBulkRequest(
   const plans: ChangePlan[] = [];
   const owners: PreparedBulk['owners'] = [];
   const items: NewRequestItem[] = [];
-  const recordNames: Record<string, string> = {};
-  const itemWarnings: Record<string, string> = {};
-  /** The main issue code per item (errors first), for grouped counts on the card and preview. */
-  const itemIssues: Record<string, string> = {};
+  // Each item carries what the preview shows of it (name, warning, main issue code — errors
+  // first — for grouped counts on the card and preview): on its own row, not in the summary.
   entries.forEach((e, seq) => {
     const record = records.get(recordKey(e.entry.ref)) ?? null;
-    if (record?.name) recordNames[record.id] = record.name;
     const action = e.action ?? 'assign';
     const plan = planChange({
       action,
@@ -243,7 +240,6 @@ export async function prepareBulkRequest(
     plans.push(plan);
     owners.push({ ownerId: record?.owner?.id ?? null, name: record?.name ?? null });
     const main = primaryIssue(plan.issues);
-    if (main) itemIssues[String(seq)] = main.code;
     const base = {
       seq,
       lineNo: e.entry.lineNo,
@@ -252,14 +248,16 @@ export async function prepareBulkRequest(
       action,
       removeTerritoryIds: [],
       before: record ? plan.before : null,
+      recordName: record?.name ?? null,
+      issue: main?.code ?? null,
     };
     const changed =
       record && e.expectCurrent ? changedSince(record.territories, e.expectCurrent, catalog) : null;
     if (changed) {
-      itemIssues[String(seq)] = PREVIEW_CODES.changedSince;
-      itemWarnings[String(seq)] = changed;
       items.push({
         ...base,
+        issue: PREVIEW_CODES.changedSince,
+        warning: changed,
         territoryIds: [],
         state: 'skipped',
         code: PREVIEW_CODES.changedSince,
@@ -267,16 +265,28 @@ export async function prepareBulkRequest(
       });
     } else if (!plan.ok) {
       const message = plan.errors.join(' ');
-      itemWarnings[String(seq)] = message;
-      items.push({ ...base, territoryIds: [], state: 'failed', code: PREVIEW_CODES.blocked, message });
-    } else if (plan.noop) {
-      const message = plan.warnings.join(' ') || 'Nothing to change.';
-      itemWarnings[String(seq)] = message;
-      items.push({ ...base, territoryIds: [], state: 'skipped', code: PREVIEW_CODES.nothingToDo, message });
-    } else {
-      if (plan.warnings.length > 0) itemWarnings[String(seq)] = plan.warnings.join(' ');
       items.push({
         ...base,
+        warning: message,
+        territoryIds: [],
+        state: 'failed',
+        code: PREVIEW_CODES.blocked,
+        message,
+      });
+    } else if (plan.noop) {
+      const message = plan.warnings.join(' ') || 'Nothing to change.';
+      items.push({
+        ...base,
+        warning: message,
+        territoryIds: [],
+        state: 'skipped',
+        code: PREVIEW_CODES.nothingToDo,
+        message,
+      });
+    } else {
+      items.push({
+        ...base,
+        warning: plan.warnings.length > 0 ? plan.warnings.join(' ') : null,
         territoryIds: action === 'remove' ? plan.removeIds : plan.assignIds,
         removeTerritoryIds: action === 'move' ? plan.removeIds : [],
       });
@@ -294,9 +304,6 @@ export async function prepareBulkRequest(
       ...meta.extra,
       source: meta.source,
       notes: meta.notes.slice(0, 20),
-      recordNames,
-      itemWarnings,
-      itemIssues,
     },
     createdAt: deps.now,
     expiresAt: null,

@@ -161,7 +161,8 @@ export class JobTracker {
     }
     await Promise.all(
       work.map(({ module, jobs }) =>
-        this.limiter.run(() => this.pollChunk(module, jobs, now, result, touched)),
+        // Confirming jobs waits behind sends and people (limiter.ts lanes): it delays, never drops.
+        this.limiter.run(() => this.pollChunk(module, jobs, now, result, touched), 'background'),
       ),
     );
     for (const requestId of touched) await this.afterSettled(requestId);

@@ -13,6 +13,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { AlertNotifier } from '../notify.js';
 import type { AlertRecord, MonitorRun, Store } from '../store/types.js';
+import { inLane } from '../zoho/limiter.js';
 import type { ZohoApi } from '../zoho/types.js';
 import { AlertLifecycle, type AppliedAlerts, type SnoozeResult } from './alerts.js';
 import { type CheckResult, runChecks } from './checks.js';
@@ -146,7 +147,8 @@ export class MonitorRunner {
       this.opts.logger?.warn('territory monitor: previous run still in progress, tick skipped');
       return null;
     }
-    return this.track(this.run('scheduled'));
+    // No one waits on a scheduled run: its Zoho calls go after people's and a bulk's (limiter.ts).
+    return this.track(inLane('background', () => this.run('scheduled')));
   }
 
   /**

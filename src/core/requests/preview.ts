@@ -41,7 +41,11 @@ export function previewItems(
   return items.map(previewLabeler(request, warningAs));
 }
 
-/** The mapping previewItems applies, built once and reused across pages of one request. */
+/**
+ * The mapping previewItems applies, built once and reused across pages of one request. Items
+ * carry their name, warning and issue (migration 0008); requests stored before keep them in
+ * maps in their summary.
+ */
 export function previewLabeler(
   request: Pick<RequestRecord, 'summary'>,
   warningAs: 'sentence' | 'label' = 'sentence',
@@ -49,11 +53,12 @@ export function previewLabeler(
   const names = stringMap(request.summary.recordNames);
   const sentences = stringMap(request.summary.itemWarnings);
   const issues = stringMap(request.summary.itemIssues);
-  const warningOf = (seq: number): string | null => {
-    const key = String(seq);
-    if (warningAs === 'sentence') return sentences[key] ?? null;
-    const code = issues[key];
-    return code ? (label(code) ?? sentences[key] ?? null) : (sentences[key] ?? null);
+  const warningOf = (item: NewRequestItem): string | null => {
+    const key = String(item.seq);
+    const sentence = item.warning ?? sentences[key] ?? null;
+    if (warningAs === 'sentence') return sentence;
+    const code = item.issue ?? issues[key];
+    return code ? (label(code) ?? sentence) : sentence;
   };
   return (item) => ({
     seq: item.seq,
@@ -67,8 +72,8 @@ export function previewLabeler(
     state: item.state,
     code: item.code ?? null,
     message: item.state === 'skipped' ? null : (item.message ?? null),
-    recordName: names[item.recordId] ?? null,
-    warning: warningOf(item.seq),
+    recordName: item.recordName ?? names[item.recordId] ?? null,
+    warning: warningOf(item),
   });
 }
 

@@ -55,6 +55,9 @@ export async function createRequest(
     after: null,
     not_before: null,
     updated_at: now,
+    record_name: it.recordName ?? null,
+    warning: it.warning ?? null,
+    issue: it.issue ?? null,
   }));
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('requests').values(requestRow).execute();

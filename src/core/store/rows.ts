@@ -90,6 +90,9 @@ export function itemFromRow(r: Selectable<RequestItemsTable>): RequestItemRecord
     after: jsonStringsOrNull(r.after),
     notBefore: numOrNull(r.not_before),
     updatedAt: num(r.updated_at),
+    recordName: r.record_name ?? null,
+    warning: r.warning ?? null,
+    issue: r.issue ?? null,
   };
 }
 

@@ -40,6 +40,10 @@ export interface RequestItemsTable {
   after: string | null;
   not_before: number | null;
   updated_at: number;
+  /** Display only (migration 0008): the record's name, the preview's warning and issue code. */
+  record_name: string | null;
+  warning: string | null;
+  issue: string | null;
 }
 
 export interface JobsTable {

@@ -98,13 +98,30 @@ export interface RequestItemRecord {
   /** When the item may next be retried (state `retry`). */
   notBefore: number | null;
   updatedAt: number;
+  /** The record's name as Zoho showed it when the request was prepared (display only). */
+  recordName: string | null;
+  /** The preview's warning for this item, in a sentence (display only). */
+  warning: string | null;
+  /** The preview's main issue code for this item, for grouped counts (display only). */
+  issue: string | null;
 }
 
 export type NewRequestItem = Omit<
   RequestItemRecord,
-  'requestId' | 'state' | 'jobId' | 'code' | 'message' | 'attempts' | 'after' | 'notBefore' | 'updatedAt'
+  | 'requestId'
+  | 'state'
+  | 'jobId'
+  | 'code'
+  | 'message'
+  | 'attempts'
+  | 'after'
+  | 'notBefore'
+  | 'updatedAt'
+  | 'recordName'
+  | 'warning'
+  | 'issue'
 > &
-  Partial<Pick<RequestItemRecord, 'state' | 'code' | 'message'>>;
+  Partial<Pick<RequestItemRecord, 'state' | 'code' | 'message' | 'recordName' | 'warning' | 'issue'>>;
 
 export type ItemPatch = Partial<
   Pick<

@@ -3,15 +3,36 @@
  * lane. Zoho caps concurrent calls per org by edition (5 on Free, up to 25) and answers 429
  * beyond it, so callers keep their own cap below that (default 5, zoho-api.md §11.2).
  *
- * Two lanes: a person waiting on a one-record change in Slack (`interactive`) goes ahead of the
- * queued batches of a large bulk (`bulk`, the default), which otherwise would hold every slot
- * for minutes. A caller that never names a lane gets a plain FIFO semaphore.
+ * Three lanes, served in this order: a person waiting in Slack (`interactive`: a one-record
+ * change, `/territory show`, a preview), the batches of a bulk being sent (`bulk`), and work no
+ * one waits on this second (`background`: confirming jobs, the monitor). Without them, a bulk's
+ * job polls took Zoho slots from its own sends (issue 13: a 10,000-record send ran at 2.6× the
+ * whole-waves bound) and a bulk held every slot from someone's single change.
+ *
+ * The lane travels with the work (AsyncLocalStorage): the engine or the tracker says once which
+ * lane it works in, and every Zoho call made inside waits in that lane at the client's limiter.
  */
-export type Lane = 'interactive' | 'bulk';
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type Lane = 'interactive' | 'bulk' | 'background';
+
+const LANE_ORDER: readonly Lane[] = ['interactive', 'bulk', 'background'];
+
+const laneOfWork = new AsyncLocalStorage<Lane>();
+
+/** Runs `fn` with every Zoho call inside it waiting in `lane`. */
+export function inLane<T>(lane: Lane, fn: () => Promise<T>): Promise<T> {
+  return laneOfWork.run(lane, fn);
+}
+
+/** The lane of the work running now; a call no one labelled is someone waiting in Slack. */
+export function currentLane(): Lane {
+  return laneOfWork.getStore() ?? 'interactive';
+}
 
 export class Limiter {
   private active = 0;
-  private readonly queues: Record<Lane, Array<() => void>> = { interactive: [], bulk: [] };
+  private readonly queues: Record<Lane, Array<() => void>> = { interactive: [], bulk: [], background: [] };
 
   constructor(readonly max: number) {
     if (!Number.isInteger(max) || max < 1)
@@ -25,13 +46,17 @@ export class Limiter {
 
   /** Tasks waiting for a slot. */
   get queued(): number {
-    return this.queues.interactive.length + this.queues.bulk.length;
+    return LANE_ORDER.reduce((n, lane) => n + this.queues[lane].length, 0);
   }
 
-  async run<T>(task: () => Promise<T>, lane: Lane = 'bulk'): Promise<T> {
+  /**
+   * Runs `task` when a slot is free, in `lane` (default: the lane of the work calling). The task
+   * works in that lane too: its Zoho calls wait in it at the client's limiter.
+   */
+  async run<T>(task: () => Promise<T>, lane: Lane = currentLane()): Promise<T> {
     await this.acquire(lane);
     try {
-      return await task();
+      return await laneOfWork.run(lane, task);
     } finally {
       this.release();
     }
@@ -42,13 +67,14 @@ export class Limiter {
       this.active += 1;
       return Promise.resolve();
     }
-    // The slot is handed over directly in release(), so `active` stays constant.
     return new Promise((resolve) => this.queues[lane].push(resolve));
   }
 
   private release(): void {
-    const next = this.queues.interactive.shift() ?? this.queues.bulk.shift();
-    if (next) next();
-    else this.active -= 1;
+    for (const lane of LANE_ORDER) {
+      const next = this.queues[lane].shift();
+      if (next) return next();
+    }
+    this.active -= 1;
   }
 }

@@ -68,6 +68,7 @@ describe('SQLite file store', () => {
         '0005_audit_retention',
         '0006_home_openers',
         '0007_items_same_record',
+        '0008_item_display',
       ]);
     } finally {
       await second.close();
@@ -90,6 +91,7 @@ describe('SQLite file store', () => {
         '0005_audit_retention',
         '0006_home_openers',
         '0007_items_same_record',
+        '0008_item_display',
       ]);
     } finally {
       for (const s of stores) await s.close();

@@ -89,6 +89,9 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
           after: null,
           notBefore: null,
           updatedAt: T0,
+          recordName: null,
+          warning: null,
+          issue: null,
         });
         expect(typeof first.recordId).toBe('string');
         expect(first.recordId).toBe('9123456789000000000');

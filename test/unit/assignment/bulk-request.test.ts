@@ -206,16 +206,15 @@ describe('prepareBulkRequest', () => {
       itemCount: 4,
       reason: 'test',
     });
-    expect(prepared.request.summary.recordNames).toEqual({
-      [LEAD_A]: 'Ada',
-      [LEAD_B]: 'Bob',
-      [DEAL]: 'Big deal',
-    });
-    expect(prepared.request.summary.itemIssues).toMatchObject({
-      '0': 'already_assigned',
-      '2': 'record_not_found',
-      '3': 'deal_has_territory',
-    });
+    // What the preview shows of each item rides on the item, not in the request's summary.
+    expect(prepared.items.map((i) => i.recordName)).toEqual(['Ada', 'Bob', null, 'Big deal']);
+    expect(prepared.items.map((i) => i.issue)).toEqual([
+      'already_assigned',
+      'already_assigned',
+      'record_not_found',
+      'deal_has_territory',
+    ]);
+    expect(prepared.request.summary).not.toHaveProperty('recordNames');
     const summary = summarizeItems(previewItems(prepared.request, prepared.items, 'label'));
     expect(summary).toMatchObject({ total: 4, skipped: 1, blocked: 2, byModule: { Leads: 3, Deals: 1 } });
     expect(summary.byTerritory).toEqual([{ territoryId: T.usEast.id, count: 1 }]);

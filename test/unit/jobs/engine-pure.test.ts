@@ -37,6 +37,9 @@ function item(seq: number, over: Partial<RequestItemRecord> = {}): RequestItemRe
     after: null,
     notBefore: null,
     updatedAt: 0,
+    recordName: null,
+    warning: null,
+    issue: null,
     ...over,
   };
 }

@@ -83,6 +83,9 @@ export function item(seq: number, overrides: Partial<RequestItemRecord> = {}): R
     before: [territoryId((seq + 1) % 50)],
     after: null,
     notBefore: null,
+    recordName: null,
+    warning: null,
+    issue: null,
     updatedAt: T0,
     ...overrides,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Limiter } from '../../../src/core/zoho/limiter.js';
+import { currentLane, inLane, Limiter } from '../../../src/core/zoho/limiter.js';
 
 function deferred() {
   let resolve!: () => void;
@@ -42,6 +42,26 @@ describe('Limiter lanes', () => {
     await Promise.all(all);
     expect(order).toEqual(['b1', 'b2', 'single', 'b3', 'b4']);
     expect(limiter.running).toBe(0);
+  });
+
+  it('serves background work last, and carries the lane of the work into a nested limiter', async () => {
+    // The engine's limiter runs a batch in the bulk lane; the client's limiter (the Zoho cap)
+    // then queues its call in that lane without being told.
+    const outer = new Limiter(5);
+    const zoho = new Limiter(1);
+    const order: string[] = [];
+    const hold = deferred();
+    const blocker = zoho.run(() => hold.promise, 'interactive');
+    const call = (name: string) => zoho.run(async () => void order.push(`${name}:${currentLane()}`));
+    const all = [
+      inLane('background', () => call('poll')),
+      outer.run(() => call('send'), 'bulk'),
+      call('show'),
+    ];
+    await Promise.resolve();
+    hold.resolve();
+    await Promise.all([blocker, ...all]);
+    expect(order).toEqual(['show:interactive', 'send:bulk', 'poll:background']);
   });
 
   it('releases the slot when a task throws', async () => {

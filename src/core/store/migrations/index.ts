@@ -10,6 +10,7 @@ import { outboxMigration } from './0004_outbox.js';
 import { auditRetentionMigration } from './0005_audit_retention.js';
 import { homeOpenersMigration } from './0006_home_openers.js';
 import { itemsSameRecordMigration } from './0007_items_same_record.js';
+import { itemDisplayMigration } from './0008_item_display.js';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -21,6 +22,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0005_audit_retention': auditRetentionMigration,
         '0006_home_openers': homeOpenersMigration,
         '0007_items_same_record': itemsSameRecordMigration,
+        '0008_item_display': itemDisplayMigration,
       };
     },
   };

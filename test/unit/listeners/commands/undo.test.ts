@@ -47,6 +47,9 @@ function item(
     after,
     notBefore: null,
     updatedAt: NOW,
+    recordName: null,
+    warning: null,
+    issue: null,
   };
 }
 
