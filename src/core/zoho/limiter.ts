@@ -73,7 +73,10 @@ export class Limiter {
   private release(): void {
     for (const lane of LANE_ORDER) {
       const next = this.queues[lane].shift();
-      if (next) return next();
+      if (next) {
+        next();
+        return;
+      }
     }
     this.active -= 1;
   }
