@@ -36,3 +36,23 @@ if (allocFile) {
     process.exit(0);
   });
 }
+
+// BENCH_GC_LOG=file: one line per garbage collection `time,kind,durationMs,heapUsedAfter`, to
+// tell whether a peak is V8 postponing full collections (kind 2: mark-compact) or live memory.
+const gcFile = process.env.BENCH_GC_LOG;
+if (gcFile) {
+  const { PerformanceObserver, constants } = await import('node:perf_hooks');
+  const fd = openSync(gcFile, 'a');
+  const kinds = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weakcb',
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = kinds[e.detail?.kind] ?? String(e.detail?.kind);
+      writeSync(fd, `${Date.now()},${kind},${e.duration.toFixed(1)},${process.memoryUsage().heapUsed}\n`);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}

@@ -241,7 +241,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
       if (app.exitCode === null) app.kill('SIGKILL');
     }
     for (const c of children.reverse()) await c.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_DATA) process.stderr.write(`bench data kept in ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -301,6 +302,7 @@ async function startApp(runtime: Runtime, org: RemoteOrg, slack: SlackInfo, data
     LOG_LEVEL: 'info',
     BENCH_MEMORY_PROBE: path.join(dataDir, 'memory.csv'),
     ...(process.env.BENCH_ALLOC_PROF ? { BENCH_ALLOC_PROF: process.env.BENCH_ALLOC_PROF } : {}),
+    ...(process.env.BENCH_GC_LOG ? { BENCH_GC_LOG: process.env.BENCH_GC_LOG } : {}),
   };
   const flags = [
     '--heapsnapshot-signal=SIGUSR2',

@@ -68,7 +68,7 @@ async function updateItemRows(
   groups: ReadonlyArray<SetGroup<Updateable<RequestItemsTable>>>,
   now: number,
 ): Promise<number> {
-  if (dialect === 'sqlite') return updateItemRowsOneByOne(trx, requestId, groups, now);
+  if (dialect === 'sqlite') return updateItemRowsFromJson(trx, requestId, groups, now);
   const shapes = new Map<string, Array<SetGroup<Updateable<RequestItemsTable>>>>();
   for (const g of groups) {
     const shape = JSON.stringify([Object.keys(g.set), g.guard ?? null]);
@@ -107,43 +107,48 @@ async function updateItemRows(
   return changed;
 }
 
+/** Items per SQLite statement when each has its own values (see updateItemRowsFromJson). */
+const ROWS_PER_JSON_STATEMENT = 100;
+
 /**
- * SQLite runs in-process: a short UPDATE per item, inside the caller's transaction, costs
- * microseconds once prepared (dialects.ts caches statements by text, and every item of one shape
- * has the same text), while a CASE statement over hundreds of items is costly to build, prepare
- * and scan (issue 13: profile of a 10,000-item bulk).
+ * SQLite: items whose patches set the same columns under the same guard go in one statement per
+ * hundred, their values in one JSON parameter. One statement text per shape, so the prepared
+ * statement is reused; through Kysely, one statement per item cost some 6 KB of garbage each —
+ * 60 MB for a 10,000-item bulk (issue 13, allocation profile). Each value is looked up in the
+ * hundred-row CTE, so statements stay at about a hundred rows.
  */
-async function updateItemRowsOneByOne(
+async function updateItemRowsFromJson(
   trx: Kysely<Database>,
   requestId: string,
   groups: ReadonlyArray<SetGroup<Updateable<RequestItemsTable>>>,
   now: number,
 ): Promise<number> {
-  // Items of one shape (same columns, same guard) share one compiled statement: Kysely builds and
-  // compiles it once, each item only brings its parameters, in the compiled order.
-  const compiled = new Map<string, CompiledQuery>();
-  let changed = 0;
+  const shapes = new Map<string, Array<SetGroup<Updateable<RequestItemsTable>>>>();
   for (const g of groups) {
-    const columns = Object.keys(g.set) as Array<keyof RequestItemsTable>;
-    const params = [...columns.map((c) => g.set[c]), now, requestId, g.keys[0]!, ...(g.guard ?? [])];
-    const shape = JSON.stringify([columns, g.guard?.length ?? null]);
-    let query = compiled.get(shape);
-    if (!query) {
-      let q = trx
-        .updateTable('request_items')
-        .set({ ...g.set, updated_at: now })
-        .where('request_id', '=', requestId)
-        .where('seq', '=', g.keys[0]!);
-      if (g.guard) q = q.where('state', 'in', [...g.guard]);
-      query = q.compile();
-      // The parameter order above is Kysely's; a different one must not write wrong columns.
-      if (JSON.stringify(query.parameters) !== JSON.stringify(params)) {
-        throw new Error('store: unexpected parameter order in a compiled item update');
-      }
-      compiled.set(shape, query);
+    const shape = JSON.stringify([Object.keys(g.set), g.guard ?? null]);
+    const list = shapes.get(shape);
+    if (list) list.push(g);
+    else shapes.set(shape, [g]);
+  }
+  let changed = 0;
+  for (const list of shapes.values()) {
+    const first = list[0]!;
+    const columns = Object.keys(first.set) as Array<keyof RequestItemsTable>;
+    const guard = first.guard ?? null;
+    const names = columns.map((_, i) => `c${i}`);
+    const text =
+      `with v(seq, ${names.join(', ')}) as materialized (select value ->> ${columns.length}, ` +
+      `${columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)) ` +
+      `update request_items set ${columns
+        .map((c, i) => `"${String(c)}" = (select ${names[i]} from v where v.seq = request_items.seq)`)
+        .join(', ')}, "updated_at" = ? ` +
+      'where "request_id" = ? and "seq" in (select seq from v)' +
+      (guard ? ` and "state" in (${guard.map(() => '?').join(', ')})` : '');
+    for (const part of chunk(list, ROWS_PER_JSON_STATEMENT)) {
+      const values = JSON.stringify(part.map((g) => [...columns.map((c) => g.set[c] ?? null), g.keys[0]]));
+      const res = await trx.executeQuery(CompiledQuery.raw(text, [values, now, requestId, ...(guard ?? [])]));
+      changed += Number(res.numAffectedRows ?? 0);
     }
-    const res = await trx.executeQuery(CompiledQuery.raw(query.sql, params));
-    changed += Number(res.numAffectedRows ?? 0);
   }
   return changed;
 }
