@@ -3,7 +3,7 @@
  * territories.json, users.json, users_territories.json, territory_users.json, record.json).
  */
 import { type Logger, pino } from 'pino';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { chunk } from '../chunk.js';
 import { type Clock, systemClock } from '../clock.js';
@@ -87,21 +87,15 @@ const MAX_PAGES = 1000;
 export class ZohoClient implements ZohoApi, ZohoUsersApi {
   readonly tokens: TokenManager;
   private readonly http: ZohoHttp;
-  private readonly ownedAgent: Agent | null;
 
   constructor(options: ZohoClientOptions) {
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? pino({ enabled: false })).child({ component: 'zoho' });
     const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.ownedAgent = options.dispatcher
-      ? null
-      : new Agent({
-          keepAliveTimeout: 10_000,
-          connect: { timeout: 10_000 },
-          headersTimeout: requestTimeoutMs,
-          bodyTimeout: requestTimeoutMs,
-        });
-    const dispatcher = options.dispatcher ?? this.ownedAgent ?? undefined;
+    // Without an injected dispatcher, Node's own fetch agent (keep-alive) carries the calls, and
+    // each call's AbortSignal bounds its time. Loading the npm undici only for an Agent cost the
+    // idle bot some 8 MB (issue 13).
+    const dispatcher = options.dispatcher;
     this.tokens = new TokenManager({
       accountsUrl: options.accountsUrl,
       clientId: options.clientId,
@@ -134,10 +128,8 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
     });
   }
 
-  /** Closes the keep-alive Agent the client created (an injected dispatcher is left alone). */
-  async close(): Promise<void> {
-    await this.ownedAgent?.close();
-  }
+  /** Nothing of its own to close: an injected dispatcher belongs to its owner. */
+  async close(): Promise<void> {}
 
   async listTerritories(): Promise<Territory[]> {
     const rows = await this.pages(
