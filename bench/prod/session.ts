@@ -134,7 +134,9 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     };
 
     // Round trip of slash commands from the driver's own process.
+    const cpuBefore = readCpuMs(pid);
     const rt = part('roundtrip') ? await roundTrip(slack, eventsUrl, slackInfo, org.accountIds) : null;
+    const appCpuMs = readCpuMs(pid) - cpuBefore;
     if (rt)
       figures.slash_command_round_trip_p99 = {
         value: rt.p99,
@@ -144,6 +146,8 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
         in_flight: 50,
         commands: rt.count,
         failures: rt.failures,
+        driver_cpu_ms: rt.driverCpuMs,
+        app_cpu_ms_with_warmup: appCpuMs,
         measured: 'driver in its own process → app → ack, help and show commands alternating',
       };
 
@@ -395,11 +399,21 @@ async function roundTrip(slack: LineChild, eventsUrl: string, info: SlackInfo, a
   const driver = startLineChild(['--import', 'tsx', 'bench/prod/command-driver.ts']);
   try {
     driver.child.stdin!.write(`${JSON.stringify(input)}\n`);
-    const out = JSON.parse(await driver.nextLine(300_000)) as { times: number[]; failures: number };
+    const out = JSON.parse(await driver.nextLine(300_000)) as {
+      times: number[];
+      failures: number;
+      driverCpuMs: number;
+    };
     const sorted = out.times.sort((a, b) => a - b);
     const pct = (p: number) =>
       round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN, 1);
-    return { p50: pct(50), p99: pct(99), count: sorted.length, failures: out.failures };
+    return {
+      p50: pct(50),
+      p99: pct(99),
+      count: sorted.length,
+      failures: out.failures,
+      driverCpuMs: out.driverCpuMs,
+    };
   } finally {
     await driver.stop();
   }

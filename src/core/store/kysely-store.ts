@@ -42,6 +42,9 @@ import type {
   WorkItemsQuery,
 } from './types.js';
 
+/** Old inbound keys are dropped at most this often (they are ignored once past keepMs anyway). */
+const INBOUND_PRUNE_EVERY_MS = 60_000;
+
 export interface KyselyStoreOptions {
   /** Supplies `now` when a caller leaves it out. */
   clock: Clock;
@@ -55,6 +58,8 @@ export interface KyselyStoreOptions {
 export class KyselyStore implements Store {
   private readonly clock: Clock;
   private readonly turn: <T>(fn: () => Promise<T>) => Promise<T>;
+  /** When this process last dropped old inbound keys (claimInbound). */
+  private inboundPrunedAt = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   constructor(
@@ -274,7 +279,10 @@ export class KyselyStore implements Store {
   }
 
   claimInbound(key: string, now: number, keepMs: number): Promise<boolean> {
-    return outbox.claimInbound(this.db, key, now, keepMs);
+    // Old keys are dropped once a minute, not on every delivery (one statement per command).
+    const prune = now - this.inboundPrunedAt >= INBOUND_PRUNE_EVERY_MS;
+    if (prune) this.inboundPrunedAt = now;
+    return outbox.claimInbound(this.db, key, now, keepMs, prune);
   }
 
   // --- audit, message refs, leases, settings (bookkeeping-queries.ts) ---------------------

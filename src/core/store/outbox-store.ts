@@ -148,23 +148,33 @@ export async function updateNotice(db: Db, id: number, patch: NoticePatch, now: 
 
 /**
  * Records an inbound delivery (a Slack event id, a slash command's trigger_id). Returns true the
- * first time, false for a retry or replay of one seen within `keepMs`. Older keys are dropped on
- * the way, so the table stays the size of a few minutes of traffic.
+ * first time, false for a retry or replay of one seen within `keepMs`. With `prune`, older keys
+ * are dropped on the way, so the table stays the size of a few minutes of traffic.
  */
 export async function claimInbound(
   db: Kysely<Database>,
   key: string,
   now: number,
   keepMs: number,
+  prune = true,
 ): Promise<boolean> {
-  await db
-    .deleteFrom('inbound_seen')
-    .where('seen_at', '<', now - keepMs)
-    .execute();
+  if (prune) {
+    await db
+      .deleteFrom('inbound_seen')
+      .where('seen_at', '<', now - keepMs)
+      .execute();
+  }
+  // One statement: a new key is inserted; a key seen longer than keepMs ago (not pruned yet) is
+  // a new delivery all the same and takes the row over; a recent one is left alone (no row back).
   const row = await db
     .insertInto('inbound_seen')
     .values({ key, seen_at: now })
-    .onConflict((oc) => oc.column('key').doNothing())
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({ seen_at: now })
+        .where('inbound_seen.seen_at', '<', now - keepMs),
+    )
     .returning('key')
     .executeTakeFirst();
   return row !== undefined;

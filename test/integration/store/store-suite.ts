@@ -937,8 +937,11 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect(await s.claimInbound('event:Ev1', T0, 60_000)).toBe(true);
         expect(await s.claimInbound('event:Ev1', T0 + 1_000, 60_000)).toBe(false);
         expect(await s.claimInbound('event:Ev2', T0 + 1_000, 60_000)).toBe(true);
-        // Past the window the old key is forgotten.
+        // Past the window the old key is forgotten (pruned, or taken over when not pruned yet).
         expect(await s.claimInbound('event:Ev1', T0 + 120_000, 60_000)).toBe(true);
+        expect(await s.claimInbound('event:Ev1', T0 + 121_000, 60_000)).toBe(false);
+        expect(await s.claimInbound('event:Ev2', T0 + 121_500, 60_000)).toBe(true);
+        expect(await s.claimInbound('event:Ev2', T0 + 122_000, 60_000)).toBe(false);
       });
     });
 
