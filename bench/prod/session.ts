@@ -21,6 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { ZohoClient } from '../../src/core/zoho/index.js';
 import { DEMO_IDS } from '../../src/sandbox/slack/demo.js';
 import type { RemoteOrg } from '../bench-engine.js';
 import { type LineChild, readCpuMs, readRss, sampleRss, startLineChild } from './children.js';
@@ -225,6 +226,24 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
       note: 'idle again after every bulk of the session has finished, settled as idle_rss is',
     };
 
+    // What the simulator and the Zoho client cost without the app: the floor under the send
+    // wall time (each call carries 100 records; the simulator answers after its latency plus
+    // its own work, and both sides parse and build JSON).
+    if (part('big') || part('medium')) {
+      const floor = await clientAloneWallTime(org, BIG, opts.concurrency, opts.latencyMs);
+      figures.zoho_client_alone_10000_send_wall_time = {
+        value: floor.ms,
+        unit: 'ms',
+        whole_waves_bound: floor.bound,
+        ratio_to_whole_waves: round(floor.ms / floor.bound, 2),
+        assign_calls: floor.calls,
+        latency_ms: opts.latencyMs,
+        concurrency: opts.concurrency,
+        measured:
+          'the bench process alone calls assign_territories (100 records each) through ZohoClient, 5 at a time',
+      };
+    }
+
     if (opts.heapSummaryFile && figures.bulk_10000_peak_rss && part('heap')) {
       // The same bulk again, a snapshot taken when the first one peaked (offset from approval).
       const peak = {
@@ -286,6 +305,39 @@ function probeAt(file: string, from: number, to: number): Record<string, number>
     max_heap_used_mb: mb(maxHeapUsed),
     max_heap_total_mb: mb(maxHeapTotal),
   };
+}
+
+/** N records assigned through the client alone, 100 per call, `concurrency` calls at a time. */
+async function clientAloneWallTime(org: RemoteOrg, records: number, concurrency: number, latencyMs: number) {
+  const api = new ZohoClient({
+    accountsUrl: org.accountsUrl,
+    ...org.credentials,
+    apiDomain: org.apiDomain,
+    maxConcurrency: concurrency,
+  });
+  try {
+    await api.listTerritories(); // token and connection, outside the timing
+    const ids = org.accountIds.slice(0, records);
+    const calls = Math.ceil(ids.length / 100);
+    const territory = org.territoryIds[0]!;
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < calls) {
+          const i = next++;
+          const changes = ids
+            .slice(i * 100, i * 100 + 100)
+            .map((recordId) => ({ recordId, territoryIds: [territory] }));
+          await api.assignTerritories('Accounts', changes);
+        }
+      }),
+    );
+    const ms = round(performance.now() - t0);
+    return { ms, calls, bound: Math.ceil(calls / concurrency) * latencyMs };
+  } finally {
+    await api.close();
+  }
 }
 
 /**
