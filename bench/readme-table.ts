@@ -22,6 +22,8 @@ const BESIDE: Array<[key: string, label: string]> = [
   ['at_peak_heap_total_mb', 'V8 heap at peak MB'],
   ['at_peak_heap_used_mb', 'heap used at peak MB'],
   ['heap_used_mb', 'heap used MB'],
+  ['after_start_5s_mb', '5 s after start MB'],
+  ['right_after_mb', 'right after the bulks MB'],
   ['rss_at_signal_mb', 'RSS when taken MB'],
   ['heap_used_at_signal_mb', 'heap used (live + garbage) when taken MB'],
   ['boundPerRound', 'bound per round'],
