@@ -69,15 +69,8 @@ async function updateItemRows(
   now: number,
 ): Promise<number> {
   if (dialect === 'sqlite') return updateItemRowsFromJson(trx, requestId, groups, now);
-  const shapes = new Map<string, Array<SetGroup<Updateable<RequestItemsTable>>>>();
-  for (const g of groups) {
-    const shape = JSON.stringify([Object.keys(g.set), g.guard ?? null]);
-    const list = shapes.get(shape);
-    if (list) list.push(g);
-    else shapes.set(shape, [g]);
-  }
   let changed = 0;
-  for (const list of shapes.values()) {
+  for (const list of byShape(groups)) {
     const first = list[0]!;
     const columns = Object.keys(first.set) as Array<keyof RequestItemsTable>;
     const perStatement = Math.min(
@@ -107,6 +100,20 @@ async function updateItemRows(
   return changed;
 }
 
+/** Groups that set the same columns under the same guard: one statement text per shape. */
+function byShape(
+  groups: ReadonlyArray<SetGroup<Updateable<RequestItemsTable>>>,
+): Array<Array<SetGroup<Updateable<RequestItemsTable>>>> {
+  const shapes = new Map<string, Array<SetGroup<Updateable<RequestItemsTable>>>>();
+  for (const g of groups) {
+    const shape = JSON.stringify([Object.keys(g.set), g.guard ?? null]);
+    const list = shapes.get(shape);
+    if (list) list.push(g);
+    else shapes.set(shape, [g]);
+  }
+  return [...shapes.values()];
+}
+
 /** Items per SQLite statement when each has its own values (see updateItemRowsFromJson). */
 const ROWS_PER_JSON_STATEMENT = 100;
 
@@ -123,15 +130,8 @@ async function updateItemRowsFromJson(
   groups: ReadonlyArray<SetGroup<Updateable<RequestItemsTable>>>,
   now: number,
 ): Promise<number> {
-  const shapes = new Map<string, Array<SetGroup<Updateable<RequestItemsTable>>>>();
-  for (const g of groups) {
-    const shape = JSON.stringify([Object.keys(g.set), g.guard ?? null]);
-    const list = shapes.get(shape);
-    if (list) list.push(g);
-    else shapes.set(shape, [g]);
-  }
   let changed = 0;
-  for (const list of shapes.values()) {
+  for (const list of byShape(groups)) {
     const first = list[0]!;
     const columns = Object.keys(first.set) as Array<keyof RequestItemsTable>;
     const guard = first.guard ?? null;
