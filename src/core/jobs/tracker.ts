@@ -161,8 +161,9 @@ export class JobTracker {
     }
     await Promise.all(
       work.map(({ module, jobs }) =>
-        // Confirming jobs waits behind sends and people (limiter.ts lanes): it delays, never drops.
-        this.limiter.run(() => this.pollChunk(module, jobs, now, result, touched), 'background'),
+        // People's own calls go first (limiter.ts lanes); polls queue with a bulk's sends, in
+        // turn, so a one-record change still waiting on its job is never held for a whole bulk.
+        this.limiter.run(() => this.pollChunk(module, jobs, now, result, touched), 'bulk'),
       ),
     );
     for (const requestId of touched) await this.afterSettled(requestId);
