@@ -113,6 +113,39 @@ describe('engine against the Zoho simulator', () => {
     expect((await store.getItem(id, 123))!.after).toEqual([territory]);
   });
 
+  it('more items than one work page: all sent in whole calls; a record listed twice waits for its first change', async () => {
+    const { sim, store, clock, engine, tracker, territory } = await setup(2_500);
+    const second = sim.territories().at(-2)!.id;
+    const ids = sim.records('Accounts').map((r) => r.id);
+    // 2,500 records, then record 10 again (seq 2,500, past the first page of 2,000 work items).
+    const id = await seedBulk(store, [
+      ...ids.map((recordId) => ({ module: 'Accounts' as const, recordId, territoryId: territory })),
+      { module: 'Accounts', recordId: ids[10]!, territoryId: second },
+    ]);
+    await engine.run(id);
+    expect(sim.callCount('assignTerritories')).toBe(25);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 2_500, pending: 1 });
+
+    sim.completeJobsNow();
+    clock.advance(2_000);
+    while ((await tracker.pollOnce()).jobs > 0) await engine.idle();
+    await engine.idle();
+    // The held-back change went once the first was confirmed: one more call, for one record.
+    expect(sim.callCount('assignTerritories')).toBe(26);
+    sim.completeJobsNow();
+    clock.advance(60_000);
+    await tracker.pollOnce();
+    await engine.idle();
+    expect(await store.countItemsByState(id)).toEqual({ done: 2_501 });
+    expect(
+      sim
+        .record('Accounts', ids[10]!)!
+        .territories.map((t) => t.territoryId)
+        .sort(),
+    ).toEqual([territory, second].sort());
+    expect((await store.getRequest(id))!.state).toBe('done');
+  });
+
   it('2,000 records in two modules: ceil(N/100) assign calls per module, ≤ 2·ceil(N/100) per confirmation round', async () => {
     const { sim, store, clock, engine, tracker, territory } = await setup(1_200);
     const accounts = sim.records('Accounts').map((r) => r.id);
