@@ -4,9 +4,11 @@
  * beyond it, so callers keep their own cap below that (default 5, zoho-api.md §11.2).
  *
  * Three lanes, served in this order: a person waiting in Slack (`interactive`: a one-record
- * change, `/territory show`, a preview), the batches of a bulk and the job polls (`bulk`, in
- * turn), and work no one waits on (`background`: the scheduled monitor run). Without them the
- * client's limiter was one FIFO queue, and a bulk held every slot from someone's single change.
+ * change and the polls confirming it, `/territory show`, a preview), the batches of a bulk being
+ * sent (`bulk`), and work no one waits on this second (`background`: polls confirming a bulk's
+ * jobs, the scheduled monitor run). Without them the client's limiter was one FIFO queue: a
+ * bulk's polls took Zoho slots from its own sends, and a bulk held every slot from someone's
+ * single change.
  *
  * The lane travels with the work (AsyncLocalStorage): the engine or the tracker says once which
  * lane it works in, and every Zoho call made inside waits in that lane at the client's limiter.
