@@ -94,7 +94,7 @@ export class RequestPump {
   }
 
   private async rounds(requestId: string, renew: () => Promise<boolean>): Promise<number | null> {
-    const { store, clock, limiter, sender } = this.deps;
+    const { store, clock } = this.deps;
     const request = await store.getRequest(requestId);
     if (request?.state !== 'running') return null;
     // A request that fits in one call is someone waiting in Slack: it goes ahead of bulk batches.
@@ -114,26 +114,9 @@ export class RequestPump {
         });
         if (page.length === 0) break;
         afterSeq = page.at(-1)!.seq;
-        const { send, check, settled } = await this.selectWork(requestId, page);
-        moved += settled + send.length + check.length;
-        if (send.length === 0 && check.length === 0) continue;
-        const checked = check.length > 0 ? await this.checkFirst(requestId, check, lane) : [];
-        const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
-        let held = true;
-        await Promise.all(
-          batches.map((b) =>
-            limiter.run(async () => {
-              // Lease lost (this process stalled past its TTL): another replica owns the request now.
-              if (!held) return;
-              await sender.send(requestId, b);
-              held = await renew();
-            }, lane),
-          ),
-        );
-        if (!held) {
-          this.deps.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
-          return null;
-        }
+        const done = await this.movePage(requestId, page, lane, renew);
+        if (done === null) return null;
+        moved += done;
       }
       // Nothing moved: what is left waits on Zoho's jobs or on a retry timer (or nothing is left).
       if (moved === 0) break;
@@ -143,6 +126,39 @@ export class RequestPump {
       return store.earliestNotBefore(requestId, 'retry');
     await this.deps.finisher.finishIfComplete(requestId);
     return null;
+  }
+
+  /**
+   * Sends what of one page may go (through the resend check where needed). Returns how many items
+   * it moved on, or null when the lease was lost meanwhile.
+   */
+  private async movePage(
+    requestId: string,
+    page: readonly RequestItemRecord[],
+    lane: Lane,
+    renew: () => Promise<boolean>,
+  ): Promise<number | null> {
+    const { limiter, sender } = this.deps;
+    const { send, check, settled } = await this.selectWork(requestId, page);
+    if (send.length === 0 && check.length === 0) return settled;
+    const checked = check.length > 0 ? await this.checkFirst(requestId, check, lane) : [];
+    const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
+    let held = true;
+    await Promise.all(
+      batches.map((b) =>
+        limiter.run(async () => {
+          // Lease lost (this process stalled past its TTL): another replica owns the request now.
+          if (!held) return;
+          await sender.send(requestId, b);
+          held = await renew();
+        }, lane),
+      ),
+    );
+    if (!held) {
+      this.deps.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
+      return null;
+    }
+    return settled + send.length + check.length;
   }
 
   /** Runs the resend check; returns what may be sent. Settled entries are shown at once. */

@@ -3,7 +3,7 @@
  * (one page at a time, read from the store) and the summary over all items.
  */
 import { ISSUE_LABELS } from '../assignment/limits.js';
-import type { ItemState, NewRequestItem, RequestItemRecord, RequestRecord, Store } from '../store/types.js';
+import type { NewRequestItem, RequestItemRecord, RequestRecord, Store } from '../store/types.js';
 import { BulkSummarizer, type BulkSummary, type PreviewItem } from './bulk-summary.js';
 
 /** Rows per preview page (modals hold 100 blocks; a row may take two). */
@@ -80,15 +80,14 @@ export function previewLabeler(
 /** Items read per page when a whole request is gone through (never all 10,000 at once). */
 export const ITEM_PAGE_SIZE = 1_000;
 
-/** The request's items, a page at a time, in seq order (optionally only some states). */
+/** The request's items, a page at a time, in seq order. */
 export async function* itemPages(
   store: Pick<Store, 'listItems'>,
   requestId: string,
-  states?: readonly ItemState[],
 ): AsyncGenerator<RequestItemRecord[]> {
   let afterSeq = -1;
   for (;;) {
-    const page = await store.listItems(requestId, { states, afterSeq, limit: ITEM_PAGE_SIZE });
+    const page = await store.listItems(requestId, { afterSeq, limit: ITEM_PAGE_SIZE });
     if (page.length === 0) return;
     yield page;
     if (page.length < ITEM_PAGE_SIZE) return;

@@ -7,6 +7,7 @@ import { assertBlockKitLimits } from '../../../src/views/limits.js';
 import { buildRequestMessage } from '../../../src/views/request-message.js';
 import { summarizeItems } from '../../../src/views/summary.js';
 import {
+  BULK_REPORT_PROBLEMS,
   buildBulkFinalReply,
   buildRecordDoneReply,
   buildRecordFailedReply,
@@ -260,6 +261,28 @@ describe('thread replies', () => {
     const json = JSON.stringify(m.blocks);
     expect(json).toMatch(/…and [\d,]+ more \(see \/territory requests\)/);
     expect(m.text).toBe('Bulk request finished: 0 done, 9,000 failed, 1,000 unconfirmed, 0 skipped');
+  });
+
+  it('bulk final: given only the problems it can show, it counts them all from the progress', () => {
+    // The notifier reads at most BULK_REPORT_PROBLEMS of each kind, never all 10,000 items.
+    const problems = Array.from({ length: BULK_REPORT_PROBLEMS }, (_, i) => ({
+      lineNo: i + 2,
+      module: moduleOf(i),
+      recordId: recordId(i),
+      state: 'failed' as const,
+      reason: 'LIMIT_EXCEEDED: record at 10 territories',
+    }));
+    const m = buildBulkFinalReply({
+      requesterId: 'U0REQUEST',
+      requestId: 'req_01',
+      progress: progressFromCounts({ done: 1_000, failed: 9_000 }),
+      problems,
+    });
+    assertBlockKitLimits(m);
+    const json = JSON.stringify(m.blocks);
+    expect(json).toContain('*Failed (9,000)*');
+    const more = json.match(/…and ([\d,]+) more/);
+    expect(Number(more?.[1]?.replace(/,/g, ''))).toBeGreaterThan(9_000 - BULK_REPORT_PROBLEMS);
   });
 
   it('bulk final: a few failures are all listed, with reasons', () => {
