@@ -361,8 +361,10 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
         send(res, reply, isAdmin ? ADMIN_CORS : {});
       });
   });
-  // Keep-alive sockets would hold close() open; the simulator is short-lived per test.
-  server.keepAliveTimeout = 1000;
+  // Idle connections stay open as a real API's load balancer keeps them (about a minute). A
+  // short timeout made every call a new connection: undici does not reuse a socket whose
+  // Keep-Alive timeout is under its 2 s safety margin. close() ends idle sockets itself.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
