@@ -1,3 +1,4 @@
+import dc from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -323,5 +324,28 @@ describe('Zoho simulator faults, routing and observation', () => {
     const big = bigSeed({ territories: 5000, records: 100 });
     expect(big.territories).toHaveLength(5000);
     expect(big.records).toHaveLength(400);
+  });
+
+  it('keeps connections open between calls, as a real API does (a closed socket per call skews every figure)', async () => {
+    t = await startTestSim();
+    const token = await accessToken(t.sim);
+    let connects = 0;
+    const onConnect = () => {
+      connects += 1;
+    };
+    // fetch's undici reports each new socket here.
+    dc.subscribe('undici:client:connected', onConnect);
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        const res = await fetch(`${t.sim.apiDomain}/crm/v8/users?type=CurrentUser`, {
+          headers: { authorization: `Zoho-oauthtoken ${token}` },
+        });
+        expect(res.status).toBe(200);
+        await res.text();
+      }
+    } finally {
+      dc.unsubscribe('undici:client:connected', onConnect);
+    }
+    expect(connects).toBe(1);
   });
 });
