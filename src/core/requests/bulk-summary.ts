@@ -3,6 +3,7 @@
  * of its creation), computed from its stored items: per module, per territory, grouped
  * warnings, items the preview skipped or blocked.
  */
+import { z } from 'zod';
 import { PREVIEW_CODES } from '../assignment/bulk-request.js';
 import type { ItemAction, ItemState } from '../store/types.js';
 import type { ZohoModule } from '../zoho/types.js';
@@ -40,6 +41,40 @@ export interface BulkSummary {
   blocked: number;
   /** Pasted/CSV lines that were rejected during validation. */
   invalidLines: number;
+}
+
+/**
+ * Where a bulk draft keeps its summary in `request.summary`: what a bulk holds is fixed once it
+ * is stored, and the preview, the approval card, the review modal and the parent message all
+ * show it. Kept, it is read with the request instead of going through 10,000 items each time.
+ */
+export const BULK_SUMMARY_KEY = 'bulkSummary';
+
+const countSchema = z.number().int().nonnegative();
+const bulkSummarySchema = z.object({
+  total: countSchema,
+  byModule: z.record(z.string(), countSchema),
+  byTerritory: z.array(z.object({ territoryId: z.string(), count: countSchema })),
+  warnings: z.array(z.object({ text: z.string(), count: countSchema })),
+  skipped: countSchema,
+  blocked: countSchema,
+  invalidLines: countSchema,
+});
+
+/**
+ * Kept only while it stays small (it is read with every read of the request): a list whose
+ * warnings are mostly distinct sentences is summarised from its items instead, as before.
+ */
+const KEPT_LIST_MAX = 200;
+
+export function keepableBulkSummary(summary: BulkSummary): boolean {
+  return summary.warnings.length <= KEPT_LIST_MAX && summary.byTerritory.length <= KEPT_LIST_MAX;
+}
+
+/** The summary kept with the request, or null (stored before it was kept, or not a bulk draft). */
+export function keptBulkSummary(summary: Readonly<Record<string, unknown>>): BulkSummary | null {
+  const parsed = bulkSummarySchema.safeParse(summary[BULK_SUMMARY_KEY]);
+  return parsed.success ? (parsed.data as BulkSummary) : null;
 }
 
 export function summarizeItems(items: readonly PreviewItem[], invalidLines = 0): BulkSummary {

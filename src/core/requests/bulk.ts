@@ -19,7 +19,7 @@ import type { RequestNotifier } from '../notify.js';
 import type { RequestRecord, Store } from '../store/types.js';
 import type { TerritoryCatalog } from '../territories/index.js';
 import type { ZohoApi } from '../zoho/types.js';
-import { summarizeItems } from './bulk-summary.js';
+import { BULK_SUMMARY_KEY, keepableBulkSummary, summarizeItems } from './bulk-summary.js';
 import { checkMayUseRecords, type GateRefusal } from './gate.js';
 import { parentMessageKey } from './message-keys.js';
 import { previewItems, sendableCount } from './preview.js';
@@ -103,9 +103,10 @@ export async function storeDraft(
 /** Stores the draft (request and all items in one transaction) and audits it. */
 async function storeBulkDraft(store: Store, prepared: PreparedBulk): Promise<void> {
   const { request, items } = prepared;
-  await store.createRequest(request, items);
-  // The counts the preview will show, from the items as stored.
+  // The counts the preview will show, from the items as stored, kept with the request.
   const summary = summarizeItems(previewItems(request, items, 'label'));
+  if (keepableBulkSummary(summary)) request.summary[BULK_SUMMARY_KEY] = summary;
+  await store.createRequest(request, items);
   await store.appendAudit({
     at: request.createdAt,
     actor: request.requesterId,

@@ -11,7 +11,13 @@ export {
   storeDraft,
   submitDraft,
 } from './bulk.js';
-export { type BulkSummary, type PreviewItem, summarizeItems } from './bulk-summary.js';
+export {
+  type BulkSummary,
+  keepableBulkSummary,
+  keptBulkSummary,
+  type PreviewItem,
+  summarizeItems,
+} from './bulk-summary.js';
 export {
   checkMayRequest,
   checkMayUseRecords,

@@ -4,7 +4,7 @@
  */
 import { ISSUE_LABELS } from '../assignment/limits.js';
 import type { NewRequestItem, RequestItemRecord, RequestRecord, Store } from '../store/types.js';
-import { BulkSummarizer, type BulkSummary, type PreviewItem } from './bulk-summary.js';
+import { BulkSummarizer, type BulkSummary, keptBulkSummary, type PreviewItem } from './bulk-summary.js';
 
 /** Rows per preview page (modals hold 100 blocks; a row may take two). */
 export const PREVIEW_PAGE_SIZE = 20;
@@ -95,8 +95,13 @@ export async function* itemPages(
   }
 }
 
-/** Counts per module/territory and grouped warnings over all items, read a page at a time. */
+/**
+ * Counts per module/territory and grouped warnings over all items: the summary kept with the
+ * draft, or (a request stored without one) the items read a page at a time.
+ */
 export async function loadBulkSummary(store: Store, request: RequestRecord): Promise<BulkSummary> {
+  const kept = keptBulkSummary(request.summary);
+  if (kept) return kept;
   const label = previewLabeler(request, 'label');
   const acc = new BulkSummarizer();
   for await (const page of itemPages(store, request.id)) acc.add(page.map(label));

@@ -6,6 +6,9 @@ import {
   validateBulkList,
 } from '../../../src/core/assignment/bulk-request.js';
 import {
+  keepableBulkSummary,
+  keptBulkSummary,
+  loadBulkSummary,
   previewItems,
   type StoreDraftDeps,
   storeDraft,
@@ -273,6 +276,22 @@ describe('prepareBulkRequest', () => {
       });
       const [outcomes] = await store.listAudit({ requestId: request.id, action: 'item.preview_outcome' });
       expect(outcomes?.data.items).toHaveLength(2);
+
+      // The summary is kept with the request: the views read it without going through the items.
+      const fromItems = summarizeItems(previewItems(request, await store.listItems(request.id), 'label'));
+      let itemReads = 0;
+      const counting = new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === 'listItems') itemReads += 1;
+          return Reflect.get(target, prop, receiver);
+        },
+      });
+      expect(await loadBulkSummary(counting, request)).toEqual(fromItems);
+      expect(itemReads).toBe(0);
+      // A request stored without one (before it was kept) is summarised from its items.
+      const { bulkSummary: _kept, ...older } = request.summary;
+      expect(await loadBulkSummary(counting, { ...request, summary: older })).toEqual(fromItems);
+      expect(itemReads).toBe(1);
     } finally {
       await store.close();
     }
@@ -304,5 +323,29 @@ describe('prepareBulkRequest', () => {
     });
     expect(summary.byTerritory).toEqual([{ territoryId: T.usWest.id, count: 9_900 }]);
     expect(summary.warnings).toEqual([{ text: 'Record not found in Zoho', count: 100 }]);
+  });
+});
+
+describe('the bulk summary kept with a draft', () => {
+  const summary = {
+    total: 3,
+    byModule: { Leads: 3 },
+    byTerritory: [{ territoryId: '1', count: 3 }],
+    warnings: [{ text: 'Record not found in Zoho', count: 1 }],
+    skipped: 0,
+    blocked: 1,
+    invalidLines: 0,
+  };
+
+  it('is kept only while small: distinct warning sentences by the hundred are summarised from the items', () => {
+    expect(keepableBulkSummary(summary)).toBe(true);
+    const many = Array.from({ length: 201 }, (_, i) => ({ text: `Changed since: ${i}`, count: 1 }));
+    expect(keepableBulkSummary({ ...summary, warnings: many })).toBe(false);
+  });
+
+  it('is read back only when it has the shape of a summary', () => {
+    expect(keptBulkSummary({ bulkSummary: summary })).toEqual(summary);
+    expect(keptBulkSummary({})).toBeNull();
+    expect(keptBulkSummary({ bulkSummary: { ...summary, total: -1 } })).toBeNull();
   });
 });
