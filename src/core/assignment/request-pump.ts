@@ -46,6 +46,12 @@ export interface RequestPumpDeps {
  */
 const WORK_PAGE_SIZE = 20 * MAX_RECORDS_PER_CALL;
 
+/** The pages of one round: whether the lease still holds, whether a page failed. */
+interface PageRun {
+  held: boolean;
+  failed: boolean;
+}
+
 /** A pump that keeps finding work this many rounds in a row is stopped and logged (a bug guard). */
 const MAX_ROUNDS = 1_000;
 
@@ -94,30 +100,14 @@ export class RequestPump {
   }
 
   private async rounds(requestId: string, renew: () => Promise<boolean>): Promise<number | null> {
-    const { store, clock } = this.deps;
+    const { store } = this.deps;
     const request = await store.getRequest(requestId);
     if (request?.state !== 'running') return null;
     // A request that fits in one call is someone waiting in Slack: it goes ahead of bulk batches.
     const lane: Lane = request.itemCount <= MAX_RECORDS_PER_CALL ? 'interactive' : 'bulk';
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      // One page at a time (never the whole request in memory); items sent in this round leave
-      // the work states, so the cursor only has to move past what was looked at and left.
-      let afterSeq = -1;
-      let moved = 0;
-      for (;;) {
-        const page = await store.listWorkItems(requestId, {
-          states: WORK_ITEM_STATES,
-          blockedBy: OPEN_ITEM_STATES,
-          now: clock.now(),
-          afterSeq,
-          limit: WORK_PAGE_SIZE,
-        });
-        if (page.length === 0) break;
-        afterSeq = page.at(-1)!.seq;
-        const done = await this.movePage(requestId, page, lane, renew);
-        if (done === null) return null;
-        moved += done;
-      }
+      const moved = await this.round(requestId, lane, renew);
+      if (moved === null) return null;
       // Nothing moved: what is left waits on Zoho's jobs or on a retry timer (or nothing is left).
       if (moved === 0) break;
     }
@@ -129,36 +119,93 @@ export class RequestPump {
   }
 
   /**
-   * Sends what of one page may go (through the resend check where needed). Returns how many items
-   * it moved on, or null when the lease was lost meanwhile.
+   * One pass over the work, a page at a time (never the whole request in memory); items sent in
+   * it leave the work states, so the cursor only has to move past what was looked at and left.
+   * The next page is read once every batch of this one holds a slot, while its last wave is at
+   * Zoho: waiting for the whole page first left the slots empty at every page boundary. Returns
+   * how many items moved on, or null when the lease was lost.
+   */
+  private async round(requestId: string, lane: Lane, renew: () => Promise<boolean>): Promise<number | null> {
+    const { store, clock } = this.deps;
+    const run: PageRun = { held: true, failed: false };
+    const pages: Array<Promise<number>> = [];
+    let afterSeq = -1;
+    let readFailure: { err: unknown } | null = null;
+    try {
+      while (run.held && !run.failed) {
+        const page = await store.listWorkItems(requestId, {
+          states: WORK_ITEM_STATES,
+          blockedBy: OPEN_ITEM_STATES,
+          now: clock.now(),
+          afterSeq,
+          limit: WORK_PAGE_SIZE,
+        });
+        if (page.length === 0) break;
+        afterSeq = page.at(-1)!.seq;
+        let allStarted!: () => void;
+        const started = new Promise<void>((resolve) => {
+          allStarted = resolve;
+        });
+        const moving = this.movePage(requestId, page, lane, renew, run, allStarted);
+        pages.push(moving);
+        await Promise.race([started, moving.catch(() => {})]);
+      }
+    } catch (err) {
+      readFailure = { err };
+      run.failed = true;
+    }
+    // Every page's batches end before the pump does (its lease is released after).
+    const results = await Promise.allSettled(pages);
+    if (readFailure) throw readFailure.err;
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (!run.held) {
+      this.deps.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
+      return null;
+    }
+    return results.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value : 0), 0);
+  }
+
+  /**
+   * Sends what of one page may go (through the resend check where needed); calls `allStarted`
+   * once each of its batches holds a slot. Returns how many items it moved on. A lost lease
+   * (this process stalled past its TTL: another replica owns the request now) or a failed page
+   * stops every batch not yet started.
    */
   private async movePage(
     requestId: string,
     page: readonly RequestItemRecord[],
     lane: Lane,
     renew: () => Promise<boolean>,
-  ): Promise<number | null> {
+    run: PageRun,
+    allStarted: () => void,
+  ): Promise<number> {
     const { limiter, sender } = this.deps;
-    const { send, check, settled } = await this.selectWork(requestId, page);
-    if (send.length === 0 && check.length === 0) return settled;
-    const checked = check.length > 0 ? await this.checkFirst(requestId, check, lane) : [];
-    const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
-    let held = true;
-    await Promise.all(
-      batches.map((b) =>
-        limiter.run(async () => {
-          // Lease lost (this process stalled past its TTL): another replica owns the request now.
-          if (!held) return;
-          await sender.send(requestId, b);
-          held = await renew();
-        }, lane),
-      ),
-    );
-    if (!held) {
-      this.deps.logger.warn({ requestId }, 'request lease lost; leaving the request to its new owner');
-      return null;
+    try {
+      const { send, check, settled } = await this.selectWork(requestId, page);
+      if (send.length === 0 && check.length === 0) return settled;
+      const checked = check.length > 0 ? await this.checkFirst(requestId, check, lane) : [];
+      const batches = planBatches([...send, ...checked].sort((a, b) => a.item.seq - b.item.seq));
+      let waiting = batches.length;
+      if (waiting === 0) allStarted();
+      await Promise.all(
+        batches.map((b) =>
+          limiter.run(async () => {
+            waiting -= 1;
+            if (waiting === 0) allStarted();
+            if (!run.held || run.failed) return;
+            await sender.send(requestId, b);
+            if (!(await renew())) run.held = false;
+          }, lane),
+        ),
+      );
+      return settled + send.length + check.length;
+    } catch (err) {
+      run.failed = true;
+      throw err;
+    } finally {
+      allStarted();
     }
-    return settled + send.length + check.length;
   }
 
   /** Runs the resend check; returns what may be sent. Settled entries are shown at once. */

@@ -348,6 +348,51 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(zoho.maxInFlight).toBe(3);
   });
 
+  it("reads the next page of work while the last wave of the page before is at Zoho", async () => {
+    const { store, zoho, engine } = await setup();
+    for (let i = 0; i < 4_000; i++) zoho.addRecord('Accounts', recordId(i));
+    // Calls finished when each call started, in call order.
+    let finished = 0;
+    const finishedAtStart: number[] = [];
+    zoho.writeDelay = async () => {
+      finishedAtStart.push(finished);
+      for (let k = 0; k < 5; k++) await new Promise((r) => setImmediate(r));
+      finished += 1;
+    };
+    const id = await seedRequest(store, accounts(4_000));
+    await engine.run(id);
+    const calls = zoho.callsOf('assign');
+    expect(calls).toHaveLength(40);
+    // Pages of 2,000: the 21st call opens the second page before the first page's 20 are all back.
+    expect(calls[20]!.ids[0]).toBe(recordId(2_000));
+    expect(finishedAtStart[20]).toBeLessThan(20);
+    expect(zoho.maxInFlight).toBe(5);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 4_000 });
+  });
+
+  it('a store failure reading the second page stops the pump after the first page is stored, and it resumes', async () => {
+    const { store, zoho, engine, time } = await setup();
+    for (let i = 0; i < 4_000; i++) zoho.addRecord('Accounts', recordId(i));
+    const id = await seedRequest(store, accounts(4_000));
+    const listWorkItems = store.listWorkItems.bind(store);
+    let reads = 0;
+    store.listWorkItems = async (...args) => {
+      reads += 1;
+      if (reads === 2) throw new Error('SQLITE_IOERR: disk I/O error');
+      return listWorkItems(...args);
+    };
+    await engine.run(id);
+    await engine.idle();
+    // The first page went out whole and every outcome of it is stored; nothing else was sent.
+    expect(zoho.callsOf('assign')).toHaveLength(20);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 2_000, pending: 2_000 });
+    // The engine wakes the request again shortly and the rest goes, none of it twice.
+    await time.advance(60_000, () => engine.idle());
+    expect(zoho.callsOf('assign')).toHaveLength(40);
+    expect(new Set(zoho.callsOf('assign').flatMap((c) => c.ids)).size).toBe(4_000);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 4_000 });
+  });
+
   it('does not start a request twice, nor one that is not approved', async () => {
     const { store, zoho, engine } = await setup();
     zoho.addRecord('Accounts', recordId(0));
