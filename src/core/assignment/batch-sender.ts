@@ -35,11 +35,19 @@ export interface BatchSenderDeps {
 export class BatchSender {
   constructor(private readonly deps: BatchSenderDeps) {}
 
-  /** Marks the batch in flight, makes the one Zoho call, stores each item's outcome, notifies once. */
-  async send(requestId: string, batch: Batch): Promise<void> {
+  /**
+   * Marks the batch in flight and makes the one Zoho call: the part of a batch that needs a Zoho
+   * slot. `store` takes the answer from there, outside the slot, so the next batch's call does
+   * not wait for this one's writes.
+   */
+  async call(requestId: string, batch: Batch): Promise<ItemVerdict[]> {
+    await this.deps.writer.markInFlight(requestId, batch.entries);
+    return this.answer(requestId, batch);
+  }
+
+  /** Stores each item's outcome of a call (after the checks some answers need), notifies once. */
+  async store(requestId: string, batch: Batch, verdicts: readonly ItemVerdict[]): Promise<void> {
     const { writer, store, clock } = this.deps;
-    await writer.markInFlight(requestId, batch.entries);
-    const verdicts = await this.call(requestId, batch);
     const decided: Decided[] = batch.entries.map((e, i) => ({
       item: e.item,
       plan: e.plan,
@@ -62,7 +70,7 @@ export class BatchSender {
   }
 
   /** The one Zoho call, each record's answer mapped to a verdict (a thrown error to all of them). */
-  private async call(requestId: string, { module, operation, entries }: Batch): Promise<ItemVerdict[]> {
+  private async answer(requestId: string, { module, operation, entries }: Batch): Promise<ItemVerdict[]> {
     const changes = entries.map((e) => ({ recordId: e.item.recordId, territoryIds: e.plan.territoryIds }));
     try {
       const outcomes =

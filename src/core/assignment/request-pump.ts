@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 import { LEASE_RENEW_MS } from '../replica.js';
 import type { RequestItemRecord, Store } from '../store/types.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
-import type { Lane, Limiter } from '../zoho/limiter.js';
+import { inLane, type Lane, type Limiter } from '../zoho/limiter.js';
 import type { BatchSender } from './batch-sender.js';
 import { planBatches, type ResendEntry, type SendEntry } from './batches.js';
 import { OPEN_ITEM_STATES, WORK_ITEM_STATES } from './item-lifecycle.js';
@@ -189,15 +189,18 @@ export class RequestPump {
       let waiting = batches.length;
       if (waiting === 0) allStarted();
       await Promise.all(
-        batches.map((b) =>
-          limiter.run(async () => {
+        batches.map(async (b) => {
+          // The slot is held for the call only; the answer is stored after it is given back.
+          const verdicts = await limiter.run(async () => {
             waiting -= 1;
             if (waiting === 0) allStarted();
-            if (!run.held || run.failed) return;
-            await sender.send(requestId, b);
-            if (!(await renew())) run.held = false;
-          }, lane),
-        ),
+            if (!run.held || run.failed) return null;
+            return sender.call(requestId, b);
+          }, lane);
+          if (verdicts === null) return;
+          await inLane(lane, () => sender.store(requestId, b, verdicts));
+          if (!(await renew())) run.held = false;
+        }),
       );
       return settled + send.length + check.length;
     } catch (err) {

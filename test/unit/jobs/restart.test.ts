@@ -107,6 +107,8 @@ describe('restart in the middle of a bulk', () => {
     const id = await seedRequest(first.store, bulk(150));
     void first.engine.run(id);
     await zoho.hung;
+    // The first batch's answer is stored after its slot is given back: the "crash" comes after.
+    await until(async () => ((await first.store.countItemsByState(id)).scheduled ?? 0) === 100);
 
     const second = await boot(zoho, time);
     await second.engine.resume();
