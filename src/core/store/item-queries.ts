@@ -139,9 +139,9 @@ async function updateItemRowsFromJson(
     const text =
       `with v(seq, ${names.join(', ')}) as materialized (select value ->> ${columns.length}, ` +
       `${columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)) ` +
-      `update request_items set ${columns
-        .map((c, i) => `"${String(c)}" = (select ${names[i]} from v where v.seq = request_items.seq)`)
-        .join(', ')}, "updated_at" = ? ` +
+      // One lookup in v per row for all columns (a row-value SET), not one per column.
+      `update request_items set (${columns.map((c) => `"${String(c)}"`).join(', ')}) = ` +
+      `(select ${names.join(', ')} from v where v.seq = request_items.seq), "updated_at" = ? ` +
       'where "request_id" = ? and "seq" in (select seq from v)' +
       (guard ? ` and "state" in (${guard.map(() => '?').join(', ')})` : '');
     for (const part of chunk(list, ROWS_PER_JSON_STATEMENT)) {
