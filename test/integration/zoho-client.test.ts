@@ -201,21 +201,20 @@ describe('ZohoClient against the Zoho simulator (big org: 5,000 territories)', (
     expect(sim.tokensIssued()).toBe(issued + 1);
   });
 
-  it('access tokens expiring while a 250-record batch is in flight: the 401s refresh once and retry', async () => {
+  it("access tokens expired on Zoho's side under a 250-record batch: the three 401s refresh once and retry", async () => {
     client = clientFor(sim);
     await client.checkAuth();
     const issued = sim.tokensIssued();
     const t = sim.territories()[40]!;
     const records = sim.records('Contacts').slice(10, 260);
     sim.resetCalls();
-    sim.faults.setLatency(40); // the simulator checks the token after the latency
-    const run = client.assignTerritories(
+    // The client still holds the token Zoho no longer takes; the three calls overlap.
+    sim.faults.setLatency(40);
+    sim.faults.expireAccessTokens();
+    const out = await client.assignTerritories(
       'Contacts',
       records.map((r) => ({ recordId: r.id, territoryIds: [t.id] })),
     );
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    sim.faults.expireAccessTokens();
-    const out = await run;
     expect(out.every((o) => o.status === 'scheduled')).toBe(true);
     expect(sim.tokensIssued()).toBe(issued + 1);
     const statuses = sim

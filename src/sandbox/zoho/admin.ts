@@ -13,7 +13,7 @@ export const ADMIN_ENDPOINTS: Record<string, string> = {
     'call counts (first/last answered at) by operation and method, tokens issued, jobs finished, max concurrency',
   'GET /__sim/log': 'request/response log',
   'POST /__sim/reset-calls': 'clear counts and log',
-  'POST /__sim/faults/latency': '{"ms": 200} fixed latency per call',
+  'POST /__sim/faults/latency': '{"ms": 200} fixed latency per call: each answered ms after it arrived',
   'POST /__sim/faults/fail-next':
     '{"count": 3, "status": 429|500, "path_prefix": "/Deals", "after_applying": false, "delay_ms": 0} next calls fail',
   'POST /__sim/faults/concurrency-limit': '{"limit": 5|null} more concurrent calls answer 429',

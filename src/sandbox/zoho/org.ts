@@ -44,7 +44,13 @@ export class SimOrg {
   private readonly members = new Map<string, Set<string>>();
   private readonly recordMaps = new Map<ZohoModule, Map<string, SeedRecord>>();
   /** `${module}:${recordId}` -> pending job. */
+  /**
+   * Pending jobs in due order: every job is scheduled a fixed delay after now, so the order they
+   * were scheduled in is the order they fall due. Kept so, settling what is due before each call
+   * looks at the due jobs only, not at the thousands a bulk leaves pending.
+   */
   private readonly jobs = new Map<string, SimJob>();
+  private latestDue = Number.NEGATIVE_INFINITY;
   private jobSeq: number;
   /** Territories whose reads answer 403 NO_PERMISSION for the API user (a fault). */
   readonly unreadable = new Set<string>();
@@ -63,7 +69,9 @@ export class SimOrg {
     for (const m of seed.memberships) this.addMember(m.userId, m.territoryId);
     for (const module of TERRITORY_MODULES) this.recordMaps.set(module, new Map());
     for (const r of seed.records) this.recordMaps.get(r.module)!.set(r.id, r);
-    for (const j of structuredClone(state.jobs)) this.jobs.set(jobKey(j.module, j.recordId), j);
+    const restored = structuredClone(state.jobs).sort((a, b) => a.dueAt - b.dueAt);
+    for (const j of restored) this.jobs.set(jobKey(j.module, j.recordId), j);
+    this.latestDue = restored.at(-1)?.dueAt ?? Number.NEGATIVE_INFINITY;
     this.jobSeq = state.jobSeq;
     for (const id of state.unreadableTerritories ?? []) this.unreadable.add(id);
     if (!this.userMap.has(this.apiUserId)) throw new Error(`seed: apiUserId ${this.apiUserId} is not a user`);
@@ -256,15 +264,21 @@ export class SimOrg {
     this.jobSeq += 1;
     // Zoho job ids are long numeric strings like record ids.
     const full: SimJob = { ...job, jobId: `5725767${String(1_000_000_000 + this.jobSeq).padStart(12, '0')}` };
-    this.jobs.set(jobKey(job.module, job.recordId), full);
+    const key = jobKey(job.module, job.recordId);
+    // A record's newer job replaces its older one and takes its place at the end.
+    this.jobs.delete(key);
+    this.jobs.set(key, full);
+    // A job due before one scheduled earlier (the job delay was shortened) goes to its place.
+    if (full.dueAt < this.latestDue) this.resort();
+    this.latestDue = Math.max(this.latestDue, full.dueAt);
     return full;
   }
 
   /** Finishes jobs due at `now` (all when `now` is Infinity). Failing jobs finish without applying. */
   finishJobs(now: number, fail: boolean): JobOutcome[] {
     const out: JobOutcome[] = [];
-    for (const [key, job] of [...this.jobs]) {
-      if (job.dueAt > now) continue;
+    for (const [key, job] of this.jobs) {
+      if (job.dueAt > now) break;
       this.jobs.delete(key);
       const applied = !fail && this.applyJob(job, Number.isFinite(now) ? now : job.dueAt);
       out.push({ job, applied });
@@ -273,9 +287,14 @@ export class SimOrg {
   }
 
   nextJobDue(): number | null {
-    let min: number | null = null;
-    for (const j of this.jobs.values()) if (min === null || j.dueAt < min) min = j.dueAt;
-    return min;
+    for (const j of this.jobs.values()) return j.dueAt;
+    return null;
+  }
+
+  private resort(): void {
+    const all = [...this.jobs].sort((a, b) => a[1].dueAt - b[1].dueAt);
+    this.jobs.clear();
+    for (const [k, j] of all) this.jobs.set(k, j);
   }
 
   private applyJob(job: SimJob, now: number): boolean {

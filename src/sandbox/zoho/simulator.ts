@@ -336,6 +336,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     // A call over the concurrency limit is turned away at once and does not occupy a slot.
     const overLimit = isApi && faults.concurrencyLimit !== null && inFlight >= faults.concurrencyLimit;
     const counted = isApi && !overLimit;
+    const arrivedAt = clock.now();
     if (counted) {
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -347,12 +348,18 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       }
       if (isAdmin && req.method === 'OPTIONS') return { status: 204 };
       if (isAdmin) return handleAdmin(sim, req.method ?? 'GET', url, raw);
-      if (faults.latencyMs > 0 && !overLimit) await sleep(faults.latencyMs);
-      if (url.pathname === '/oauth/v2/token' || url.pathname === '/oauth/v2/token/revoke') {
-        return handleToken(req, url, raw);
-      }
-      if (!isApi) return { status: 404, body: { error: 'invalid_request' } };
-      return handleApi(req, url, raw, overLimit);
+      const reply =
+        url.pathname === '/oauth/v2/token' || url.pathname === '/oauth/v2/token/revoke'
+          ? await handleToken(req, url, raw)
+          : !isApi
+            ? { status: 404, body: { error: 'invalid_request' } }
+            : await handleApi(req, url, raw, overLimit);
+      // A fixed latency per call: answered latencyMs after it arrived, the simulator's own work
+      // inside that time, as Zoho's servers work inside the time a call takes. Added on top, the
+      // single-threaded simulator's work on calls arriving together would queue up.
+      const left = faults.latencyMs - (clock.now() - arrivedAt);
+      if (faults.latencyMs > 0 && !overLimit && left > 0) await sleep(left);
+      return reply;
     })()
       .catch((err: unknown) => fail(500, 'INTERNAL_ERROR', `Internal server error occurred. ${String(err)}`))
       .then((reply) => {

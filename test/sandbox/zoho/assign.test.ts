@@ -78,6 +78,24 @@ describe('Zoho simulator assign/remove territories', () => {
     ).toBe(204);
   });
 
+  it('finishes jobs in due order when the job delay is shortened meanwhile', async () => {
+    await setup();
+    const california = territoryId(t.sim, 'California');
+    const first = bare('Accounts');
+    const second = bare('Accounts', 1);
+    await api.assign('Accounts', [{ id: first.id, Territories: [{ id: california }] }]);
+    t.sim.faults.setJobDelay(1000);
+    await api.assign('Accounts', [{ id: second.id, Territories: [{ id: california }] }]);
+    t.clock.advance(1000);
+    // Any call settles what is due: the later job with the shorter delay, not the first one.
+    await api.get('/users?type=CurrentUser');
+    expect(territoriesOf('Accounts', second.id)).toEqual([california]);
+    expect(territoriesOf('Accounts', first.id)).toEqual([]);
+    t.clock.advance(4000);
+    await api.get('/users?type=CurrentUser');
+    expect(territoriesOf('Accounts', first.id)).toEqual([california]);
+  });
+
   it('completeJobsNow finishes jobs at once; removal schedules and applies likewise', async () => {
     await setup();
     const contact = bare('Contacts');

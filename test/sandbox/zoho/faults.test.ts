@@ -127,13 +127,39 @@ describe('Zoho simulator faults, routing and observation', () => {
       },
       clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
     };
-    t = await startTestSim({ timers, latencyMs: 250 });
+    // A clock that stands still: the simulator's own work takes no time, the whole latency is waited.
+    t = await startTestSim({ timers, latencyMs: 250, clock: { now: () => 1_000 } });
     const token = await accessToken(t.sim);
     expect((await call(t.sim, token, '/users?type=CurrentUser')).status).toBe(200);
     expect(delays.filter((d) => d === 250)).toHaveLength(2);
     t.sim.faults.setLatency(0);
     await call(t.sim, token, '/users?type=CurrentUser');
     expect(delays.filter((d) => d === 250)).toHaveLength(2);
+  });
+
+  it('counts its own work inside the latency: a call is answered latency after it arrived', async () => {
+    const delays: number[] = [];
+    const timers: SimTimers = {
+      setTimeout: (fn, ms) => {
+        delays.push(ms);
+        return setTimeout(fn, 0);
+      },
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    };
+    // Every reading of the clock is 30 ms later: the work between arrival and answer took time.
+    let now = 1_000;
+    t = await startTestSim({ timers, latencyMs: 250, clock: { now: () => (now += 30) } });
+    const token = await accessToken(t.sim);
+    delays.length = 0;
+    expect((await call(t.sim, token, '/users?type=CurrentUser')).status).toBe(200);
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThan(0);
+    expect(delays[0]).toBeLessThan(250);
+    // Work past the latency is answered at once, never waited on top.
+    t.sim.faults.setLatency(20);
+    delays.length = 0;
+    expect((await call(t.sim, token, '/users?type=CurrentUser')).status).toBe(200);
+    expect(delays).toEqual([]);
   });
 
   it('answers 429 above a concurrency limit and reports the highest concurrency seen', async () => {
