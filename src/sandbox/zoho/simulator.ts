@@ -172,13 +172,24 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
     return full;
   };
 
-  const count = (operation: string, method: string) => {
+  // The count is taken when a call is handled; its times when it is answered, after its latency.
+  const answering = new WeakMap<IncomingMessage, CallCount>();
+  const answeredOnce = new WeakSet<CallCount>();
+  const count = (operation: string, method: string, req: IncomingMessage) => {
     const key = `${operation} ${method}`;
     const now = clock.now();
     const c = counts.get(key) ?? { operation, method, count: 0, firstAt: now, lastAt: now };
     c.count += 1;
-    c.lastAt = now;
     counts.set(key, c);
+    answering.set(req, c);
+  };
+  const answered = (req: IncomingMessage) => {
+    const c = answering.get(req);
+    if (!c) return;
+    const now = clock.now();
+    if (!answeredOnce.has(c)) c.firstAt = now;
+    answeredOnce.add(c);
+    c.lastAt = now;
   };
 
   const record = (entry: Omit<LoggedCall, 'seq' | 'time'>) => {
@@ -233,7 +244,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       reply = { status: grant.status, body: grant.body };
     }
     const operation = isRevoke ? 'revokeToken' : 'token';
-    count(operation, req.method ?? 'GET');
+    count(operation, req.method ?? 'GET', req);
     const body = reply.body as Record<string, unknown>;
     record({
       method: req.method ?? 'GET',
@@ -313,7 +324,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       // The call took effect but its answer is "lost" (a 5xx/429 after the fact).
       return injected?.afterApplying ? injectedReply() : out;
     })();
-    count(operation, method);
+    count(operation, method, req);
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = v;
     record({
@@ -359,6 +370,7 @@ export async function startZohoSimulator(options: ZohoSimulatorOptions = {}): Pr
       // single-threaded simulator's work on calls arriving together would queue up.
       const left = faults.latencyMs - (clock.now() - arrivedAt);
       if (faults.latencyMs > 0 && !overLimit && left > 0) await sleep(left);
+      answered(req);
       return reply;
     })()
       .catch((err: unknown) => fail(500, 'INTERNAL_ERROR', `Internal server error occurred. ${String(err)}`))

@@ -155,6 +155,10 @@ describe('Zoho simulator faults, routing and observation', () => {
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThan(0);
     expect(delays[0]).toBeLessThan(250);
+    // The call's time is when it was answered (what the benchmarks time), not when it arrived.
+    const handledAt = t.sim.requestLog().at(-1)!.time;
+    const [users] = t.sim.calls().filter((c) => c.operation === 'getUsers');
+    expect(users?.lastAt).toBeGreaterThan(handledAt);
     // Work past the latency is answered at once, never waited on top.
     t.sim.faults.setLatency(20);
     delays.length = 0;
