@@ -41,10 +41,11 @@ export interface RequestPumpDeps {
 }
 
 /**
- * Work items read per page: twenty calls' worth, four whole waves at the default concurrency of
- * five, so a page boundary costs no half-empty wave, and a few MB of items at most.
+ * Work items read per page: one wave of calls (a call's worth per slot). The next page is read
+ * while this one's wave is at Zoho, so a small page costs no empty slots; it gets the first call
+ * out sooner and keeps few items alive at a time.
  */
-const WORK_PAGE_SIZE = 20 * MAX_RECORDS_PER_CALL;
+const workPageSize = (slots: number) => slots * MAX_RECORDS_PER_CALL;
 
 /** The pages of one round: whether the lease still holds, whether a page failed. */
 interface PageRun {
@@ -138,7 +139,7 @@ export class RequestPump {
           blockedBy: OPEN_ITEM_STATES,
           now: clock.now(),
           afterSeq,
-          limit: WORK_PAGE_SIZE,
+          limit: workPageSize(this.deps.limiter.max),
         });
         if (page.length === 0) break;
         afterSeq = page.at(-1)!.seq;
