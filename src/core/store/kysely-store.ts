@@ -187,7 +187,7 @@ export class KyselyStore implements Store {
   // --- jobs (job-queries.ts) --------------------------------------------------------------
 
   createJobs(list: readonly NewJob[]): Promise<void> {
-    return jobs.createJobs(this.db, list);
+    return jobs.createJobs(this.db, this.dialect, list);
   }
 
   listDueJobs(now: number, limit: number): Promise<JobRecord[]> {
