@@ -6,7 +6,7 @@
  * Three lanes, served in this order: a person waiting in Slack (`interactive`: a one-record
  * change and the polls confirming it, `/territory show`, a preview), the batches of a bulk being
  * sent (`bulk`), and work no one waits on this second (`background`: polls confirming a bulk's
- * jobs, the scheduled monitor run). Without them the client's limiter was one FIFO queue: a
+ * jobs, the scheduled monitor run); background work starts only while nothing else runs. Without them the client's limiter was one FIFO queue: a
  * bulk's polls took Zoho slots from its own sends, and a bulk held every slot from someone's
  * single change.
  *
@@ -33,6 +33,7 @@ export function currentLane(): Lane {
 
 export class Limiter {
   private active = 0;
+  private readonly activeIn: Record<Lane, number> = { interactive: 0, bulk: 0, background: 0 };
   private readonly queues: Record<Lane, Array<() => void>> = { interactive: [], bulk: [], background: [] };
 
   constructor(readonly max: number) {
@@ -59,26 +60,42 @@ export class Limiter {
     try {
       return await laneOfWork.run(lane, task);
     } finally {
-      this.release();
+      this.release(lane);
     }
   }
 
+  /**
+   * Background work starts only while no one's work and no bulk runs: a slot freed between two
+   * of a bulk's calls (while its next batch is being marked in flight) is not taken by a poll,
+   * which would hold it for a whole call. Once they are done it gets every free slot.
+   */
+  private mayStart(lane: Lane): boolean {
+    if (this.active >= this.max) return false;
+    return lane !== 'background' || this.activeIn.interactive + this.activeIn.bulk === 0;
+  }
+
+  private start(lane: Lane): void {
+    this.active += 1;
+    this.activeIn[lane] += 1;
+  }
+
   private acquire(lane: Lane): Promise<void> {
-    if (this.active < this.max) {
-      this.active += 1;
+    if (this.queues[lane].length === 0 && this.mayStart(lane)) {
+      this.start(lane);
       return Promise.resolve();
     }
     return new Promise((resolve) => this.queues[lane].push(resolve));
   }
 
-  private release(): void {
-    for (const lane of LANE_ORDER) {
-      const next = this.queues[lane].shift();
-      if (next) {
-        next();
-        return;
+  private release(lane: Lane): void {
+    this.active -= 1;
+    this.activeIn[lane] -= 1;
+    for (const next of LANE_ORDER) {
+      const queue = this.queues[next];
+      while (queue.length > 0 && this.mayStart(next)) {
+        this.start(next);
+        queue.shift()!();
       }
     }
-    this.active -= 1;
   }
 }

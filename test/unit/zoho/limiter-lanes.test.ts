@@ -64,6 +64,42 @@ describe('Limiter lanes', () => {
     expect(order).toEqual(['show:interactive', 'send:bulk', 'poll:background']);
   });
 
+  it('gives background work no slot while a bulk runs, then every free slot at once', async () => {
+    const limiter = new Limiter(3);
+    const started: string[] = [];
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const task = (name: string, lane: 'bulk' | 'background') => {
+      const gate = deferred();
+      gates.set(name, gate);
+      return limiter.run(async () => {
+        started.push(name);
+        await gate.promise;
+      }, lane);
+    };
+    const tick = () => new Promise((r) => setImmediate(r));
+    const all = [task('b1', 'bulk'), task('b2', 'bulk'), task('p1', 'background'), task('p2', 'background')];
+    await tick();
+    // A slot is free, but the bulk is running: the polls wait.
+    expect(started).toEqual(['b1', 'b2']);
+    gates.get('b1')!.resolve();
+    await tick();
+    // The slot b1 freed stays free for the bulk's next call.
+    expect(started).toEqual(['b1', 'b2']);
+    all.push(task('b3', 'bulk'));
+    await tick();
+    expect(started).toEqual(['b1', 'b2', 'b3']);
+    gates.get('b2')!.resolve();
+    gates.get('b3')!.resolve();
+    await tick();
+    // The bulk is done: both polls start together.
+    expect(started).toEqual(['b1', 'b2', 'b3', 'p1', 'p2']);
+    expect(limiter.running).toBe(2);
+    gates.get('p1')!.resolve();
+    gates.get('p2')!.resolve();
+    await Promise.all(all);
+    expect(limiter.running).toBe(0);
+  });
+
   it('releases the slot when a task throws', async () => {
     const limiter = new Limiter(1);
     await expect(limiter.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
