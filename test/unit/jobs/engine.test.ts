@@ -348,7 +348,7 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(zoho.maxInFlight).toBe(3);
   });
 
-  it("reads the next page of work while the page before is at Zoho", async () => {
+  it('reads the next page of work while the page before is at Zoho', async () => {
     const { store, zoho, engine } = await setup();
     for (let i = 0; i < 1_000; i++) zoho.addRecord('Accounts', recordId(i));
     // Calls finished when each call started, in call order.
