@@ -35,7 +35,7 @@ export interface RequestPumpDeps {
   progress: RequestProgress;
   /** Holder name of the request leases (several replicas share one PostgreSQL store). */
   instanceId: string;
-  /** Lease time; renewed after every batch and on a timer while sending. */
+  /** Lease time; checked before every call (renewed when a second old) and on a timer while sending. */
   leaseTtlMs: number;
   timers: Timers;
 }
@@ -53,6 +53,9 @@ interface PageRun {
   failed: boolean;
 }
 
+/** A lease renewed this recently is not written again before a call (a write per batch else). */
+const LEASE_RECHECK_MS = 1_000;
+
 /** A pump that keeps finding work this many rounds in a row is stopped and logged (a bug guard). */
 const MAX_ROUNDS = 1_000;
 
@@ -66,7 +69,16 @@ export class RequestPump {
   async pump(requestId: string): Promise<number | null> {
     const { store, clock, instanceId, leaseTtlMs } = this.deps;
     const lease = `assignment:request:${requestId}`;
-    const renew = () => store.acquireLease(lease, instanceId, leaseTtlMs, clock.now());
+    let renewedAt = Number.NEGATIVE_INFINITY;
+    const renew = async () => {
+      const now = clock.now();
+      const held = await store.acquireLease(lease, instanceId, leaseTtlMs, now);
+      if (held) renewedAt = now;
+      return held;
+    };
+    // Before each call: a lease renewed under LEASE_RECHECK_MS ago is still ours (its TTL is far
+    // longer), so only a call after a stall, or a second later, writes it again.
+    const recheck = async () => clock.now() - renewedAt < LEASE_RECHECK_MS || renew();
     if (!(await renew())) {
       this.deps.logger.debug({ requestId }, 'another replica is sending this request');
       return null;
@@ -90,7 +102,7 @@ export class RequestPump {
     };
     heartbeat();
     try {
-      return await this.rounds(requestId, renew);
+      return await this.rounds(requestId, recheck);
     } finally {
       if (beat !== null) timers.clearTimeout(beat);
       beat = null;
@@ -196,11 +208,15 @@ export class RequestPump {
             waiting -= 1;
             if (waiting === 0) allStarted();
             if (!run.held || run.failed) return null;
+            // Checked before each call: after a stall past its TTL another replica may own it.
+            if (!(await renew())) {
+              run.held = false;
+              return null;
+            }
             return sender.call(requestId, b);
           }, lane);
           if (verdicts === null) return;
           await inLane(lane, () => sender.store(requestId, b, verdicts));
-          if (!(await renew())) run.held = false;
         }),
       );
       return settled + send.length + check.length;

@@ -394,6 +394,49 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(await store.countItemsByState(id)).toEqual({ scheduled: 1_000 });
   });
 
+  it('stops sending when another replica took its lease during a stall, and leaves the rest to it', async () => {
+    const { store, zoho, engine, time } = await setup({ concurrency: 1 });
+    for (let i = 0; i < 300; i++) zoho.addRecord('Accounts', recordId(i));
+    const id = await seedRequest(store, accounts(300));
+    let calls = 0;
+    zoho.writeDelay = async () => {
+      calls += 1;
+      if (calls !== 1) return;
+      // The first call stalls past the lease's TTL; another replica takes the request meanwhile.
+      time.clock.advance(30_000);
+      expect(await store.acquireLease(`assignment:request:${id}`, 'replica-b', 8_000, time.clock.now())).toBe(
+        true,
+      );
+    };
+    await engine.run(id);
+    await engine.idle();
+    // The batch in flight was stored; nothing more went out from this replica.
+    expect(zoho.callsOf('assign')).toHaveLength(1);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 100, pending: 200 });
+  });
+
+  it('writes its lease again before a call only when the last renewal is a second old', async () => {
+    const { store, zoho, engine, time } = await setup({ concurrency: 1 });
+    for (let i = 0; i < 500; i++) zoho.addRecord('Accounts', recordId(i));
+    const id = await seedRequest(store, accounts(500));
+    const acquire = store.acquireLease.bind(store);
+    let renewals = 0;
+    store.acquireLease = async (...args) => {
+      if (args[0].startsWith('assignment:request:')) renewals += 1;
+      return acquire(...args);
+    };
+    let calls = 0;
+    zoho.writeDelay = async () => {
+      calls += 1;
+      // Calls 3 and 4 each take 1.5 s: the calls after them renew the lease first; the others do not.
+      if (calls === 3 || calls === 4) time.clock.advance(1_500);
+    };
+    await engine.run(id);
+    expect(zoho.callsOf('assign')).toHaveLength(5);
+    // The lease taken at the start, then before calls 4 and 5.
+    expect(renewals).toBe(3);
+  });
+
   it('does not start a request twice, nor one that is not approved', async () => {
     const { store, zoho, engine } = await setup();
     zoho.addRecord('Accounts', recordId(0));
