@@ -16,6 +16,19 @@ async function admin(url: string, pathname: string, body?: unknown): Promise<{ s
   return { status: res.status, body: await res.json() };
 }
 
+/** Timers that fire at once and record each delay asked for. */
+function recordingTimers(): { delays: number[]; timers: SimTimers } {
+  const delays: number[] = [];
+  const timers: SimTimers = {
+    setTimeout: (fn, ms) => {
+      delays.push(ms);
+      return setTimeout(fn, 0);
+    },
+    clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+  };
+  return { delays, timers };
+}
+
 describe('Zoho simulator faults, routing and observation', () => {
   let t: TestSim;
   afterEach(async () => {
@@ -119,14 +132,7 @@ describe('Zoho simulator faults, routing and observation', () => {
   });
 
   it('adds latency through the injected timers', async () => {
-    const delays: number[] = [];
-    const timers: SimTimers = {
-      setTimeout: (fn, ms) => {
-        delays.push(ms);
-        return setTimeout(fn, 0);
-      },
-      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-    };
+    const { delays, timers } = recordingTimers();
     // A clock that stands still: the simulator's own work takes no time, the whole latency is waited.
     t = await startTestSim({ timers, latencyMs: 250, clock: { now: () => 1_000 } });
     const token = await accessToken(t.sim);
@@ -138,14 +144,7 @@ describe('Zoho simulator faults, routing and observation', () => {
   });
 
   it('counts its own work inside the latency: a call is answered latency after it arrived', async () => {
-    const delays: number[] = [];
-    const timers: SimTimers = {
-      setTimeout: (fn, ms) => {
-        delays.push(ms);
-        return setTimeout(fn, 0);
-      },
-      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-    };
+    const { delays, timers } = recordingTimers();
     // Every reading of the clock is 30 ms later: the work between arrival and answer took time.
     let now = 1_000;
     t = await startTestSim({ timers, latencyMs: 250, clock: { now: () => (now += 30) } });
