@@ -83,7 +83,7 @@ export class KyselyStore implements Store {
     list: readonly NewRequestItem[],
     notices: readonly NoticeKind[] = [],
   ): Promise<RequestRecord> {
-    return this.turn(() => requests.createRequest(this.db, request, list, notices));
+    return this.turn(() => requests.createRequest(this.db, this.dialect, request, list, notices));
   }
 
   getRequest(id: string): Promise<RequestRecord | null> {
