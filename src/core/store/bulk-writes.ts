@@ -1,6 +1,9 @@
 /**
- * Helpers for writing many rows in few statements, shared by the item and job queries.
+ * Helpers for writing many rows in few statements, shared by the request, item and job queries.
  */
+import { CompiledQuery, type Kysely } from 'kysely';
+import { chunk } from '../chunk.js';
+import type { Database, DialectName } from './schema.js';
 
 /**
  * Bound parameters per statement. SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766
@@ -10,6 +13,41 @@ export const MAX_PARAMS = 30_000;
 
 export function rowsPerStatement(row: object): number {
   return Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, Object.keys(row).length)));
+}
+
+/** Rows per SQLite insert when their values travel as one JSON parameter. */
+const ROWS_PER_JSON_INSERT = 500;
+
+/**
+ * Inserts rows (all with the columns of the first) inside the caller's transaction. SQLite: one
+ * statement text whatever the count, each part's values as one JSON parameter; a multi-VALUES
+ * insert was compiled by Kysely and prepared afresh for every part, and a 10,000-item request's
+ * insert was tens of MB of garbage (issue 13). PostgreSQL: Kysely's multi-VALUES insert.
+ */
+export async function insertRows<T extends keyof Database>(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  table: T,
+  rows: ReadonlyArray<Record<string, unknown>>,
+): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  if (dialect !== 'sqlite') {
+    for (const part of chunk(rows, rowsPerStatement(first))) {
+      // biome-ignore lint/suspicious/noExplicitAny: rows are the table's insertable rows, typed by the callers
+      const values = part as any;
+      await trx.insertInto(table).values(values).execute();
+    }
+    return;
+  }
+  const columns = Object.keys(first);
+  const text =
+    `insert into ${table} (${columns.map((c) => `"${c}"`).join(', ')}) ` +
+    `select ${columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)`;
+  for (const part of chunk(rows, ROWS_PER_JSON_INSERT)) {
+    const values = JSON.stringify(part.map((row) => columns.map((c) => row[c] ?? null)));
+    await trx.executeQuery(CompiledQuery.raw(text, [values]));
+  }
 }
 
 /**

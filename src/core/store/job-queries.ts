@@ -1,9 +1,9 @@
 /**
  * Queries on `jobs`: the Zoho asynchronous jobs the poller follows.
  */
-import { CompiledQuery, type Kysely, type Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import { chunk } from '../chunk.js';
-import { distinctRuns, groupBySet, MAX_PARAMS, rowsPerStatement } from './bulk-writes.js';
+import { distinctRuns, groupBySet, insertRows, MAX_PARAMS } from './bulk-writes.js';
 import { jobFromRow, toJson } from './rows.js';
 import type { Database, DialectName, JobsTable } from './schema.js';
 import type { JobPatch, JobRecord, NewJob } from './types.js';
@@ -15,35 +15,6 @@ function jobPatchToRow(patch: JobPatch): Updateable<JobsTable> {
   if (patch.nextPollAt !== undefined) row.next_poll_at = patch.nextPollAt;
   return row;
 }
-
-const JOB_COLUMNS = [
-  'request_id',
-  'seq',
-  'module',
-  'record_id',
-  'job_id',
-  'operation',
-  'expect_present',
-  'expect_absent',
-  'state',
-  'polls',
-  'created_at',
-  'next_poll_at',
-  'deadline_at',
-  'updated_at',
-] as const;
-
-/** Jobs per SQLite insert when their values travel as one JSON parameter. */
-const JOBS_PER_JSON_STATEMENT = 500;
-
-/**
- * SQLite: one statement text for any number of jobs, their values in one JSON parameter. A
- * hundred-row multi-VALUES insert was 1,400 parameters: Kysely compiled it and SQLite prepared it
- * afresh for every batch a bulk sent (issue 13, CPU profile of the send).
- */
-const SQLITE_INSERT_JOBS =
-  `insert into jobs (${JOB_COLUMNS.join(', ')}) ` +
-  `select ${JOB_COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)`;
 
 export async function createJobs(
   db: Kysely<Database>,
@@ -66,20 +37,8 @@ export async function createJobs(
     deadline_at: j.deadlineAt,
     updated_at: j.createdAt,
   }));
-  const first = rows[0];
-  if (!first) return;
-  await db.transaction().execute(async (trx) => {
-    if (dialect === 'sqlite') {
-      for (const part of chunk(rows, JOBS_PER_JSON_STATEMENT)) {
-        const values = JSON.stringify(part.map((r) => JOB_COLUMNS.map((c) => r[c])));
-        await trx.executeQuery(CompiledQuery.raw(SQLITE_INSERT_JOBS, [values]));
-      }
-      return;
-    }
-    for (const part of chunk(rows, rowsPerStatement(first))) {
-      await trx.insertInto('jobs').values(part).execute();
-    }
-  });
+  if (rows.length === 0) return;
+  await db.transaction().execute((trx) => insertRows(trx, dialect, 'jobs', rows));
 }
 
 export async function listDueJobs(db: Kysely<Database>, now: number, limit: number): Promise<JobRecord[]> {

@@ -1,10 +1,9 @@
 /**
  * Queries on the `requests` table (a new request is stored with its items in one transaction).
  */
-import { CompiledQuery, type Kysely, type Transaction, type Updateable } from 'kysely';
-import { chunk } from '../chunk.js';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { NoticeKind } from '../outbox.js';
-import { rowsPerStatement } from './bulk-writes.js';
+import { insertRows } from './bulk-writes.js';
 import { insertNotices } from './outbox-store.js';
 import { requestFromRow, toJson } from './rows.js';
 import type { Database, DialectName } from './schema.js';
@@ -13,9 +12,6 @@ import type { NewRequest, NewRequestItem, RequestRecord, RequestState } from './
 export type RequestPatch = Partial<
   Pick<RequestRecord, 'decidedBy' | 'decidedAt' | 'decisionComment' | 'summary' | 'expiresAt'>
 >;
-
-/** Items per SQLite insert when their values travel as one JSON parameter. */
-const ITEMS_PER_JSON_STATEMENT = 500;
 
 export async function createRequest(
   db: Kysely<Database>,
@@ -65,25 +61,7 @@ export async function createRequest(
   }));
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('requests').values(requestRow).execute();
-    const first = itemRows[0];
-    if (first) {
-      if (dialect === 'sqlite') {
-        // One statement text, each part's values as one JSON parameter: a 10,000-item list
-        // through Kysely's multi-VALUES insert was tens of MB of garbage (issue 13).
-        const columns = Object.keys(first) as Array<keyof typeof first>;
-        const text =
-          `insert into request_items (${columns.map((c) => `"${c}"`).join(', ')}) ` +
-          `select ${columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)`;
-        for (const part of chunk(itemRows, ITEMS_PER_JSON_STATEMENT)) {
-          const values = JSON.stringify(part.map((row) => columns.map((c) => row[c])));
-          await trx.executeQuery(CompiledQuery.raw(text, [values]));
-        }
-      } else {
-        for (const part of chunk(itemRows, rowsPerStatement(first))) {
-          await trx.insertInto('request_items').values(part).execute();
-        }
-      }
-    }
+    await insertRows(trx, dialect, 'request_items', itemRows);
     // What reports the new request (its parent message) commits with it (core/outbox.ts).
     if (notices.length > 0) await insertNotices(trx, request.id, notices, now);
   });
