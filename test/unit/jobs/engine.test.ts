@@ -371,6 +371,40 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(await store.countItemsByState(id)).toEqual({ scheduled: 1_000 });
   });
 
+  it("gives a batch's Zoho slot back when its call returns: the next call does not wait for its writes", async () => {
+    const { store, zoho, engine } = await setup({ concurrency: 1 });
+    for (let i = 0; i < 200; i++) zoho.addRecord('Accounts', recordId(i));
+    const id = await seedRequest(store, accounts(200));
+    // The first batch's outcome writes wait until the second call has started (or 1 s has passed).
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fallback = setTimeout(() => release(), 1_000);
+    const createJobs = store.createJobs.bind(store);
+    let writes = 0;
+    let firstWritten = false;
+    store.createJobs = async (list) => {
+      writes += 1;
+      const first = writes === 1;
+      if (first) await gate;
+      await createJobs(list);
+      if (first) firstWritten = true;
+    };
+    let secondStartedWhileWriting = false;
+    let calls = 0;
+    zoho.writeDelay = async () => {
+      calls += 1;
+      if (calls !== 2) return;
+      secondStartedWhileWriting = writes === 1 && !firstWritten;
+      release();
+    };
+    await engine.run(id);
+    clearTimeout(fallback);
+    expect(secondStartedWhileWriting).toBe(true);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 200 });
+  });
+
   it('a store failure reading the second page stops the pump after the first page is stored, and it resumes', async () => {
     const { store, zoho, engine, time } = await setup();
     for (let i = 0; i < 1_000; i++) zoho.addRecord('Accounts', recordId(i));
