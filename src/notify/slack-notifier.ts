@@ -174,8 +174,9 @@ export class SlackNotifier implements AlertNotifier {
 
   /**
    * The parent message's counts per module and territory. What a bulk holds is fixed once it is
-   * submitted, while the message is re-rendered at every progress notice: summarised once (a page
-   * of items at a time) and kept for the few requests running now.
+   * submitted, while the message is re-rendered at every progress notice. Drafts keep their
+   * summary with the request; for one without (a request stored before, a list of many
+   * distinct warnings) it is summarised once, a page of items at a time, and kept here.
    */
   private async parentSummary(request: RequestRecord): Promise<BulkSummary> {
     const cached = this.summaries.get(request.id);

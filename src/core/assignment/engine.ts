@@ -60,7 +60,7 @@ export interface AssignmentEngineDeps {
    */
   instanceId?: string;
   /**
-   * Lease time; renewed after every batch and every third of it while sending. A replica that
+   * Lease time; checked before every call and renewed every third of it while sending. A replica that
    * dies frees its requests after this (default LEASE_TTL_MS).
    */
   leaseTtlMs?: number;

@@ -84,7 +84,7 @@ export class RequestPump {
       return null;
     }
     // A Zoho call can outlast the lease (latency, backoff): renew on a timer too, not only
-    // between batches. A lost renewal is seen by the next per-batch renew, which stops sending.
+    // before calls. A lost renewal is seen by the check before the next call, which stops sending.
     const { timers } = this.deps;
     let beat: unknown = null;
     let renewing: Promise<unknown> = Promise.resolve();
@@ -112,14 +112,14 @@ export class RequestPump {
     }
   }
 
-  private async rounds(requestId: string, renew: () => Promise<boolean>): Promise<number | null> {
+  private async rounds(requestId: string, holdLease: () => Promise<boolean>): Promise<number | null> {
     const { store } = this.deps;
     const request = await store.getRequest(requestId);
     if (request?.state !== 'running') return null;
     // A request that fits in one call is someone waiting in Slack: it goes ahead of bulk batches.
     const lane: Lane = request.itemCount <= MAX_RECORDS_PER_CALL ? 'interactive' : 'bulk';
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      const moved = await this.round(requestId, lane, renew);
+      const moved = await this.round(requestId, lane, holdLease);
       if (moved === null) return null;
       // Nothing moved: what is left waits on Zoho's jobs or on a retry timer (or nothing is left).
       if (moved === 0) break;
@@ -138,7 +138,11 @@ export class RequestPump {
    * Zoho: waiting for the whole page first left the slots empty at every page boundary. Returns
    * how many items moved on, or null when the lease was lost.
    */
-  private async round(requestId: string, lane: Lane, renew: () => Promise<boolean>): Promise<number | null> {
+  private async round(
+    requestId: string,
+    lane: Lane,
+    holdLease: () => Promise<boolean>,
+  ): Promise<number | null> {
     const { store, clock } = this.deps;
     const run: PageRun = { held: true, failed: false };
     const pages: Array<Promise<number>> = [];
@@ -159,7 +163,7 @@ export class RequestPump {
         const started = new Promise<void>((resolve) => {
           allStarted = resolve;
         });
-        const moving = this.movePage(requestId, page, lane, renew, run, allStarted);
+        const moving = this.movePage(requestId, page, lane, holdLease, run, allStarted);
         pages.push(moving);
         await Promise.race([started, moving.catch(() => {})]);
       }
@@ -189,7 +193,7 @@ export class RequestPump {
     requestId: string,
     page: readonly RequestItemRecord[],
     lane: Lane,
-    renew: () => Promise<boolean>,
+    holdLease: () => Promise<boolean>,
     run: PageRun,
     allStarted: () => void,
   ): Promise<number> {
@@ -209,7 +213,7 @@ export class RequestPump {
             if (waiting === 0) allStarted();
             if (!run.held || run.failed) return null;
             // Checked before each call: after a stall past its TTL another replica may own it.
-            if (!(await renew())) {
+            if (!(await holdLease())) {
               run.held = false;
               return null;
             }

@@ -21,16 +21,7 @@ import type {
 
 // The audit and item record types live in their own files; callers keep importing them from here.
 export type { AuditEntry, AuditTrailQuery, AuditTrailRow } from './audit-types.js';
-export type {
-  ItemAction,
-  ItemListQuery,
-  ItemPatch,
-  ItemPatchEntry,
-  ItemState,
-  NewRequestItem,
-  RequestItemRecord,
-  WorkItemsQuery,
-} from './item-types.js';
+export type * from './item-types.js';
 
 export type RequestKind = 'assign' | 'remove' | 'move' | 'bulk';
 

@@ -6,9 +6,9 @@
  * Three lanes, served in this order: a person waiting in Slack (`interactive`: a one-record
  * change and the polls confirming it, `/territory show`, a preview), the batches of a bulk being
  * sent (`bulk`), and work no one waits on this second (`background`: polls confirming a bulk's
- * jobs, the scheduled monitor run); background work starts only while nothing else runs. Without them the client's limiter was one FIFO queue: a
- * bulk's polls took Zoho slots from its own sends, and a bulk held every slot from someone's
- * single change.
+ * jobs, the scheduled monitor run), which starts only while nothing else runs. Without them the
+ * client's limiter was one FIFO queue: a bulk's polls took Zoho slots from its own sends, and a
+ * bulk held every slot from someone's single change.
  *
  * The lane travels with the work (AsyncLocalStorage): the engine or the tracker says once which
  * lane it works in, and every Zoho call made inside waits in that lane at the client's limiter.
@@ -32,7 +32,6 @@ export function currentLane(): Lane {
 }
 
 export class Limiter {
-  private active = 0;
   private readonly activeIn: Record<Lane, number> = { interactive: 0, bulk: 0, background: 0 };
   private readonly queues: Record<Lane, Array<() => void>> = { interactive: [], bulk: [], background: [] };
 
@@ -43,7 +42,7 @@ export class Limiter {
 
   /** Tasks currently running. */
   get running(): number {
-    return this.active;
+    return LANE_ORDER.reduce((n, lane) => n + this.activeIn[lane], 0);
   }
 
   /** Tasks waiting for a slot. */
@@ -70,30 +69,24 @@ export class Limiter {
    * which would hold it for a whole call. Once they are done it gets every free slot.
    */
   private mayStart(lane: Lane): boolean {
-    if (this.active >= this.max) return false;
+    if (this.running >= this.max) return false;
     return lane !== 'background' || this.activeIn.interactive + this.activeIn.bulk === 0;
-  }
-
-  private start(lane: Lane): void {
-    this.active += 1;
-    this.activeIn[lane] += 1;
   }
 
   private acquire(lane: Lane): Promise<void> {
     if (this.queues[lane].length === 0 && this.mayStart(lane)) {
-      this.start(lane);
+      this.activeIn[lane] += 1;
       return Promise.resolve();
     }
     return new Promise((resolve) => this.queues[lane].push(resolve));
   }
 
   private release(lane: Lane): void {
-    this.active -= 1;
     this.activeIn[lane] -= 1;
     for (const next of LANE_ORDER) {
       const queue = this.queues[next];
       while (queue.length > 0 && this.mayStart(next)) {
-        this.start(next);
+        this.activeIn[next] += 1;
         queue.shift()!();
       }
     }

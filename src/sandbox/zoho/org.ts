@@ -43,9 +43,8 @@ export class SimOrg {
   /** territoryId -> userIds, in insertion order. */
   private readonly members = new Map<string, Set<string>>();
   private readonly recordMaps = new Map<ZohoModule, Map<string, SeedRecord>>();
-  /** `${module}:${recordId}` -> pending job. */
   /**
-   * Pending jobs in due order: every job is scheduled a fixed delay after now, so the order they
+   * `${module}:${recordId}` -> pending job, in due order: every job is scheduled a fixed delay after now, so the order they
    * were scheduled in is the order they fall due. Kept so, settling what is due before each call
    * looks at the due jobs only, not at the thousands a bulk leaves pending.
    */
