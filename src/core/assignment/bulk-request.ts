@@ -5,12 +5,14 @@
  *    resolve every territory name from the cached catalog. Every bad line comes back with its
  *    number and reason; nothing is stored.
  * 2. `prepareBulkRequest`: read the records' current territories (≤ 100 ids per call, one
- *    module at a time), plan each record with Zoho's rules and build the draft request. Items
+ *    module and a page of records at a time), plan each record with Zoho's rules and build the draft request. Items
  *    Zoho would refuse (or that need nothing) are stored already final (failed / skipped, with
  *    the reason) so they are never sent; the others carry exactly the territories to send,
  *    because Zoho answers DUPLICATE_DATA for a territory already on the record.
  */
 import { randomUUID } from 'node:crypto';
+import { type AccessChange, accessChangeOf } from '../access/policy.js';
+import { chunk } from '../chunk.js';
 import {
   parseRecordList,
   type RecordListEntry,
@@ -26,10 +28,9 @@ import {
   type TerritoryCatalog,
   type TerritoryIndex,
 } from '../territories/index.js';
-import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
+import { TERRITORY_MODULES, type ZohoApi, type ZohoModule, type ZohoRecord } from '../zoho/types.js';
 import { primaryIssue } from './limits.js';
-import { type ChangeAction, type ChangePlan, planChange } from './plan.js';
-import { readRecords } from './read-records.js';
+import { type ChangeAction, planChange } from './plan.js';
 
 export interface BulkListInput {
   /** Pasted text (one record per line); may be empty when a CSV is given. */
@@ -184,9 +185,11 @@ function fail(
 export interface PreparedBulk {
   request: NewRequest;
   items: NewRequestItem[];
-  plans: ChangePlan[];
-  /** Each plan's record as the access policy needs it (Zoho Owner id, name), by plan index. */
-  owners: Array<{ ownerId: string | null; name: string | null }>;
+  /**
+   * What the lines that will be sent change, for the access policy (DESIGN.md §4), in list
+   * order: lines the preview refused or that need nothing change nothing.
+   */
+  changes: AccessChange[];
 }
 
 export interface BulkRequestMeta {
@@ -208,7 +211,14 @@ export const PREVIEW_CODES = {
 } as const;
 
 /**
- * Reads every record (one getRecords per module; the client sends ≤ 100 ids per call), plans
+ * Records read and planned before the next are read: one wave of get-records calls (5 × 100).
+ * Only the items outlive a page; Zoho's records and the plans do not (issue 13: holding all
+ * 10,000 records and plans across a second of reads was a third of a bulk's peak memory).
+ */
+export const PREVIEW_PAGE_RECORDS = 500;
+
+/**
+ * Reads every record (per module, a page at a time; the client sends ≤ 100 ids per call), plans
  * each change and builds the draft request with all its items. Nothing is stored here.
  */
 export async function prepareBulkRequest(
@@ -218,80 +228,29 @@ export async function prepareBulkRequest(
   id: string = randomUUID(),
 ): Promise<PreparedBulk> {
   const catalog = await deps.catalog.get();
-  const records = await readRecords(
-    deps.zoho,
-    entries.map((e) => e.entry.ref),
-  );
-  const plans: ChangePlan[] = [];
-  const owners: PreparedBulk['owners'] = [];
-  const items: NewRequestItem[] = [];
-  // Each item carries what the preview shows of it (name, warning, main issue code — errors
-  // first — for grouped counts on the card and preview): on its own row, not in the summary.
-  entries.forEach((e, seq) => {
-    const record = records.get(recordKey(e.entry.ref)) ?? null;
-    const action = e.action ?? 'assign';
-    const plan = planChange({
-      action,
-      record,
-      territoryIds: e.territoryIds,
-      catalog,
-      ref: e.entry.ref,
+  const items: NewRequestItem[] = new Array(entries.length);
+  const changes: Array<AccessChange | null> = new Array(entries.length).fill(null);
+  for (const module of TERRITORY_MODULES) {
+    // Entries of this module by record id (a list names each record once; an id twice is
+    // read once and planned for each of its lines all the same).
+    const byId = new Map<string, number[]>();
+    entries.forEach((e, seq) => {
+      if (e.entry.ref.module !== module) return;
+      const seqs = byId.get(e.entry.ref.recordId);
+      if (seqs) seqs.push(seq);
+      else byId.set(e.entry.ref.recordId, [seq]);
     });
-    plans.push(plan);
-    owners.push({ ownerId: record?.owner?.id ?? null, name: record?.name ?? null });
-    const main = primaryIssue(plan.issues);
-    const base = {
-      seq,
-      lineNo: e.entry.lineNo,
-      module: e.entry.ref.module,
-      recordId: e.entry.ref.recordId,
-      action,
-      removeTerritoryIds: [],
-      before: record ? plan.before : null,
-      recordName: record?.name ?? null,
-      issue: main?.code ?? null,
-    };
-    const changed =
-      record && e.expectCurrent ? changedSince(record.territories, e.expectCurrent, catalog) : null;
-    if (changed) {
-      items.push({
-        ...base,
-        issue: PREVIEW_CODES.changedSince,
-        warning: changed,
-        territoryIds: [],
-        state: 'skipped',
-        code: PREVIEW_CODES.changedSince,
-        message: changed,
-      });
-    } else if (!plan.ok) {
-      const message = plan.errors.join(' ');
-      items.push({
-        ...base,
-        warning: message,
-        territoryIds: [],
-        state: 'failed',
-        code: PREVIEW_CODES.blocked,
-        message,
-      });
-    } else if (plan.noop) {
-      const message = plan.warnings.join(' ') || 'Nothing to change.';
-      items.push({
-        ...base,
-        warning: message,
-        territoryIds: [],
-        state: 'skipped',
-        code: PREVIEW_CODES.nothingToDo,
-        message,
-      });
-    } else {
-      items.push({
-        ...base,
-        warning: plan.warnings.length > 0 ? plan.warnings.join(' ') : null,
-        territoryIds: action === 'remove' ? plan.removeIds : plan.assignIds,
-        removeTerritoryIds: action === 'move' ? plan.removeIds : [],
-      });
+    for (const ids of chunk([...byId.keys()], PREVIEW_PAGE_RECORDS)) {
+      const records = new Map((await deps.zoho.getRecords(module, ids)).map((r) => [r.id, r]));
+      for (const recordId of ids) {
+        for (const seq of byId.get(recordId) ?? []) {
+          const planned = planItem(entries[seq]!, seq, records.get(recordId) ?? null, catalog);
+          items[seq] = planned.item;
+          changes[seq] = planned.change;
+        }
+      }
     }
-  });
+  }
   const request: NewRequest = {
     id,
     kind: 'bulk',
@@ -308,7 +267,59 @@ export async function prepareBulkRequest(
     createdAt: deps.now,
     expiresAt: null,
   };
-  return { request, items, plans, owners };
+  return { request, items, changes: changes.filter((c): c is AccessChange => c !== null) };
+}
+
+/**
+ * One line's item, with what the preview shows of it (name, warning, main issue code — errors
+ * first — for grouped counts on the card and preview) on its own row, not in the summary; and
+ * the change it makes when it will be sent. Items Zoho would refuse, or that need nothing, are
+ * final already (failed / skipped, with the reason).
+ */
+function planItem(
+  e: ValidatedEntry,
+  seq: number,
+  record: ZohoRecord | null,
+  catalog: TerritoryIndex,
+): { item: NewRequestItem; change: AccessChange | null } {
+  const action = e.action ?? 'assign';
+  const plan = planChange({ action, record, territoryIds: e.territoryIds, catalog, ref: e.entry.ref });
+  const main = primaryIssue(plan.issues);
+  const base = {
+    seq,
+    lineNo: e.entry.lineNo,
+    module: e.entry.ref.module,
+    recordId: e.entry.ref.recordId,
+    action,
+    removeTerritoryIds: [],
+    before: record ? plan.before : null,
+    recordName: record?.name ?? null,
+    issue: main?.code ?? null,
+  };
+  const changed =
+    record && e.expectCurrent ? changedSince(record.territories, e.expectCurrent, catalog) : null;
+  const final = (
+    state: 'failed' | 'skipped',
+    code: string,
+    message: string,
+    issue: string | null = base.issue,
+  ) => ({
+    item: { ...base, issue, warning: message, territoryIds: [], state, code, message },
+    change: null,
+  });
+  if (changed) return final('skipped', PREVIEW_CODES.changedSince, changed, PREVIEW_CODES.changedSince);
+  if (!plan.ok) return final('failed', PREVIEW_CODES.blocked, plan.errors.join(' '));
+  if (plan.noop)
+    return final('skipped', PREVIEW_CODES.nothingToDo, plan.warnings.join(' ') || 'Nothing to change.');
+  return {
+    item: {
+      ...base,
+      warning: plan.warnings.length > 0 ? plan.warnings.join(' ') : null,
+      territoryIds: action === 'remove' ? plan.removeIds : plan.assignIds,
+      removeTerritoryIds: action === 'move' ? plan.removeIds : [],
+    },
+    change: accessChangeOf(plan, { ownerId: record?.owner?.id ?? null, name: record?.name ?? null }),
+  };
 }
 
 /** Why a record is left alone by an undo: it no longer holds what the request left; null when it does. */

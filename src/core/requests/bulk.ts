@@ -5,7 +5,6 @@
  * draft is stored and kept with it: lists over APPROVAL_THRESHOLD always, smaller ones when a
  * record or territory is not the requester's, or past their hourly limit.
  */
-import { type AccessChange, accessChangeOf } from '../access/policy.js';
 import { REQUEST_ACCESS_KEY, requestAccessFrom } from '../access/request-access.js';
 import type { AccessService } from '../access/service.js';
 import type { ApprovalRefusal, ApprovalService } from '../approvals/index.js';
@@ -51,14 +50,7 @@ export async function storeDraft(
     entries,
     meta,
   );
-  // Only what will be sent counts: lines the preview refused or that need nothing change nothing.
-  const changes: AccessChange[] = [];
-  prepared.plans.forEach((plan, i) => {
-    if (!plan.ok || plan.noop) return;
-    const change = accessChangeOf(plan, prepared.owners[i] ?? { ownerId: null });
-    if (change) changes.push(change);
-  });
-  const check = await deps.access.check(meta.requesterId, changes);
+  const check = await deps.access.check(meta.requesterId, prepared.changes);
   if (check.decision.kind === 'refused') {
     return {
       ok: false,

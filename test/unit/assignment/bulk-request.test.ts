@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   PREVIEW_CODES,
+  PREVIEW_PAGE_RECORDS,
   prepareBulkRequest,
   type ValidatedEntry,
   validateBulkList,
@@ -297,7 +298,7 @@ describe('prepareBulkRequest', () => {
     }
   });
 
-  it('plans and sums up 10,000 records, reading once per module', async () => {
+  it('plans and sums up 10,000 records, reading a page of records at a time per module', async () => {
     const modules: ZohoModule[] = ['Leads', 'Accounts', 'Contacts', 'Deals'];
     const calls: string[] = [];
     const zoho = {
@@ -313,7 +314,12 @@ describe('prepareBulkRequest', () => {
       entry(modules[i % 4]!, String(3652397000002000000n + BigInt(i)), [T.usWest.id], i + 1),
     );
     const prepared = await prepareBulkRequest({ zoho, catalog: catalogOf(T.all), now: 1 }, entries, meta);
-    expect(calls).toEqual(['Leads:2500', 'Accounts:2500', 'Contacts:2500', 'Deals:2500']);
+    // Each page is planned before the next is read: only the items outlive it.
+    expect(calls).toEqual(
+      modules.flatMap((m) =>
+        Array.from({ length: 2_500 / PREVIEW_PAGE_RECORDS }, () => `${m}:${PREVIEW_PAGE_RECORDS}`),
+      ),
+    );
     const summary = summarizeItems(previewItems(prepared.request, prepared.items, 'label'));
     expect(summary).toMatchObject({
       total: 10_000,

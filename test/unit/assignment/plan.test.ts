@@ -7,8 +7,6 @@ import {
   splitByAssignment,
 } from '../../../src/core/assignment/limits.js';
 import { planChange } from '../../../src/core/assignment/plan.js';
-import { readRecords } from '../../../src/core/assignment/read-records.js';
-import { parseRecordList } from '../../../src/core/records/index.js';
 import { TerritoryIndex } from '../../../src/core/territories/index.js';
 import type { RecordTerritory, Territory, ZohoModule, ZohoRecord } from '../../../src/core/zoho/types.js';
 
@@ -39,7 +37,6 @@ const catalog = new TerritoryIndex(territories);
 const name = (id: string) => catalog.byId(id)!.name;
 
 const REC = '3652397000001234567';
-const REC2 = '3652397000001234999';
 
 function record(
   module: ZohoModule,
@@ -397,29 +394,5 @@ describe('planChange: move', () => {
     });
     expect(p.ok).toBe(false);
     expect(p.errors.at(-1)).toMatch(/would have 11 territories \(9 from territory rules stay\).*at most 10/);
-  });
-});
-
-describe('readRecords', () => {
-  const list = (text: string) => parseRecordList(text, { maxRecords: 10_000 });
-
-  it('reads records with one getRecords per module, keyed Module/ID', async () => {
-    const calls: Array<[ZohoModule, string[]]> = [];
-    const api = {
-      getRecords: async (module: ZohoModule, ids: readonly string[]) => {
-        calls.push([module, [...ids]]);
-        return ids.filter((id) => id !== REC2).map((id) => ({ module, id, name: null, territories: [] }));
-      },
-    };
-    const parsed = list(`Deals/${REC}\nLeads/${REC}\nLeads/${REC2}\nDeals/${REC2}`);
-    const records = await readRecords(
-      api,
-      parsed.entries.map((e) => e.ref),
-    );
-    expect(calls).toEqual([
-      ['Leads', [REC, REC2]],
-      ['Deals', [REC, REC2]],
-    ]);
-    expect([...records.keys()].sort()).toEqual([`Deals/${REC}`, `Leads/${REC}`]);
   });
 });
