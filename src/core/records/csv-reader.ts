@@ -37,37 +37,40 @@ export async function readRecordCsv(
     .replace(/\r\n?/g, '\n');
   await yieldToEventLoop();
   const delimiter = detectDelimiter(text);
-  const parsed = await parseInSlices(text, delimiter);
-  if (parsed === null) return lineByLine(text, delimiter, options);
   const lines = text.split('\n');
+  // Each parsed record becomes a row as it comes: csv-parse's records (with their info objects)
+  // die young instead of all 10,000 living until the file is read (issue 13).
   const rows: Row[] = [];
-  for (const [n, { info, record }] of parsed.entries()) {
-    if (n % LINES_PER_YIELD === LINES_PER_YIELD - 1) await yieldToEventLoop();
+  const ok = await parseInSlices(text, delimiter, ({ info, record }) => {
     const cells = record.map((c) => unwrapSlackLinks(c.trim()));
-    if (cells.every((c) => c === '')) continue;
+    if (cells.every((c) => c === '')) return;
     // info.lines is the record's last line; a quoted field may span several.
     const lineNo = info.lines - record.reduce((k, c) => k + (c.match(/\n/g)?.length ?? 0), 0);
     rows.push({ lineNo, text: (lines[lineNo - 1] ?? cells.join(delimiter)).trim(), cells });
-  }
+  });
+  if (!ok) return lineByLine(text, delimiter, options);
   await yieldToEventLoop();
   return capped(await collectAsync(rows, [], options));
 }
 
-type Parsed = Array<{ info: { lines: number }; record: string[] }>;
+type ParsedRecord = { info: { lines: number }; record: string[] };
 
-/** csv-parse fed slice by slice; null when the file is not well-formed CSV. */
-function parseInSlices(text: string, delimiter: string): Promise<Parsed | null> {
+/** csv-parse fed slice by slice, each record handed to `onRecord`; false when the file is not well-formed CSV. */
+function parseInSlices(
+  text: string,
+  delimiter: string,
+  onRecord: (r: ParsedRecord) => void,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const out: Parsed = [];
     let failed = false;
     const parser = new Parser(csvOptions(delimiter));
-    parser.on('data', (r: Parsed[number]) => out.push(r));
+    parser.on('data', onRecord);
     parser.on('error', () => {
       failed = true;
-      resolve(null);
+      resolve(false);
     });
     parser.on('end', () => {
-      if (!failed) resolve(out);
+      if (!failed) resolve(true);
     });
     void (async () => {
       let start = 0;
