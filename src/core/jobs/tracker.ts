@@ -42,7 +42,11 @@ export interface JobTrackerDeps {
    * are final. Without it the tracker only finishes requests itself.
    */
   onItemsSettled?: (requestId: string) => Promise<void>;
-  /** Due jobs taken per round (default 2,000). */
+  /**
+   * Due jobs taken per round (default: one wave of calls, concurrency × 100). A round's jobs are
+   * held until its last call is back, and polls wait while a bulk is being sent: 2,000 jobs held
+   * across a send were promoted to the old generation by the thousand (issue 13).
+   */
   roundLimit?: number;
   /**
    * Longest sleep between rounds when nothing is due (default LEASE_RENEW_MS): the tracker lease
@@ -92,7 +96,7 @@ export class JobTracker {
     this.timers = deps.timers ?? globalTimers;
     this.limiter = new Limiter(deps.concurrency ?? 5);
     this.logger = deps.logger.child({ component: 'jobs' });
-    this.roundLimit = deps.roundLimit ?? 2_000;
+    this.roundLimit = deps.roundLimit ?? this.limiter.max * MAX_RECORDS_PER_CALL;
     this.idleMs = deps.idleMs ?? LEASE_RENEW_MS;
     this.instanceId = deps.instanceId ?? REPLICA_ID;
     this.progress = new RequestProgress(deps.notifier, this.logger);
@@ -217,7 +221,7 @@ export class JobTracker {
     await this.apply(verdicts, now, result, touched);
   }
 
-  /** Stores the jobs' verdicts and moves their items on (one item read per request, not per job). */
+  /** Stores the jobs' verdicts and moves their items on (one read of where the items stand per request, not per job). */
   private async apply(
     verdicts: ReadonlyArray<{ job: JobRecord; verdict: JobVerdict }>,
     now: number,
@@ -245,10 +249,11 @@ export class JobTracker {
     }
     await patchJobs(store, waits, now);
     for (const [requestId, list] of settled) {
-      const items = await store.listItems(requestId, {
-        states: ITEM_STATES_WAITING_ON_JOB,
-        seqs: list.map(({ job }) => job.seq),
-      });
+      const items = await store.listItemStandings(
+        requestId,
+        list.map(({ job }) => job.seq),
+        ITEM_STATES_WAITING_ON_JOB,
+      );
       const bySeq = new Map(items.map((it) => [it.seq, it]));
       const patches: ItemPatchEntry[] = [];
       for (const { job, verdict } of list) {

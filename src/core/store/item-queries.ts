@@ -8,12 +8,13 @@ import { chunk } from '../chunk.js';
 import type { ZohoModule } from '../zoho/types.js';
 import { distinctRuns, groupBySet, MAX_PARAMS, type SetGroup } from './bulk-writes.js';
 import { getRequest } from './request-queries.js';
-import { itemFromRow, toJson } from './rows.js';
+import { itemFromRow, standingFromRow, toJson } from './rows.js';
 import type { Database, DialectName, RequestItemsTable } from './schema.js';
 import type {
   ItemListQuery,
   ItemPatch,
   ItemPatchEntry,
+  ItemStanding,
   ItemState,
   RequestItemRecord,
   RequestRecord,
@@ -183,6 +184,32 @@ export async function listItems(
 }
 
 type ListItemsOptions = ItemListQuery & { only?: readonly number[] };
+
+/** Store.listItemStandings: four columns of the items asked for, in seq order. */
+export async function listItemStandings(
+  db: Kysely<Database>,
+  requestId: string,
+  seqs: readonly number[],
+  states: readonly ItemState[],
+): Promise<ItemStanding[]> {
+  if (seqs.length === 0 || states.length === 0) return [];
+  const out: ItemStanding[] = [];
+  for (const part of chunk(
+    [...seqs].sort((a, b) => a - b),
+    MAX_PARAMS - 1 - states.length,
+  )) {
+    const rows = await db
+      .selectFrom('request_items')
+      .select(['seq', 'state', 'job_id', 'action'])
+      .where('request_id', '=', requestId)
+      .where('seq', 'in', part)
+      .where('state', 'in', [...states])
+      .orderBy('seq', 'asc')
+      .execute();
+    for (const r of rows) out.push(standingFromRow(r));
+  }
+  return out;
+}
 
 /**
  * The items the engine may act on now, in seq order (Store.listWorkItems): a page of them, so a

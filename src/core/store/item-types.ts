@@ -54,6 +54,9 @@ export interface RequestItemRecord {
   issue: string | null;
 }
 
+/** Where an item stands: what the job tracker checks before it moves an item on. */
+export type ItemStanding = Pick<RequestItemRecord, 'seq' | 'state' | 'jobId' | 'action'>;
+
 export type NewRequestItem = Omit<
   RequestItemRecord,
   | 'requestId'

@@ -26,6 +26,7 @@ import type {
   ItemListQuery,
   ItemPatch,
   ItemPatchEntry,
+  ItemStanding,
   ItemState,
   JobPatch,
   JobRecord,
@@ -132,6 +133,14 @@ export class KyselyStore implements Store {
 
   listItems(requestId: string, options: ItemListQuery = {}): Promise<RequestItemRecord[]> {
     return items.listItems(this.db, requestId, options);
+  }
+
+  listItemStandings(
+    requestId: string,
+    seqs: readonly number[],
+    states: readonly ItemState[],
+  ): Promise<ItemStanding[]> {
+    return items.listItemStandings(this.db, requestId, seqs, states);
   }
 
   listWorkItems(requestId: string, query: WorkItemsQuery): Promise<RequestItemRecord[]> {

@@ -15,6 +15,7 @@ import type {
   AlertState,
   AuditEntry,
   ItemAction,
+  ItemStanding,
   ItemState,
   JobRecord,
   JobState,
@@ -69,6 +70,12 @@ export function requestFromRow(r: Selectable<RequestsTable>): RequestRecord {
     decidedAt: numOrNull(r.decided_at),
     decisionComment: r.decision_comment,
   };
+}
+
+export function standingFromRow(
+  r: Pick<Selectable<RequestItemsTable>, 'seq' | 'state' | 'job_id' | 'action'>,
+): ItemStanding {
+  return { seq: num(r.seq), state: r.state as ItemState, jobId: r.job_id, action: r.action as ItemAction };
 }
 
 export function itemFromRow(r: Selectable<RequestItemsTable>): RequestItemRecord {

@@ -13,6 +13,7 @@ import type {
   ItemListQuery,
   ItemPatch,
   ItemPatchEntry,
+  ItemStanding,
   ItemState,
   NewRequestItem,
   RequestItemRecord,
@@ -190,6 +191,15 @@ export interface Store {
   countDirectItemsSince(requesterId: string, since: number, states: readonly RequestState[]): Promise<number>;
 
   listItems(requestId: string, options?: ItemListQuery): Promise<RequestItemRecord[]>;
+  /**
+   * Where these items stand, those of them in one of `states`: four columns, not the rows (the
+   * job tracker reads this for every hundred jobs it confirms).
+   */
+  listItemStandings(
+    requestId: string,
+    seqs: readonly number[],
+    states: readonly ItemState[],
+  ): Promise<ItemStanding[]>;
   /** A page of the items the engine may act on now (see WorkItemsQuery). */
   listWorkItems(requestId: string, query: WorkItemsQuery): Promise<RequestItemRecord[]>;
   /** The earliest `notBefore` among the request's items in `state` (e.g. retry), or null. */

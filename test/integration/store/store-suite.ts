@@ -147,6 +147,14 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         const many = Array.from({ length: 3_000 }, (_, i) => 9_999 - i * 3);
         expect(await s.listItems('req-big', { seqs: many })).toHaveLength(3_000);
         expect(await s.listItems('req-big', { seqs: [] })).toEqual([]);
+        // Where items stand: four columns of those asked for in the states given, in seq order.
+        expect(await s.listItemStandings('req-big', [9_999, 3, 4, 2], ['sending'])).toEqual([
+          { seq: 2, state: 'sending', jobId: null, action: 'assign' },
+          { seq: 4, state: 'sending', jobId: null, action: 'assign' },
+        ]);
+        expect(await s.listItemStandings('req-big', many, ['sending', 'pending'])).toHaveLength(3_000);
+        expect(await s.listItemStandings('req-big', [], ['sending'])).toEqual([]);
+        expect(await s.listItemStandings('req-big', [2], [])).toEqual([]);
         const sending = await s.listItems('req-big', { states: ['sending'], limit: 3 });
         expect(sending.map((i) => [i.seq, i.attempts, i.updatedAt])).toEqual([
           [0, 1, T0 + 1],

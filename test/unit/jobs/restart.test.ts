@@ -122,7 +122,9 @@ describe('restart in the middle of a bulk', () => {
     expect(zoho.calls.at(-1)!.ids).toEqual(lost);
     expect(await second.store.countItemsByState(id)).toEqual({ scheduled: 150 });
     time.clock.advance(2_000);
-    await second.tracker.pollOnce();
+    // One wave of calls per round (one call at a time here): 100 jobs, then 50.
+    expect((await second.tracker.pollOnce()).jobs).toBe(100);
+    expect((await second.tracker.pollOnce()).jobs).toBe(50);
     await second.engine.idle();
     expect(await second.store.countItemsByState(id)).toEqual({ done: 150 });
     expect(zoho.recordTerritories('Accounts', recordId(120))).toEqual([T1]);
@@ -266,6 +268,40 @@ describe('timer-driven tracker (vitest fake timers)', () => {
     await stop();
     await vi.advanceTimersByTimeAsync(120_000);
     expect(zoho.callsOf('pending')).toHaveLength(2);
+  });
+
+  it('a full round is followed by the next at once: every due job is confirmed in one wake-up', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 9), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const zoho = new FakeZoho([T1]);
+    for (let i = 0; i < 250; i++) zoho.addRecord('Accounts', recordId(i));
+    const store = await openStore('sqlite::memory:');
+    stores.push(store);
+    // One call at a time: a round is 100 due jobs, so 250 take three rounds.
+    const { engine, start, stop } = createAssignmentService({
+      api: zoho,
+      store,
+      notifier: new RecordingNotifier(),
+      clock: { now: () => Date.now() },
+      logger: silentLogger,
+      concurrency: 1,
+    });
+    const taken: number[] = [];
+    const listDueJobs = store.listDueJobs.bind(store);
+    store.listDueJobs = async (now, limit) => {
+      const due = await listDueJobs(now, limit);
+      taken.push(due.length);
+      return due;
+    };
+    await start();
+    const id = await seedRequest(store, bulk(250), { now: Date.now() });
+    await engine.run(id);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await engine.idle();
+    // Never more than a round's jobs held at once; the loop goes on while rounds come back full.
+    expect(taken.filter((n) => n > 0)).toEqual([100, 100, 50]);
+    expect(zoho.callsOf('pending').map((c) => c.ids.length)).toEqual([100, 100, 50]);
+    expect(await store.countItemsByState(id)).toEqual({ done: 250 });
+    await stop();
   });
 });
 
