@@ -1,15 +1,27 @@
 // Preloaded into the measured app (node --import): every 50 ms one CSV line
-// `time,rss,heapTotal,heapUsed,external,arrayBuffers` (ms, bytes) to BENCH_MEMORY_PROBE, so the
+// `time,rss,heapTotal,heapUsed,external,arrayBuffers,<space>=<bytes>...` (ms, bytes) to BENCH_MEMORY_PROBE, so the
 // bench can say whether a peak is V8 heap (live or garbage), native memory, or buffers.
 // Plain JS so it loads the same under node dist/main.js and tsx; its timer never holds the app up.
-import { openSync, writeSync } from 'node:fs';
+import { openSync, readFileSync, writeSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const file = process.env.BENCH_MEMORY_PROBE;
 if (file) {
   const fd = openSync(file, 'a');
   const timer = setInterval(() => {
     const m = process.memoryUsage();
-    writeSync(fd, `${Date.now()},${m.rss},${m.heapTotal},${m.heapUsed},${m.external},${m.arrayBuffers}\n`);
+    // Then each heap space's committed size (name=bytes): is the heap young or old generation?
+    const spaces = getHeapSpaceStatistics()
+      .map((s) => `${s.space_name}=${s.physical_space_size}`)
+      .join(',');
+    // And the kernel's split of RSS: anonymous (heap, malloc) against file-backed (binary, libraries).
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+    writeSync(
+      fd,
+      `${Date.now()},${m.rss},${m.heapTotal},${m.heapUsed},${m.external},${m.arrayBuffers},${spaces},` +
+        `RssAnon=${kb('RssAnon')},RssFile=${kb('RssFile')}\n`,
+    );
   }, 50);
   timer.unref();
 }
@@ -22,11 +34,25 @@ if (allocFile) {
   const { writeFileSync } = await import('node:fs');
   const session = new Session();
   session.connect();
-  session.post('HeapProfiler.startSampling', {
-    samplingInterval: 32768,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
+  const start = () =>
+    session.post('HeapProfiler.startSampling', {
+      samplingInterval: 32768,
+      includeObjectsCollectedByMajorGC: true,
+      // BENCH_ALLOC_PROMOTED=1 leaves out what a scavenge collected: what is left was promoted
+      // to the old generation (or is still live), the garbage a full collection has to find.
+      includeObjectsCollectedByMinorGC: !process.env.BENCH_ALLOC_PROMOTED,
+    });
+  // BENCH_ALLOC_FROM_APPROVAL: sampling starts when the bench writes <file>.start (at the approval).
+  if (!process.env.BENCH_ALLOC_FROM_APPROVAL) start();
+  else {
+    const { existsSync } = await import('node:fs');
+    const wait = setInterval(() => {
+      if (!existsSync(`${allocFile}.start`)) return;
+      clearInterval(wait);
+      start();
+    }, 20);
+    wait.unref();
+  }
   const write = () =>
     session.post('HeapProfiler.stopSampling', (err, res) => {
       if (!err) writeFileSync(allocFile, JSON.stringify(res.profile));

@@ -387,6 +387,8 @@ async function startApp(runtime: Runtime, org: RemoteOrg, slack: SlackInfo, data
     BENCH_MEMORY_PROBE: path.join(dataDir, 'memory.csv'),
     ...(process.env.BENCH_ALLOC_PROF ? { BENCH_ALLOC_PROF: process.env.BENCH_ALLOC_PROF } : {}),
     ...(process.env.BENCH_GC_LOG ? { BENCH_GC_LOG: process.env.BENCH_GC_LOG } : {}),
+    ...(process.env.BENCH_ALLOC_PROMOTED ? { BENCH_ALLOC_PROMOTED: '1' } : {}),
+    ...(process.env.BENCH_ALLOC_FROM_APPROVAL ? { BENCH_ALLOC_FROM_APPROVAL: '1' } : {}),
   };
   const flags = [
     '--heapsnapshot-signal=SIGUSR2',
@@ -482,6 +484,9 @@ async function bulk(
 ) {
   await slack.request({ op: 'prepare', csv, territoryId });
   await simAdmin('reset-calls', {});
+  // BENCH_ALLOC_FROM_APPROVAL: the app's allocation profile covers the send and confirmation only.
+  if (process.env.BENCH_ALLOC_PROF && process.env.BENCH_ALLOC_FROM_APPROVAL)
+    writeFileSync(`${process.env.BENCH_ALLOC_PROF}.start`, '');
   onApprove?.();
   const cpuBefore = appPid === null ? Number.NaN : readCpuMs(appPid);
   const result = await slack.request<BulkResult>({ op: 'approve' });
