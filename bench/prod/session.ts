@@ -398,6 +398,8 @@ async function startApp(runtime: Runtime, org: RemoteOrg, slack: SlackInfo, data
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     // Sampled allocations by call site, written when the app exits (where the peak's garbage comes from).
     ...(process.env.BENCH_HEAP_PROF ? ['--heap-prof', `--heap-prof-dir=${process.env.BENCH_HEAP_PROF}`] : []),
+    // To try V8 settings (e.g. --max-semi-space-size=2); the figures the README reports use none.
+    ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
   ];
   const child = spawn(process.execPath, [...flags, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
