@@ -5,10 +5,10 @@
  *    resolve every territory name from the cached catalog. Every bad line comes back with its
  *    number and reason; nothing is stored.
  * 2. `prepareBulkRequest`: read the records' current territories (≤ 100 ids per call, one
- *    module and a page of records at a time), plan each record with Zoho's rules and build the draft request. Items
- *    Zoho would refuse (or that need nothing) are stored already final (failed / skipped, with
- *    the reason) so they are never sent; the others carry exactly the territories to send,
- *    because Zoho answers DUPLICATE_DATA for a territory already on the record.
+ *    module and a page of records at a time), plan each record with Zoho's rules and build the
+ *    draft request. Items Zoho would refuse (or that need nothing) are stored already final
+ *    (failed / skipped, with the reason) so they are never sent; the others carry exactly the
+ *    territories to send, because Zoho answers DUPLICATE_DATA for a territory already on the record.
  */
 import { randomUUID } from 'node:crypto';
 import { type AccessChange, accessChangeOf } from '../access/policy.js';
@@ -230,16 +230,20 @@ export async function prepareBulkRequest(
   const catalog = await deps.catalog.get();
   const items: NewRequestItem[] = new Array(entries.length);
   const changes: Array<AccessChange | null> = new Array(entries.length).fill(null);
+  // Lines by module, then by record id (a list names each record once; an id twice is read
+  // once and planned for each of its lines all the same).
+  const byModule = new Map<ZohoModule, Map<string, number[]>>();
+  entries.forEach((e, seq) => {
+    const { module, recordId } = e.entry.ref;
+    const byId = byModule.get(module) ?? new Map<string, number[]>();
+    byModule.set(module, byId);
+    const seqs = byId.get(recordId);
+    if (seqs) seqs.push(seq);
+    else byId.set(recordId, [seq]);
+  });
   for (const module of TERRITORY_MODULES) {
-    // Entries of this module by record id (a list names each record once; an id twice is
-    // read once and planned for each of its lines all the same).
-    const byId = new Map<string, number[]>();
-    entries.forEach((e, seq) => {
-      if (e.entry.ref.module !== module) return;
-      const seqs = byId.get(e.entry.ref.recordId);
-      if (seqs) seqs.push(seq);
-      else byId.set(e.entry.ref.recordId, [seq]);
-    });
+    const byId = byModule.get(module);
+    if (!byId) continue;
     for (const ids of chunk([...byId.keys()], PREVIEW_PAGE_RECORDS)) {
       const records = new Map((await deps.zoho.getRecords(module, ids)).map((r) => [r.id, r]));
       for (const recordId of ids) {

@@ -221,7 +221,10 @@ export class JobTracker {
     await this.apply(verdicts, now, result, touched);
   }
 
-  /** Stores the jobs' verdicts and moves their items on (one read of where the items stand per request, not per job). */
+  /**
+   * Stores the jobs' verdicts and moves their items on (one read of where the items stand per
+   * request, not per job).
+   */
   private async apply(
     verdicts: ReadonlyArray<{ job: JobRecord; verdict: JobVerdict }>,
     now: number,

@@ -101,8 +101,6 @@ export interface ItemPatchEntry {
 /** Which of a request's items to list (all when empty), in seq order. */
 export interface ItemListQuery {
   states?: readonly ItemState[];
-  /** Only these items (e.g. those a batch of jobs belongs to). */
-  seqs?: readonly number[];
   afterSeq?: number;
   limit?: number;
 }

@@ -13,6 +13,7 @@ import * as audit from './audit-queries.js';
 import * as bookkeeping from './bookkeeping-queries.js';
 import * as home from './home-queries.js';
 import * as items from './item-queries.js';
+import * as itemWrites from './item-writes.js';
 import * as jobs from './job-queries.js';
 import * as outbox from './outbox-store.js';
 import * as requests from './request-queries.js';
@@ -77,7 +78,7 @@ export class KyselyStore implements Store {
     return this.db;
   }
 
-  // --- requests and items (request-queries.ts, item-queries.ts) -------------------------
+  // --- requests and items (request-queries.ts, item-queries.ts, item-writes.ts) -------------------------
 
   createRequest(
     request: NewRequest,
@@ -169,7 +170,7 @@ export class KyselyStore implements Store {
     expectState?: readonly ItemState[],
     now: number = this.clock.now(),
   ): Promise<boolean> {
-    return items.updateItem(this.db, requestId, seq, patch, expectState, now);
+    return itemWrites.updateItem(this.db, requestId, seq, patch, expectState, now);
   }
 
   updateItems(
@@ -178,7 +179,7 @@ export class KyselyStore implements Store {
     patch: ItemPatch,
     now: number = this.clock.now(),
   ): Promise<void> {
-    return items.updateItems(this.db, requestId, seqs, patch, now);
+    return itemWrites.updateItems(this.db, requestId, seqs, patch, now);
   }
 
   updateItemsEach(
@@ -186,7 +187,7 @@ export class KyselyStore implements Store {
     entries: readonly ItemPatchEntry[],
     now: number = this.clock.now(),
   ): Promise<number> {
-    return items.updateItemsEach(this.db, this.dialect, requestId, entries, now);
+    return itemWrites.updateItemsEach(this.db, this.dialect, requestId, entries, now);
   }
 
   countItemsByState(requestId: string): Promise<Partial<Record<ItemState, number>>> {
