@@ -120,19 +120,22 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     // 15-20 s of low allocation); 5 s after start is reported beside it.
     await sleep(5_000);
     const afterStart = readRss(pid)!;
-    const idle = await settledRss(pid);
-    const idleProbe = probeAt(path.join(dataDir, 'memory.csv'), Date.now() - 1_000, Date.now());
-    figures.idle_rss = {
-      value: round(idle.rssMb),
-      unit: 'MB',
-      target: 100,
-      after_start_5s_mb: round(afterStart.rssMb),
-      settled_after_s: idle.afterS + 5,
-      hwm_mb: round(idle.hwmMb),
-      heap_total_mb: idleProbe.at_peak_heap_total_mb ?? NaN,
-      heap_used_mb: idleProbe.at_peak_heap_used_mb ?? NaN,
-      note: 'idle before any request, settled (RSS steady for 10 s, at least 25 s after start); VmRSS from /proc',
-    };
+    // A focused run without `idle` skips the settling (up to a minute).
+    if (part('idle')) {
+      const idle = await settledRss(pid);
+      const idleProbe = probeAt(path.join(dataDir, 'memory.csv'), Date.now() - 1_000, Date.now());
+      figures.idle_rss = {
+        value: round(idle.rssMb),
+        unit: 'MB',
+        target: 100,
+        after_start_5s_mb: round(afterStart.rssMb),
+        settled_after_s: idle.afterS + 5,
+        hwm_mb: round(idle.hwmMb),
+        heap_total_mb: idleProbe.at_peak_heap_total_mb ?? NaN,
+        heap_used_mb: idleProbe.at_peak_heap_used_mb ?? NaN,
+        note: 'idle before any request, settled (RSS steady for 10 s, at least 25 s after start); VmRSS from /proc',
+      };
+    }
 
     // Round trip of slash commands from the driver's own process.
     const cpuBefore = readCpuMs(pid);
@@ -159,6 +162,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     const bigIds = org.accountIds.slice(0, BIG);
     const bigTerritory = territories.pop()!;
     const bigStart = Date.now();
+    const beforeBulk = readRss(pid)!;
     const sampler = part('big') ? sampleRss(pid) : null;
     const big = sampler ? await bulk(slack, sim, simAdmin, csvOf(bigIds), bigTerritory) : null;
     const mem = sampler?.stop();
@@ -168,7 +172,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
         unit: 'MB',
         target: 150,
         vm_hwm_mb: round(mem.hwmMb),
-        before_bulk_mb: round(idle.rssMb),
+        before_bulk_mb: round(beforeBulk.rssMb),
         peak_after_approval_ms: mem.peakAt - big.result.approveSentAt,
         final_reply_after_approval_ms: big.result.finalAt - big.result.approveSentAt,
         samples: mem.samples,
@@ -214,17 +218,19 @@ export async function runSession(opts: SessionOptions): Promise<SessionFigures> 
     }
     await simAdmin('faults/jobs', { delay_ms: 200 });
 
-    const rightAfter = readRss(pid)!;
-    // After a bulk the memory reducer waits for allocation to calm down: some 30-40 s.
-    const settled = await settledRss(pid, 45);
-    figures.idle_rss_after_work = {
-      value: round(settled.rssMb),
-      unit: 'MB',
-      target: 100,
-      right_after_mb: round(rightAfter.rssMb),
-      settled_after_s: settled.afterS,
-      note: 'idle again after every bulk of the session has finished, settled as idle_rss is',
-    };
+    if (part('idle')) {
+      const rightAfter = readRss(pid)!;
+      // After a bulk the memory reducer waits for allocation to calm down: some 30-40 s.
+      const settled = await settledRss(pid, 45);
+      figures.idle_rss_after_work = {
+        value: round(settled.rssMb),
+        unit: 'MB',
+        target: 100,
+        right_after_mb: round(rightAfter.rssMb),
+        settled_after_s: settled.afterS,
+        note: 'idle again after every bulk of the session has finished, settled as idle_rss is',
+      };
+    }
 
     // What the simulator and the Zoho client cost without the app: the floor under the send
     // wall time (each call carries 100 records; the simulator answers after its latency plus
