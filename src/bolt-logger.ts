@@ -12,6 +12,8 @@ export function boltLogger(base: Logger, name = 'bolt'): SlackLogger {
       )
       .join(' ');
   const emit = (lvl: 'debug' | 'info' | 'warn' | 'error', m: unknown[]) => {
+    // Bolt logs at debug several times per delivery: nothing is formatted unless it is written.
+    if (!child.isLevelEnabled(lvl)) return;
     const err = m.find((x): x is Error => x instanceof Error);
     if (err) child[lvl]({ err }, fmt(m.filter((x) => x !== err)));
     else child[lvl](fmt(m));

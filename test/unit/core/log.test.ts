@@ -39,6 +39,25 @@ describe('logging', () => {
     expect(out).toContain('boom');
   });
 
+  it('formats nothing Bolt logs below its level', () => {
+    const { lines, stream } = capture();
+    const bolt = boltLogger(createLogger('debug', stream));
+    bolt.setLevel('info' as never);
+    let formatted = 0;
+    const costly = {
+      toJSON() {
+        formatted += 1;
+        return 'x';
+      },
+    };
+    bolt.debug('ack() call begins', costly);
+    expect(formatted).toBe(0);
+    expect(lines).toEqual([]);
+    bolt.info('ready', costly);
+    expect(formatted).toBe(1);
+    expect(lines.join('')).toContain('ready');
+  });
+
   it('scrubSecrets keeps the shape readable', () => {
     expect(scrubSecrets('refresh_token=1000.x.y&client_secret=abc&grant_type=refresh_token')).toBe(
       'refresh_token=[Redacted]&client_secret=[Redacted]&grant_type=refresh_token',
