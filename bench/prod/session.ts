@@ -613,9 +613,12 @@ async function heapAtPeak(
     }, 20);
     fallback = setTimeout(signal, peak.offsetMs);
   });
-  clearInterval(watch);
-  clearTimeout(fallback);
-  const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+  // A bulk that peaks as it ends (its final reply) is over before the fallback fires: the
+  // snapshot is taken then, or there would be none.
+  signal();
+  const newSnapshot = () => readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+  for (let waited = 0; !newSnapshot() && waited < 30_000; waited += 250) await sleep(250);
+  const file = newSnapshot();
   if (!file) return null;
   const full = path.join(dir, file);
   // The snapshot is written synchronously by the app; wait until its size settles.
