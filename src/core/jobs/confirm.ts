@@ -34,7 +34,10 @@ type JobShape = Pick<
   'jobId' | 'operation' | 'expectPresent' | 'expectAbsent' | 'polls' | 'deadlineAt' | 'createdAt'
 >;
 
-function differences(job: JobShape, on: ReadonlySet<string>): { missing: string[]; left: string[] } {
+function differences(
+  job: Pick<JobShape, 'expectPresent' | 'expectAbsent'>,
+  on: ReadonlySet<string>,
+): { missing: string[]; left: string[] } {
   return {
     missing: job.expectPresent.filter((t) => !on.has(t)),
     left: job.expectAbsent.filter((t) => on.has(t)),
@@ -43,6 +46,15 @@ function differences(job: JobShape, on: ReadonlySet<string>): { missing: string[
 
 const plural = (ids: readonly string[]) =>
   ids.length === 1 ? `territory ${ids[0]}` : `territories ${ids.join(', ')}`;
+
+/** The record shows every change the job was to make (what `done` means). */
+export function showsChange(
+  job: Pick<JobShape, 'expectPresent' | 'expectAbsent'>,
+  record: ZohoRecord,
+): boolean {
+  const { missing, left } = differences(job, new Set(record.territories.map((t) => t.id)));
+  return missing.length === 0 && left.length === 0;
+}
 
 export function notAppliedMessage(job: JobShape, territoryIds: readonly string[]): string {
   const { missing, left } = differences(job, new Set(territoryIds));

@@ -1,29 +1,32 @@
 /**
  * The job tracker: confirms Zoho's background territory jobs. Each round takes the due jobs,
- * per module in groups of 100 records: one feature-info call lists which records still have a
- * job pending, one get-records call reads the others — so a round costs at most
- * 2·ceil(N/100) calls per module (DESIGN.md §9). Still pending: poll again later (2 s → 60 s);
+ * per module in groups of 100 records: a job's first look reads the records and asks the
+ * feature-info API only about those not showing the change; later looks ask feature-info first
+ * and read only the records without a pending job — so a round costs at most 2·ceil(N/100)
+ * calls per module (DESIGN.md §9), and ceil(N/100) when the jobs are done at the first look. Still pending: poll again later (2 s → 60 s);
  * finished and visible on the record: done; finished but not visible: failed after one
  * re-check; past the deadline: unconfirmed. All state lives in the store, so after a restart
  * the tracker simply continues.
  */
-import { ITEM_STATES_WAITING_ON_JOB, itemLifecycle } from '../assignment/item-lifecycle.js';
+import { ITEM_STATES_WAITING_ON_JOB } from '../assignment/item-lifecycle.js';
 import { RequestProgress } from '../assignment/progress.js';
 import { chunk } from '../chunk.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import { LEASE_RENEW_MS, REPLICA_ID } from '../replica.js';
-import type { ItemPatch, JobRecord, Store } from '../store/types.js';
+import type { JobRecord, Store } from '../store/types.js';
 import type { WorkObserver } from '../work-observer.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import { type Lane, Limiter } from '../zoho/limiter.js';
-import type { ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
+import type { ZohoApi, ZohoModule } from '../zoho/types.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
 import { type ItemPatchEntry, type JobPatch, patchItems, patchJobs } from './bulk-writes.js';
 import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
+import { itemPatch } from './item-patches.js';
 import { JOB_EVENT_OF_VERDICT, jobLifecycle } from './job-lifecycle.js';
 import { RequestFinisher } from './request-finisher.js';
+import { isFirstLook, pendingFirst, recordsFirst } from './status-calls.js';
 import { globalTimers, type Timers } from './timers.js';
 
 export interface JobTrackerDeps {
@@ -86,6 +89,8 @@ export class JobTracker {
   private readonly finisher: RequestFinisher;
   /** Jobs seen finished-but-not-visible once; a restart just grants them one more look. */
   private readonly rechecked = new Set<number>();
+  /** Jobs of the rounds in progress: the next round does not take them again. */
+  private readonly taken = new Set<number>();
   private timer: unknown = null;
   private running = false;
   private inRound: Promise<void> | null = null;
@@ -136,9 +141,18 @@ export class JobTracker {
 
   /** One round over the jobs due now. */
   async pollOnce(): Promise<PollRoundResult> {
-    const { store } = this.deps;
+    return (await this.startRound()).done;
+  }
+
+  /**
+   * Takes the due jobs not already in a round and starts their calls. Resolves once every call
+   * of the round holds one of the tracker's slots, with the round's result to come: the loop
+   * then takes the next round, whose calls go out while this one's verdicts are stored (a
+   * 10,000-job bulk is 20 rounds; one after the other, the slots sat idle while each stored).
+   */
+  private async startRound(): Promise<{ jobs: number; done: Promise<PollRoundResult> }> {
     const now = this.deps.clock.now();
-    const due = await store.listDueJobs(now, this.roundLimit);
+    const due = await this.deps.store.listDueJobs(now, this.roundLimit, [...this.taken]);
     const result: PollRoundResult = {
       jobs: due.length,
       done: 0,
@@ -147,7 +161,26 @@ export class JobTracker {
       waiting: 0,
       calls: 0,
     };
-    if (due.length === 0) return result;
+    if (due.length === 0) return { jobs: 0, done: Promise.resolve(result) };
+    for (const job of due) this.taken.add(job.id);
+    let allStarted!: () => void;
+    const started = new Promise<void>((resolve) => {
+      allStarted = resolve;
+    });
+    const done = this.runRound(due, now, result, allStarted).finally(() => {
+      for (const job of due) this.taken.delete(job.id);
+      allStarted();
+    });
+    await Promise.race([started, done.catch(() => {})]);
+    return { jobs: due.length, done };
+  }
+
+  private async runRound(
+    due: readonly JobRecord[],
+    now: number,
+    result: PollRoundResult,
+    allStarted: () => void,
+  ): Promise<PollRoundResult> {
     const byModule = new Map<ZohoModule, JobRecord[]>();
     for (const job of due) {
       const list = byModule.get(job.module);
@@ -157,17 +190,30 @@ export class JobTracker {
     const touched = new Set<string>();
     const work: Array<{ module: ZohoModule; jobs: JobRecord[] }> = [];
     for (const [module, jobs] of byModule) {
-      // Chunk by distinct record so one call never carries more than 100 ids.
-      const byRecord = new Map<string, JobRecord[]>();
-      for (const j of jobs) byRecord.set(j.recordId, [...(byRecord.get(j.recordId) ?? []), j]);
-      for (const part of chunk([...byRecord.values()], MAX_RECORDS_PER_CALL))
-        work.push({ module, jobs: part.flat() });
+      // First looks and later ones go in separate calls: they ask Zoho in a different order.
+      for (const group of [jobs.filter(isFirstLook), jobs.filter((j) => !isFirstLook(j))]) {
+        // Chunk by distinct record so one call never carries more than 100 ids.
+        const byRecord = new Map<string, JobRecord[]>();
+        for (const j of group) byRecord.set(j.recordId, [...(byRecord.get(j.recordId) ?? []), j]);
+        for (const part of chunk([...byRecord.values()], MAX_RECORDS_PER_CALL))
+          work.push({ module, jobs: part.flat() });
+      }
     }
     const waiting = await this.requestsSomeoneWaitsOn(due);
+    let unstarted = work.length;
     await Promise.all(
-      work.map(({ module, jobs }) =>
-        this.limiter.run(() => this.pollChunk(module, jobs, now, result, touched), pollLane(jobs, waiting)),
-      ),
+      work.map(async ({ module, jobs }) => {
+        // The slot is held for the calls only; the verdicts are stored after it is given back.
+        const verdicts = await this.limiter.run(
+          () => {
+            unstarted -= 1;
+            if (unstarted === 0) allStarted();
+            return this.look(module, jobs, now, result);
+          },
+          pollLane(jobs, waiting),
+        );
+        await this.apply(verdicts, now, result, touched);
+      }),
     );
     for (const requestId of touched) await this.afterSettled(requestId);
     this.logger.debug(result, 'job poll round');
@@ -184,24 +230,23 @@ export class JobTracker {
     return out;
   }
 
-  private async pollChunk(
+  /** Asks Zoho about one chunk of jobs (one or two calls) and judges each job. */
+  private async look(
     module: ZohoModule,
     jobs: JobRecord[],
     now: number,
     result: PollRoundResult,
-    touched: Set<string>,
-  ): Promise<void> {
+  ): Promise<Array<{ job: JobRecord; verdict: JobVerdict }>> {
     const ids = [...new Set(jobs.map((j) => j.recordId))];
     const verdicts: Array<{ job: JobRecord; verdict: JobVerdict }> = [];
     try {
-      result.calls += 1;
-      const busy = new Set((await this.deps.api.getPendingJobs(module, ids)).map((p) => p.recordId));
-      const idle = ids.filter((id) => !busy.has(id));
-      let records = new Map<string, ZohoRecord>();
-      if (idle.length > 0) {
+      const count = () => {
         result.calls += 1;
-        records = new Map((await this.deps.api.getRecords(module, idle)).map((r) => [r.id, r]));
-      }
+      };
+      const { api } = this.deps;
+      const { busy, records } = jobs.every(isFirstLook)
+        ? await recordsFirst(api, module, jobs, ids, count)
+        : await pendingFirst(api, module, ids, count);
       for (const job of jobs) {
         const pending = busy.has(job.recordId);
         const record = pending ? undefined : (records.get(job.recordId) ?? null);
@@ -218,7 +263,7 @@ export class JobTracker {
         verdicts.push({ job, verdict });
       }
     }
-    await this.apply(verdicts, now, result, touched);
+    return verdicts;
   }
 
   /**
@@ -312,24 +357,33 @@ export class JobTracker {
 
   private async tick(): Promise<void> {
     let delay = this.idleMs;
+    // Rounds whose verdicts are still being stored: at most two at once (two rounds of jobs held).
+    const inFlight: Array<Promise<PollRoundResult>> = [];
     try {
       // Three idle periods: a live holder always renews in time; a dead one frees it soon.
       const ttl = 3 * this.idleMs;
+      let held = true;
       do {
-        if (!(await this.deps.store.acquireLease(LEASE, this.instanceId, ttl, this.deps.clock.now()))) {
-          this.sleep(delay);
-          return;
-        }
+        held = await this.deps.store.acquireLease(LEASE, this.instanceId, ttl, this.deps.clock.now());
+        if (!held) break;
         this.again = false;
-        const r = await this.pollOnce();
+        const round = await this.startRound();
+        // Its failure is thrown where it is awaited below, not reported as unhandled.
+        round.done.catch(() => {});
+        inFlight.push(round.done);
+        if (inFlight.length > 1) await inFlight.shift();
         // A full round means more may be due right away.
-        if (r.jobs >= this.roundLimit) this.again = true;
+        if (round.jobs >= this.roundLimit) this.again = true;
       } while (this.again && this.running);
-      const next = await this.deps.store.nextJobPollAt();
-      if (next !== null) delay = Math.min(this.idleMs, Math.max(0, next - this.deps.clock.now()));
+      while (inFlight.length > 0) await inFlight.shift();
+      if (held) {
+        const next = await this.deps.store.nextJobPollAt();
+        if (next !== null) delay = Math.min(this.idleMs, Math.max(0, next - this.deps.clock.now()));
+      }
     } catch (err) {
       this.logger.error({ err }, 'job poll round failed');
       delay = this.schedule.firstDelayMs;
+      await Promise.allSettled(inFlight);
     }
     this.sleep(delay);
   }
@@ -342,40 +396,4 @@ export class JobTracker {
  */
 export function pollLane(jobs: readonly JobRecord[], someoneWaits: ReadonlySet<string>): Lane {
   return jobs.some((j) => someoneWaits.has(j.requestId)) ? 'interactive' : 'background';
-}
-
-function itemPatch(
-  job: JobRecord,
-  verdict: Exclude<JobVerdict, { kind: 'wait' }>,
-  phaseOne: boolean,
-): ItemPatch {
-  if (verdict.kind === 'done') {
-    return phaseOne
-      ? {
-          state: itemLifecycle.target('removal_confirmed'),
-          jobId: null,
-          code: 'REMOVED_OLD',
-          message: 'The old territories are removed; assigning the new one',
-        }
-      : {
-          state: itemLifecycle.target('confirm'),
-          code: 'CONFIRMED',
-          message: confirmedMessage(job),
-          after: verdict.after,
-        };
-  }
-  const prefix = phaseOne ? 'Could not remove the old territories first: ' : '';
-  return {
-    state: itemLifecycle.target(verdict.kind === 'failed' ? 'fail' : 'unconfirm'),
-    code: verdict.code,
-    message: prefix + verdict.message,
-    ...(verdict.kind === 'failed' && verdict.after ? { after: verdict.after } : {}),
-  };
-}
-
-function confirmedMessage(job: JobRecord): string {
-  const parts: string[] = [];
-  if (job.expectPresent.length) parts.push(`shows ${job.expectPresent.join(', ')}`);
-  if (job.expectAbsent.length) parts.push(`no longer shows ${job.expectAbsent.join(', ')}`);
-  return `Confirmed: the record ${parts.join(' and ')}`;
 }

@@ -41,12 +41,18 @@ export async function createJobs(
   await db.transaction().execute((trx) => insertRows(trx, dialect, 'jobs', rows));
 }
 
-export async function listDueJobs(db: Kysely<Database>, now: number, limit: number): Promise<JobRecord[]> {
+export async function listDueJobs(
+  db: Kysely<Database>,
+  now: number,
+  limit: number,
+  exclude: readonly number[] = [],
+): Promise<JobRecord[]> {
   const rows = await db
     .selectFrom('jobs')
     .selectAll()
     .where('state', '=', 'pending')
     .where('next_poll_at', '<=', now)
+    .$if(exclude.length > 0, (q) => q.where('id', 'not in', [...exclude]))
     .orderBy('next_poll_at', 'asc')
     .orderBy('id', 'asc')
     .limit(limit)

@@ -200,8 +200,8 @@ export class KyselyStore implements Store {
     return jobs.createJobs(this.db, this.dialect, list);
   }
 
-  listDueJobs(now: number, limit: number): Promise<JobRecord[]> {
-    return jobs.listDueJobs(this.db, now, limit);
+  listDueJobs(now: number, limit: number, exclude?: readonly number[]): Promise<JobRecord[]> {
+    return jobs.listDueJobs(this.db, now, limit, exclude);
   }
 
   listJobs(requestId: string, seqs?: readonly number[]): Promise<JobRecord[]> {

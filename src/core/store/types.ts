@@ -229,8 +229,8 @@ export interface Store {
 
   // --- jobs -----------------------------------------------------------------------------
   createJobs(jobs: readonly NewJob[]): Promise<void>;
-  /** Pending jobs with nextPollAt <= now, oldest first. */
-  listDueJobs(now: number, limit: number): Promise<JobRecord[]>;
+  /** Pending jobs with nextPollAt <= now, oldest first; `exclude`: ids already being polled. */
+  listDueJobs(now: number, limit: number, exclude?: readonly number[]): Promise<JobRecord[]>;
   /** The request's jobs, oldest first; with `seqs`, only those items' jobs. */
   listJobs(requestId: string, seqs?: readonly number[]): Promise<JobRecord[]>;
   updateJob(

@@ -601,6 +601,10 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
           [0, 0],
           [1, 1],
         ]);
+        // Jobs a round in progress holds are left out, the limit counting only the others.
+        const [seq0] = await s.listDueJobs(T0 + 50, 1, [j.id]);
+        expect(seq0!.seq).toBe(0);
+        expect(await s.listDueJobs(T0 + 50, 10, [j.id, seq0!.id])).toEqual([]);
 
         const all = await s.listJobs('req-j');
         expect(all.map((x) => [x.seq, x.state])).toEqual([

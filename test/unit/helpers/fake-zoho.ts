@@ -252,6 +252,12 @@ export class FakeZoho implements ZohoApi {
     this.calls.push({ method: 'records', module, ids: [...ids] });
     const out: ZohoRecord[] = [];
     for (const id of ids) {
+      // A job with no pending polls left has finished on its own: reading the record shows it.
+      const job = this.jobs.get(this.key(module, id));
+      if (job && job.pollsLeft <= 0) {
+        if (job.applies) job.apply();
+        this.jobs.delete(this.key(module, id));
+      }
       const t = this.records.get(this.key(module, id));
       if (t) out.push({ module, id, name: `Record ${id}`, territories: t.map((x) => ({ ...x })) });
     }

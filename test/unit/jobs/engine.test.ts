@@ -57,7 +57,7 @@ const accounts = (n: number, territory = T1): SeedItem[] =>
   Array.from({ length: n }, (_, i) => ({ recordId: recordId(i), territoryIds: [territory] }));
 
 describe('AssignmentEngine + JobTracker', () => {
-  it('250 records: 3 assign calls, every outcome stored, jobs confirmed in 3+3 calls, finished once', async () => {
+  it('250 records: 3 assign calls, every outcome stored, jobs done at the first look confirmed in 3 calls, finished once', async () => {
     const { store, zoho, notifier, engine, pollAfter } = await setup();
     for (let i = 0; i < 250; i++) zoho.addRecord('Accounts', recordId(i));
     const id = await seedRequest(store, accounts(250));
@@ -80,8 +80,9 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(notifier.count('updated', id)).toBe(4);
 
     const round = await pollAfter(2_000);
-    expect(round).toMatchObject({ jobs: 250, done: 250, calls: 6 });
-    expect(zoho.callsOf('pending')).toHaveLength(3);
+    // First look: the records are read; they all show the change, so no feature-info call.
+    expect(round).toMatchObject({ jobs: 250, done: 250, calls: 3 });
+    expect(zoho.callsOf('pending')).toHaveLength(0);
     expect(zoho.callsOf('records')).toHaveLength(3);
     expect(await store.countItemsByState(id)).toEqual({ done: 250 });
     expect(await store.getItem(id, 0)).toMatchObject({ state: 'done', after: [T1], code: 'CONFIRMED' });
@@ -252,8 +253,8 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(zoho.calls.map((c) => c.method)).toEqual(['remove']);
     expect(await store.getItem(id, 0)).toMatchObject({ state: 'removing' });
 
-    await pollAfter(2_000); // removal confirmed -> assign sent at once
-    expect(zoho.calls.map((c) => c.method)).toEqual(['remove', 'pending', 'records', 'assign']);
+    await pollAfter(2_000); // removal confirmed (the record shows it) -> assign sent at once
+    expect(zoho.calls.map((c) => c.method)).toEqual(['remove', 'records', 'assign']);
     expect(zoho.callsOf('assign')[0]!.module).toBe('Deals');
     const jobs = await store.listJobs(id);
     expect(jobs.map((j) => [j.operation, j.state, j.expectPresent, j.expectAbsent])).toEqual([
@@ -298,9 +299,9 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(item).toMatchObject({ state: 'unconfirmed', code: 'JOB_TIMEOUT' });
     expect(item!.message).toContain('Open the record in Zoho');
     // Every 1 s until 12.5 s, then every 8% of the job's age, from 750 s every 60 s, last look
-    // at the 15 min deadline: 69 polls.
+    // at the 15 min deadline: 69 polls. The first look reads the record too; later ones do not.
     expect(zoho.callsOf('pending')).toHaveLength(69);
-    expect(zoho.callsOf('records')).toHaveLength(0);
+    expect(zoho.callsOf('records')).toHaveLength(1);
     expect((await store.getRequest(id))!.state).toBe('failed');
   });
 
@@ -599,9 +600,10 @@ describe('AssignmentEngine + JobTracker', () => {
     notifier.requestUpdated = async () => {
       throw new Error('Slack is down');
     };
-    const original = zoho.getPendingJobs.bind(zoho);
+    // The first look's call (it reads the records) fails.
+    const original = zoho.getRecords.bind(zoho);
     let failNext = true;
-    zoho.getPendingJobs = async (module, ids) => {
+    zoho.getRecords = async (module, ids) => {
       if (failNext) {
         failNext = false;
         throw new ZohoNetworkError('timeout');

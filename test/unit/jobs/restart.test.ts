@@ -259,10 +259,11 @@ describe('timer-driven tracker (vitest fake timers)', () => {
     const id = await seedRequest(store, bulk(3), { now: Date.now() });
     await engine.run(id);
     expect(zoho.callsOf('pending')).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1_000); // first poll: still pending
-    expect(zoho.callsOf('pending')).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1_000); // second poll: done and confirmed
+    await vi.advanceTimersByTimeAsync(1_000); // first look: the records, then still pending
     expect(zoho.callsOf('records')).toHaveLength(1);
+    expect(zoho.callsOf('pending')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000); // second poll: no longer pending, confirmed
+    expect(zoho.callsOf('records')).toHaveLength(2);
     await engine.idle();
     expect((await store.getRequest(id))!.state).toBe('done');
     await stop();
@@ -287,8 +288,8 @@ describe('timer-driven tracker (vitest fake timers)', () => {
     });
     const taken: number[] = [];
     const listDueJobs = store.listDueJobs.bind(store);
-    store.listDueJobs = async (now, limit) => {
-      const due = await listDueJobs(now, limit);
+    store.listDueJobs = async (now, limit, exclude) => {
+      const due = await listDueJobs(now, limit, exclude);
       taken.push(due.length);
       return due;
     };
@@ -299,8 +300,63 @@ describe('timer-driven tracker (vitest fake timers)', () => {
     await engine.idle();
     // Never more than a round's jobs held at once; the loop goes on while rounds come back full.
     expect(taken.filter((n) => n > 0)).toEqual([100, 100, 50]);
-    expect(zoho.callsOf('pending').map((c) => c.ids.length)).toEqual([100, 100, 50]);
+    expect(zoho.callsOf('records').map((c) => c.ids.length)).toEqual([100, 100, 50]);
     expect(await store.countItemsByState(id)).toEqual({ done: 250 });
+    await stop();
+  });
+});
+
+describe('tracker rounds overlap', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("the next round's calls go out while this round's verdicts are stored; no job is looked at twice", async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 9), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const zoho = new FakeZoho([T1]);
+    for (let i = 0; i < 300; i++) zoho.addRecord('Accounts', recordId(i));
+    const store = await openStore('sqlite::memory:');
+    stores.push(store);
+    // One call at a time: a round is 100 due jobs, so 300 take three rounds.
+    const { engine, start, stop } = createAssignmentService({
+      api: zoho,
+      store,
+      notifier: new RecordingNotifier(),
+      clock: { now: () => Date.now() },
+      logger: silentLogger,
+      concurrency: 1,
+    });
+    const id = await seedRequest(store, bulk(300), { now: Date.now() });
+    await engine.run(id);
+    // The first round's item writes wait until the test lets them go.
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const writes = store.updateItemsEach.bind(store);
+    let storing = 0;
+    store.updateItemsEach = async (requestId, entries, now) => {
+      storing += 1;
+      if (storing === 1) await held;
+      return writes(requestId, entries, now);
+    };
+    await start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await until(async () => (await store.countItemsByState(id)).done === 100);
+    for (let i = 0; i < 20; i++) await flush();
+    // The first round is still storing; the second one's call went out and it is stored; the
+    // third waits for the first (at most two rounds' jobs held at once).
+    expect(zoho.callsOf('records').map((c) => c.ids[0])).toEqual([recordId(0), recordId(100)]);
+    expect(await store.countItemsByState(id)).toEqual({ scheduled: 200, done: 100 });
+    expect((await store.getItem(id, 0))!.state).toBe('scheduled');
+    release();
+    await vi.advanceTimersByTimeAsync(0);
+    await until(async () => (await store.getRequest(id))!.state === 'done');
+    // Each record read once: a round never takes the jobs of a round still in progress.
+    const reads = zoho.callsOf('records').flatMap((c) => c.ids);
+    expect(reads).toHaveLength(300);
+    expect(new Set(reads).size).toBe(300);
+    expect(await store.countItemsByState(id)).toEqual({ done: 300 });
     await stop();
   });
 });
@@ -359,9 +415,9 @@ describe('several replicas on one store', () => {
     await settle();
     expect(zoho.callsOf('assign')).toHaveLength(1);
     await time.advance(60_000, settle);
-    expect(zoho.callsOf('pending')).toHaveLength(0); // replica-a polls, not us
+    expect(zoho.callsOf('records')).toHaveLength(0); // replica-a polls, not us
     await time.advance(180_000, settle); // replica-a is gone: its lease ran out
-    expect(zoho.callsOf('pending').length).toBeGreaterThan(0);
+    expect(zoho.callsOf('records').length).toBeGreaterThan(0);
     expect(await store.getItem(id, 0)).toMatchObject({ state: 'done' });
     await service.stop();
   });
