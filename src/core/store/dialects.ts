@@ -12,10 +12,12 @@ import {
   PostgresDialect,
   SqliteDialect,
   type SqliteDatabase as SqliteDialectDatabase,
+  type SqliteStatement,
 } from 'kysely';
 import type pgType from 'pg';
 import type { Logger } from '../log.js';
 import type { Database, DialectName } from './schema.js';
+import { withJsRows } from './sqlite-rows.js';
 
 export type DatabaseTarget =
   | { dialect: 'sqlite' /** absolute file path, or `:memory:` */; path: string }
@@ -112,27 +114,28 @@ const CACHEABLE_SQL_CHARS = 4_000;
 
 /**
  * better-sqlite3 behind Kysely, preparing each distinct SQL text once (issue 13: preparing was
- * a tenth of a bulk's store time). A cached statement still iterating (a streamed query) is
- * busy: that call gets a fresh one.
+ * a tenth of a bulk's store time), rows built in JavaScript (sqlite-rows.ts). A cached statement
+ * still iterating (a streamed query) is busy: that call gets a fresh one.
  */
 function cachingStatements(sqlite: SqliteDatabaseType.Database): SqliteDialectDatabase {
-  const cache = new Map<string, SqliteDatabaseType.Statement>();
+  const cache = new Map<string, { stmt: SqliteDatabaseType.Statement; rows: SqliteStatement }>();
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
-      if (text.length > CACHEABLE_SQL_CHARS) return sqlite.prepare(text);
+      if (text.length > CACHEABLE_SQL_CHARS) return withJsRows(sqlite.prepare(text));
       const cached = cache.get(text);
       if (cached) {
-        if (cached.busy) return sqlite.prepare(text);
+        if (cached.stmt.busy) return withJsRows(sqlite.prepare(text));
         // Move to the end: the Map's order is the eviction order.
         cache.delete(text);
         cache.set(text, cached);
-        return cached;
+        return cached.rows;
       }
       const stmt = sqlite.prepare(text);
-      cache.set(text, stmt);
+      const rows = withJsRows(stmt);
+      cache.set(text, { stmt, rows });
       if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      return stmt;
+      return rows;
     },
   };
 }
