@@ -141,8 +141,9 @@ export class ItemWriter {
   }
 
   /**
-   * Stores verdicts: job rows first, then the items (each only if still in `expect`, so an item
-   * the tracker already settled is never overwritten). Returns how many items changed.
+   * Stores verdicts: job rows with the items they schedule, then the others (each only if still
+   * in `expect`, so an item the tracker already settled is never overwritten). Returns how many
+   * items changed.
    */
   async recordDecisions(
     requestId: string,
@@ -158,7 +159,6 @@ export class ItemWriter {
     for (const d of decided) {
       if (d.verdict.kind === 'scheduled') jobs.push(this.newJob(d.item, d.plan, d.verdict.jobId, now));
     }
-    if (jobs.length > 0) await store.createJobs(jobs);
     let changed = 0;
     // Items without a job (failed, retry) cannot be touched by the tracker meanwhile, and the
     // engine handles one request at a time: equal patches go out as one statement.
@@ -175,7 +175,10 @@ export class ItemWriter {
       if (g) g.seqs.push(d.item.seq);
       else groups.set(key, { patch, seqs: [d.item.seq] });
     }
-    if (scheduled.length > 0) changed += await store.updateItemsEach(requestId, scheduled, now);
+    // The job rows and the items they schedule commit together: a stop in between left either
+    // a row without its item (adopted at resume) or neither (the resend check asks Zoho).
+    if (jobs.length > 0 || scheduled.length > 0)
+      changed += await store.scheduleItems(requestId, jobs, scheduled, now);
     for (const g of groups.values()) {
       await store.updateItems(requestId, g.seqs, g.patch, now);
       changed += g.seqs.length;

@@ -21,7 +21,7 @@ import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import { type Lane, Limiter } from '../zoho/limiter.js';
 import type { ZohoApi, ZohoModule } from '../zoho/types.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
-import { type ItemPatchEntry, type JobPatch, patchItems, patchJobs } from './bulk-writes.js';
+import { type ItemPatchEntry, type JobPatch, patchJobs } from './bulk-writes.js';
 import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
 import { itemPatch } from './item-patches.js';
 import { JOB_EVENT_OF_VERDICT, jobLifecycle } from './job-lifecycle.js';
@@ -312,21 +312,15 @@ export class JobTracker {
         if (phaseOne && item.state !== 'removing') continue;
         patches.push({ seq: job.seq, patch: itemPatch(job, verdict, phaseOne), expectState: [item.state] });
       }
-      if ((await patchItems(store, requestId, patches, now)) > 0) touched.add(requestId);
-      // Jobs are closed after their items: a process stopped in between leaves the job pending,
-      // and the next round confirms it again (the item update then no longer applies) instead
-      // of leaving an item waiting on a closed job forever.
-      await patchJobs(
-        store,
-        list.map(({ job, verdict }) => ({
-          id: job.id,
-          patch: {
-            state: jobLifecycle.to(job.state, JOB_EVENT_OF_VERDICT[verdict.kind]),
-            polls: job.polls + 1,
-          },
-        })),
-        now,
-      );
+      // Items and their jobs commit together: an item never waits on a closed job.
+      const closed = list.map(({ job, verdict }) => ({
+        id: job.id,
+        patch: {
+          state: jobLifecycle.to(job.state, JOB_EVENT_OF_VERDICT[verdict.kind]),
+          polls: job.polls + 1,
+        },
+      }));
+      if ((await store.settleJobs(requestId, patches, closed, now)) > 0) touched.add(requestId);
       for (const { job, verdict } of list) this.deps.observer?.jobSettled(verdict.kind, now - job.createdAt);
     }
   }

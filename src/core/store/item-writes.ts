@@ -191,35 +191,46 @@ export async function updateItemsEach(
   entries: readonly ItemPatchEntry[],
   now: number,
 ): Promise<number> {
-  // An empty guard never matches (as in updateItem): those entries write nothing.
-  const live = entries.filter((e) => !e.expectState || e.expectState.length > 0);
-  if (live.length === 0) return 0;
-  return db.transaction().execute(async (trx) => {
-    let changed = 0;
-    for (const run of distinctRuns(live, (e) => e.seq)) {
-      const groups = groupBySet(
-        run.map((e) => ({ key: e.seq, set: itemPatchToRow(e.patch), guard: e.expectState })),
-      );
-      const singles: Array<SetGroup<Updateable<RequestItemsTable>>> = [];
-      for (const g of groups) {
-        if (g.keys.length === 1) {
-          singles.push(g);
-          continue;
-        }
-        const set = { ...g.set, updated_at: now };
-        const perStatement = MAX_PARAMS - Object.keys(set).length - (g.guard?.length ?? 0) - 1;
-        for (const part of chunk(g.keys, perStatement)) {
-          let q = trx
-            .updateTable('request_items')
-            .set(set)
-            .where('request_id', '=', requestId)
-            .where('seq', 'in', part);
-          if (g.guard) q = q.where('state', 'in', [...g.guard]);
-          changed += Number((await q.executeTakeFirst()).numUpdatedRows);
-        }
+  if (!entries.some(isLive)) return 0;
+  return db.transaction().execute((trx) => updateItemsEachIn(trx, dialect, requestId, entries, now));
+}
+
+// An empty guard never matches (as in updateItem): those entries write nothing.
+const isLive = (e: ItemPatchEntry) => !e.expectState || e.expectState.length > 0;
+
+/** updateItemsEach inside the caller's transaction (a call's jobs and items commit together). */
+export async function updateItemsEachIn(
+  trx: Kysely<Database>,
+  dialect: DialectName,
+  requestId: string,
+  entries: readonly ItemPatchEntry[],
+  now: number,
+): Promise<number> {
+  const live = entries.filter(isLive);
+  let changed = 0;
+  for (const run of distinctRuns(live, (e) => e.seq)) {
+    const groups = groupBySet(
+      run.map((e) => ({ key: e.seq, set: itemPatchToRow(e.patch), guard: e.expectState })),
+    );
+    const singles: Array<SetGroup<Updateable<RequestItemsTable>>> = [];
+    for (const g of groups) {
+      if (g.keys.length === 1) {
+        singles.push(g);
+        continue;
       }
-      changed += await updateItemRows(trx, dialect, requestId, singles, now);
+      const set = { ...g.set, updated_at: now };
+      const perStatement = MAX_PARAMS - Object.keys(set).length - (g.guard?.length ?? 0) - 1;
+      for (const part of chunk(g.keys, perStatement)) {
+        let q = trx
+          .updateTable('request_items')
+          .set(set)
+          .where('request_id', '=', requestId)
+          .where('seq', 'in', part);
+        if (g.guard) q = q.where('state', 'in', [...g.guard]);
+        changed += Number((await q.executeTakeFirst()).numUpdatedRows);
+      }
     }
-    return changed;
-  });
+    changed += await updateItemRows(trx, dialect, requestId, singles, now);
+  }
+  return changed;
 }

@@ -16,7 +16,8 @@ function jobPatchToRow(patch: JobPatch): Updateable<JobsTable> {
   return row;
 }
 
-export async function createJobs(
+/** Inserts the jobs inside the caller's transaction. */
+export async function insertJobs(
   db: Kysely<Database>,
   dialect: DialectName,
   jobs: readonly NewJob[],
@@ -38,7 +39,7 @@ export async function createJobs(
     updated_at: j.createdAt,
   }));
   if (rows.length === 0) return;
-  await db.transaction().execute((trx) => insertRows(trx, dialect, 'jobs', rows));
+  await insertRows(db, dialect, 'jobs', rows);
 }
 
 export async function listDueJobs(
@@ -96,16 +97,23 @@ export async function updateJobsEach(
   now: number,
 ): Promise<void> {
   if (entries.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    for (const run of distinctRuns(entries, (e) => e.id)) {
-      for (const g of groupBySet(run.map((e) => ({ key: e.id, set: jobPatchToRow(e.patch) })))) {
-        const set = { ...g.set, updated_at: now };
-        for (const part of chunk(g.keys, MAX_PARAMS - Object.keys(set).length)) {
-          await trx.updateTable('jobs').set(set).where('id', 'in', part).execute();
-        }
+  await db.transaction().execute((trx) => updateJobsEachIn(trx, entries, now));
+}
+
+/** updateJobsEach inside the caller's transaction. */
+export async function updateJobsEachIn(
+  trx: Kysely<Database>,
+  entries: ReadonlyArray<{ id: number; patch: JobPatch }>,
+  now: number,
+): Promise<void> {
+  for (const run of distinctRuns(entries, (e) => e.id)) {
+    for (const g of groupBySet(run.map((e) => ({ key: e.id, set: jobPatchToRow(e.patch) })))) {
+      const set = { ...g.set, updated_at: now };
+      for (const part of chunk(g.keys, MAX_PARAMS - Object.keys(set).length)) {
+        await trx.updateTable('jobs').set(set).where('id', 'in', part).execute();
       }
     }
-  });
+  }
 }
 
 export async function nextJobPollAt(db: Kysely<Database>): Promise<number | null> {

@@ -196,8 +196,36 @@ export class KyselyStore implements Store {
 
   // --- jobs (job-queries.ts) --------------------------------------------------------------
 
-  createJobs(list: readonly NewJob[]): Promise<void> {
-    return jobs.createJobs(this.db, this.dialect, list);
+  async createJobs(list: readonly NewJob[]): Promise<void> {
+    if (list.length === 0) return;
+    await this.db.transaction().execute((trx) => jobs.insertJobs(trx, this.dialect, list));
+  }
+
+  async scheduleItems(
+    requestId: string,
+    list: readonly NewJob[],
+    entries: readonly ItemPatchEntry[],
+    now: number = this.clock.now(),
+  ): Promise<number> {
+    if (list.length === 0 && entries.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      await jobs.insertJobs(trx, this.dialect, list);
+      return itemWrites.updateItemsEachIn(trx, this.dialect, requestId, entries, now);
+    });
+  }
+
+  async settleJobs(
+    requestId: string,
+    entries: readonly ItemPatchEntry[],
+    closed: ReadonlyArray<{ id: number; patch: JobPatch }>,
+    now: number = this.clock.now(),
+  ): Promise<number> {
+    if (entries.length === 0 && closed.length === 0) return 0;
+    return this.db.transaction().execute(async (trx) => {
+      const changed = await itemWrites.updateItemsEachIn(trx, this.dialect, requestId, entries, now);
+      await jobs.updateJobsEachIn(trx, closed, now);
+      return changed;
+    });
   }
 
   listDueJobs(now: number, limit: number, exclude?: readonly number[]): Promise<JobRecord[]> {

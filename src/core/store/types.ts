@@ -229,6 +229,26 @@ export interface Store {
 
   // --- jobs -----------------------------------------------------------------------------
   createJobs(jobs: readonly NewJob[]): Promise<void>;
+  /**
+   * A call's answer, in one transaction: the jobs Zoho scheduled and the items they schedule
+   * (each under its own guard). Returns how many items changed.
+   */
+  scheduleItems(
+    requestId: string,
+    jobs: readonly NewJob[],
+    entries: readonly ItemPatchEntry[],
+    now?: number,
+  ): Promise<number>;
+  /**
+   * Job verdicts, in one transaction: the items they move on (each under its own guard), then
+   * the jobs closed. Returns how many items changed.
+   */
+  settleJobs(
+    requestId: string,
+    entries: readonly ItemPatchEntry[],
+    closed: ReadonlyArray<{ id: number; patch: JobPatch }>,
+    now?: number,
+  ): Promise<number>;
   /** Pending jobs with nextPollAt <= now, oldest first; `exclude`: ids already being polled. */
   listDueJobs(now: number, limit: number, exclude?: readonly number[]): Promise<JobRecord[]>;
   /** The request's jobs, oldest first; with `seqs`, only those items' jobs. */

@@ -660,6 +660,73 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect((await s.listJobs('req-je'))[5]!.state).toBe('pending');
       });
 
+      it('stores a call answer (jobs and the items they schedule) in one transaction', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-js', { itemCount: 3 }), newItems(3));
+        const scheduled = (seq: number) => ({
+          seq,
+          patch: { state: 'scheduled' as const, jobId: `job-${seq}`, code: 'SCHEDULED' },
+          expectState: ['pending' as const],
+        });
+        await s.updateItems('req-js', [2], { state: 'done' }, T0);
+        // Item 2 moved on meanwhile: its guard fails, its job row is still kept.
+        expect(
+          await s.scheduleItems(
+            'req-js',
+            [0, 1, 2].map((i) => newJob('req-js', i, T0)),
+            [0, 1, 2].map(scheduled),
+            T0 + 1,
+          ),
+        ).toBe(2);
+        expect((await s.listItems('req-js')).map((i) => [i.state, i.jobId])).toEqual([
+          ['scheduled', 'job-0'],
+          ['scheduled', 'job-1'],
+          ['done', null],
+        ]);
+        expect(await s.listJobs('req-js')).toHaveLength(3);
+        // A failing job insert (no such request) leaves the items as they were.
+        await s.createRequest(newRequest('req-js2', { itemCount: 1 }), newItems(1));
+        await expect(
+          s.scheduleItems('req-js2', [newJob('ghost', 0, T0)], [scheduled(0)], T0 + 2),
+        ).rejects.toThrow();
+        expect((await s.getItem('req-js2', 0))!.state).toBe('pending');
+        expect(await s.scheduleItems('req-js2', [], [], T0)).toBe(0);
+      });
+
+      it('settles jobs (items moved on, jobs closed) in one transaction', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-jd', { itemCount: 2 }), newItems(2));
+        await s.createJobs([newJob('req-jd', 0, T0), newJob('req-jd', 1, T0)]);
+        const [j0, j1] = await s.listJobs('req-jd');
+        await s.updateItems('req-jd', [0, 1], { state: 'scheduled' }, T0);
+        const done = (seq: number) => ({
+          seq,
+          patch: { state: 'done' as const, code: 'CONFIRMED' },
+          expectState: ['scheduled' as const],
+        });
+        expect(
+          await s.settleJobs(
+            'req-jd',
+            [done(0)],
+            [{ id: j0!.id, patch: { state: 'done', polls: 1 } }],
+            T0 + 1,
+          ),
+        ).toBe(1);
+        expect((await s.getItem('req-jd', 0))!.state).toBe('done');
+        expect((await s.listJobs('req-jd'))[0]).toMatchObject({ state: 'done', polls: 1 });
+        // A failing job write leaves the item as it was.
+        await expect(
+          s.settleJobs(
+            'req-jd',
+            [done(1)],
+            [{ id: j1!.id, patch: { state: null as unknown as 'done' } }],
+            T0 + 2,
+          ),
+        ).rejects.toThrow();
+        expect((await s.getItem('req-jd', 1))!.state).toBe('scheduled');
+        expect(await s.settleJobs('req-jd', [], [], T0)).toBe(0);
+      });
+
       it('creates many jobs in one call', async () => {
         const s = await fresh();
         await s.createRequest(newRequest('req-jm'), []);

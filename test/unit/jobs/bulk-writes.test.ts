@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAssignmentService } from '../../../src/core/assignment/engine-service.js';
-import type { ItemPatchEntry, JobPatch } from '../../../src/core/jobs/bulk-writes.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { Store } from '../../../src/core/store/types.js';
 import { FakeZoho } from '../helpers/fake-zoho.js';
@@ -20,22 +19,29 @@ afterEach(async () => {
   store = null;
 });
 
-/** The real store plus the batched writes the engine uses when a store offers them. */
-function withBatchedWrites(base: Store) {
-  const calls = { items: 0, itemRows: 0, jobs: 0, jobRows: 0, single: 0 };
-  const extra = {
-    async updateItemsEach(requestId: string, entries: readonly ItemPatchEntry[], now?: number) {
-      calls.items += 1;
-      calls.itemRows += entries.length;
-      let n = 0;
-      for (const e of entries)
-        if (await base.updateItem(requestId, e.seq, e.patch, e.expectState, now)) n += 1;
-      return n;
+/** The real store, counting its batched writes (a call's answer, a chunk of job verdicts). */
+function countingBatchedWrites(base: Store) {
+  const calls = {
+    schedule: 0,
+    scheduledRows: 0,
+    jobRows: 0,
+    settle: 0,
+    settledRows: 0,
+    closedRows: 0,
+    single: 0,
+  };
+  const extra: Pick<Store, 'scheduleItems' | 'settleJobs'> = {
+    scheduleItems(requestId, jobs, entries, now) {
+      calls.schedule += 1;
+      calls.scheduledRows += entries.length;
+      calls.jobRows += jobs.length;
+      return base.scheduleItems(requestId, jobs, entries, now);
     },
-    async updateJobsEach(entries: ReadonlyArray<{ id: number; patch: JobPatch }>, now?: number) {
-      calls.jobs += 1;
-      calls.jobRows += entries.length;
-      for (const e of entries) await base.updateJob(e.id, e.patch, now);
+    settleJobs(requestId, entries, closed, now) {
+      calls.settle += 1;
+      calls.settledRows += entries.length;
+      calls.closedRows += closed.length;
+      return base.settleJobs(requestId, entries, closed, now);
     },
   };
   const wrapped = new Proxy(base, {
@@ -50,9 +56,9 @@ function withBatchedWrites(base: Store) {
 }
 
 describe('batched writes', () => {
-  it('uses the store’s batched item and job writes when it has them: one per batch / per round', async () => {
+  it('writes a call’s answer in one batched write, and each chunk of job verdicts in one', async () => {
     store = await openStore('sqlite::memory:');
-    const { wrapped, calls } = withBatchedWrites(store);
+    const { wrapped, calls } = countingBatchedWrites(store);
     const time = new ManualTime();
     const zoho = new FakeZoho([T1]);
     for (let i = 0; i < 250; i++) zoho.addRecord('Accounts', recordId(i));
@@ -69,11 +75,13 @@ describe('batched writes', () => {
       Array.from({ length: 250 }, (_, i) => ({ recordId: recordId(i), territoryIds: [T1] })),
     );
     await engine.run(id);
-    expect(calls).toMatchObject({ items: 3, itemRows: 250 });
+    // Three calls: each answer's 100 (or 50) jobs and items together.
+    expect(calls).toMatchObject({ schedule: 3, scheduledRows: 250, jobRows: 250, single: 0 });
     time.clock.advance(2_000);
     await tracker.pollOnce();
     await engine.idle();
-    expect(calls).toMatchObject({ items: 6, itemRows: 500, jobs: 3, jobRows: 250 });
+    // Three chunks of verdicts: each chunk's items moved on and its jobs closed together.
+    expect(calls).toMatchObject({ settle: 3, settledRows: 250, closedRows: 250, single: 0 });
     expect(await store.countItemsByState(id)).toEqual({ done: 250 });
     expect((await store.getRequest(id))!.state).toBe('done');
   });

@@ -382,15 +382,16 @@ describe('AssignmentEngine + JobTracker', () => {
       release = resolve;
     });
     const fallback = setTimeout(() => release(), 1_000);
-    const createJobs = store.createJobs.bind(store);
+    const scheduleItems = store.scheduleItems.bind(store);
     let writes = 0;
     let firstWritten = false;
-    store.createJobs = async (list) => {
+    store.scheduleItems = async (...args) => {
       writes += 1;
       const first = writes === 1;
       if (first) await gate;
-      await createJobs(list);
+      const changed = await scheduleItems(...args);
       if (first) firstWritten = true;
+      return changed;
     };
     let secondStartedWhileWriting = false;
     let calls = 0;

@@ -333,12 +333,12 @@ describe('tracker rounds overlap', () => {
     const held = new Promise<void>((r) => {
       release = r;
     });
-    const writes = store.updateItemsEach.bind(store);
+    const writes = store.settleJobs.bind(store);
     let storing = 0;
-    store.updateItemsEach = async (requestId, entries, now) => {
+    store.settleJobs = async (...args) => {
       storing += 1;
       if (storing === 1) await held;
-      return writes(requestId, entries, now);
+      return writes(...args);
     };
     await start();
     await vi.advanceTimersByTimeAsync(1_000);
