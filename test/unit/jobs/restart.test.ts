@@ -235,6 +235,29 @@ describe('final reply after a stop', () => {
   });
 });
 
+/** A service on a fresh store with `n` records in Zoho; by default on the (fake) system clock. */
+async function service(n: number, options: Partial<Parameters<typeof createAssignmentService>[0]> = {}) {
+  const zoho = new FakeZoho([T1]);
+  for (let i = 0; i < n; i++) zoho.addRecord('Accounts', recordId(i));
+  const store = await openStore('sqlite::memory:');
+  stores.push(store);
+  const made = createAssignmentService({
+    api: zoho,
+    store,
+    notifier: new RecordingNotifier(),
+    clock: { now: () => Date.now() },
+    logger: silentLogger,
+    ...options,
+  });
+  return { zoho, store, ...made };
+}
+
+/** On fake timers, one Zoho call at a time. */
+function oneCallAtATime(n: number) {
+  vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 9), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  return service(n, { concurrency: 1 });
+}
+
 describe('timer-driven tracker (vitest fake timers)', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -272,20 +295,8 @@ describe('timer-driven tracker (vitest fake timers)', () => {
   });
 
   it('a full round is followed by the next at once: every due job is confirmed in one wake-up', async () => {
-    vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 9), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const zoho = new FakeZoho([T1]);
-    for (let i = 0; i < 250; i++) zoho.addRecord('Accounts', recordId(i));
-    const store = await openStore('sqlite::memory:');
-    stores.push(store);
     // One call at a time: a round is 100 due jobs, so 250 take three rounds.
-    const { engine, start, stop } = createAssignmentService({
-      api: zoho,
-      store,
-      notifier: new RecordingNotifier(),
-      clock: { now: () => Date.now() },
-      logger: silentLogger,
-      concurrency: 1,
-    });
+    const { zoho, store, engine, start, stop } = await oneCallAtATime(250);
     const taken: number[] = [];
     const listDueJobs = store.listDueJobs.bind(store);
     store.listDueJobs = async (now, limit, exclude) => {
@@ -304,28 +315,10 @@ describe('timer-driven tracker (vitest fake timers)', () => {
     expect(await store.countItemsByState(id)).toEqual({ done: 250 });
     await stop();
   });
-});
-
-describe('tracker rounds overlap', () => {
-  afterEach(() => {
-    vi.useRealTimers();
-  });
 
   it("the next round's calls go out while this round's verdicts are stored; no job is looked at twice", async () => {
-    vi.useFakeTimers({ now: Date.UTC(2026, 0, 5, 9), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const zoho = new FakeZoho([T1]);
-    for (let i = 0; i < 300; i++) zoho.addRecord('Accounts', recordId(i));
-    const store = await openStore('sqlite::memory:');
-    stores.push(store);
     // One call at a time: a round is 100 due jobs, so 300 take three rounds.
-    const { engine, start, stop } = createAssignmentService({
-      api: zoho,
-      store,
-      notifier: new RecordingNotifier(),
-      clock: { now: () => Date.now() },
-      logger: silentLogger,
-      concurrency: 1,
-    });
+    const { zoho, store, engine, start, stop } = await oneCallAtATime(300);
     const id = await seedRequest(store, bulk(300), { now: Date.now() });
     await engine.run(id);
     // The first round's item writes wait until the test lets them go.
@@ -392,26 +385,18 @@ describe('several replicas on one store', () => {
 
   it('only the replica holding the tracker lease polls jobs', async () => {
     const time = new ManualTime();
-    const zoho = new FakeZoho([T1]);
-    zoho.addRecord('Accounts', recordId(0));
-    const store = await openStore('sqlite::memory:');
-    stores.push(store);
-    const service = createAssignmentService({
-      api: zoho,
-      store,
-      notifier: new RecordingNotifier(),
+    const { zoho, store, ...replica } = await service(1, {
       clock: time.clock,
-      logger: silentLogger,
       timers: time,
       instanceId: 'replica-b',
     });
     const id = await seedRequest(store, bulk(1));
     await store.acquireLease('jobs:tracker', 'replica-a', 180_000, time.clock.now());
     const settle = async () => {
-      await service.tracker.idle();
-      await service.engine.idle();
+      await replica.tracker.idle();
+      await replica.engine.idle();
     };
-    await service.start(); // runs the approved request
+    await replica.start(); // runs the approved request
     await settle();
     expect(zoho.callsOf('assign')).toHaveLength(1);
     await time.advance(60_000, settle);
@@ -419,6 +404,6 @@ describe('several replicas on one store', () => {
     await time.advance(180_000, settle); // replica-a is gone: its lease ran out
     expect(zoho.callsOf('records').length).toBeGreaterThan(0);
     expect(await store.getItem(id, 0)).toMatchObject({ state: 'done' });
-    await service.stop();
+    await replica.stop();
   });
 });
