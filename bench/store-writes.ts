@@ -46,7 +46,7 @@ const jobs: NewJob[] = Array.from({ length: N }, (_, seq) => ({
   createdAt: now,
   nextPollAt: now + 1_000,
 }));
-await store.createJobs(jobs);
+await store.scheduleItems(id, jobs, []);
 const listed = await store.listJobs(id);
 const t1 = performance.now();
 for (let start = 0; start < listed.length; start += 100) {

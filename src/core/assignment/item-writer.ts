@@ -175,8 +175,8 @@ export class ItemWriter {
       if (g) g.seqs.push(d.item.seq);
       else groups.set(key, { patch, seqs: [d.item.seq] });
     }
-    // The job rows and the items they schedule commit together: a stop in between left either
-    // a row without its item (adopted at resume) or neither (the resend check asks Zoho).
+    // The job rows and the items they schedule commit together: after a stop in the middle,
+    // neither is stored, and the resend check asks Zoho what the call did.
     if (jobs.length > 0 || scheduled.length > 0)
       changed += await store.scheduleItems(requestId, jobs, scheduled, now);
     for (const g of groups.values()) {

@@ -15,13 +15,12 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { RequestNotifier } from '../notify.js';
 import { LEASE_RENEW_MS, REPLICA_ID } from '../replica.js';
-import type { JobRecord, Store } from '../store/types.js';
+import type { ItemPatchEntry, JobPatch, JobRecord, Store } from '../store/types.js';
 import type { WorkObserver } from '../work-observer.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import { type Lane, Limiter } from '../zoho/limiter.js';
 import type { ZohoApi, ZohoModule } from '../zoho/types.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
-import { type ItemPatchEntry, type JobPatch, patchJobs } from './bulk-writes.js';
 import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
 import { itemPatch } from './item-patches.js';
 import { JOB_EVENT_OF_VERDICT, jobLifecycle } from './job-lifecycle.js';
@@ -295,7 +294,7 @@ export class JobTracker {
       if (list) list.push({ job, verdict });
       else settled.set(job.requestId, [{ job, verdict }]);
     }
-    await patchJobs(store, waits, now);
+    await store.updateJobsEach(waits, now);
     for (const [requestId, list] of settled) {
       const items = await store.listItemStandings(
         requestId,

@@ -15,6 +15,7 @@ import * as home from './home-queries.js';
 import * as items from './item-queries.js';
 import * as itemWrites from './item-writes.js';
 import * as jobs from './job-queries.js';
+import * as jobWrites from './job-writes.js';
 import * as outbox from './outbox-store.js';
 import * as requests from './request-queries.js';
 import type { Database, DialectName } from './schema.js';
@@ -78,7 +79,7 @@ export class KyselyStore implements Store {
     return this.db;
   }
 
-  // --- requests and items (request-queries.ts, item-queries.ts, item-writes.ts) -------------------------
+  // --- requests and items (request-queries.ts, item-queries.ts, item-writes.ts) ----------
 
   createRequest(
     request: NewRequest,
@@ -194,38 +195,24 @@ export class KyselyStore implements Store {
     return items.countItemsByState(this.db, requestId);
   }
 
-  // --- jobs (job-queries.ts) --------------------------------------------------------------
+  // --- jobs (job-queries.ts, job-writes.ts) -----------------------------------------------
 
-  async createJobs(list: readonly NewJob[]): Promise<void> {
-    if (list.length === 0) return;
-    await this.db.transaction().execute((trx) => jobs.insertJobs(trx, this.dialect, list));
-  }
-
-  async scheduleItems(
+  scheduleItems(
     requestId: string,
     list: readonly NewJob[],
     entries: readonly ItemPatchEntry[],
     now: number = this.clock.now(),
   ): Promise<number> {
-    if (list.length === 0 && entries.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      await jobs.insertJobs(trx, this.dialect, list);
-      return itemWrites.updateItemsEachIn(trx, this.dialect, requestId, entries, now);
-    });
+    return jobWrites.scheduleItems(this.db, this.dialect, requestId, list, entries, now);
   }
 
-  async settleJobs(
+  settleJobs(
     requestId: string,
     entries: readonly ItemPatchEntry[],
     closed: ReadonlyArray<{ id: number; patch: JobPatch }>,
     now: number = this.clock.now(),
   ): Promise<number> {
-    if (entries.length === 0 && closed.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      const changed = await itemWrites.updateItemsEachIn(trx, this.dialect, requestId, entries, now);
-      await jobs.updateJobsEachIn(trx, closed, now);
-      return changed;
-    });
+    return jobWrites.settleJobs(this.db, this.dialect, requestId, entries, closed, now);
   }
 
   listDueJobs(now: number, limit: number, exclude?: readonly number[]): Promise<JobRecord[]> {

@@ -228,7 +228,6 @@ export interface Store {
   ): Promise<{ item: RequestItemRecord; request: RequestRecord } | null>;
 
   // --- jobs -----------------------------------------------------------------------------
-  createJobs(jobs: readonly NewJob[]): Promise<void>;
   /**
    * A call's answer, in one transaction: the jobs Zoho scheduled and the items they schedule
    * (each under its own guard). Returns how many items changed.

@@ -196,10 +196,11 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect(await s.earliestNotBefore('req-work', 'retry')).toBe(T0 + 100);
         expect(await s.earliestNotBefore('req-work', 'sending')).toBeNull();
 
-        await s.createJobs([
-          { ...newJob('req-work', 0, T0 + 1000), recordId: recordId(1) },
-          newJob('req-work', 7, T0 + 1000),
-        ]);
+        await s.scheduleItems(
+          'req-work',
+          [{ ...newJob('req-work', 0, T0 + 1000), recordId: recordId(1) }, newJob('req-work', 7, T0 + 1000)],
+          [],
+        );
         expect((await s.listJobs('req-work', [7])).map((j) => j.seq)).toEqual([7]);
         expect(await s.listJobs('req-work', [])).toEqual([]);
         expect((await s.listJobs('req-work')).map((j) => j.seq)).toEqual([0, 7]);
@@ -563,12 +564,12 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         const s = await fresh();
         await s.createRequest(newRequest('req-j'), newItems(4));
         expect(await s.nextJobPollAt()).toBeNull();
-        await s.createJobs([
-          newJob('req-j', 0, T0 + 30),
-          newJob('req-j', 1, T0 + 10),
-          newJob('req-j', 2, T0 + 20),
-        ]);
-        await s.createJobs([]);
+        await s.scheduleItems(
+          'req-j',
+          [newJob('req-j', 0, T0 + 30), newJob('req-j', 1, T0 + 10), newJob('req-j', 2, T0 + 20)],
+          [],
+        );
+        expect(await s.scheduleItems('req-j', [], [])).toBe(0);
 
         expect(await s.nextJobPollAt()).toBe(T0 + 10);
         const due = await s.listDueJobs(T0 + 20, 10);
@@ -618,13 +619,17 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
 
       it('rejects a job for a request that does not exist (foreign keys on)', async () => {
         const s = await fresh();
-        await expect(s.createJobs([newJob('ghost', 0, T0)])).rejects.toThrow();
+        await expect(s.scheduleItems('ghost', [newJob('ghost', 0, T0)], [])).rejects.toThrow();
       });
 
       it('patches many jobs in one transaction, entries in order', async () => {
         const s = await fresh();
         await s.createRequest(newRequest('req-je'), []);
-        await s.createJobs(Array.from({ length: 2_500 }, (_, i) => newJob('req-je', i, T0)));
+        await s.scheduleItems(
+          'req-je',
+          Array.from({ length: 2_500 }, (_, i) => newJob('req-je', i, T0)),
+          [],
+        );
         const jobs = await s.listJobs('req-je');
         await s.updateJobsEach(
           [
@@ -696,7 +701,7 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
       it('settles jobs (items moved on, jobs closed) in one transaction', async () => {
         const s = await fresh();
         await s.createRequest(newRequest('req-jd', { itemCount: 2 }), newItems(2));
-        await s.createJobs([newJob('req-jd', 0, T0), newJob('req-jd', 1, T0)]);
+        await s.scheduleItems('req-jd', [newJob('req-jd', 0, T0), newJob('req-jd', 1, T0)], []);
         const [j0, j1] = await s.listJobs('req-jd');
         await s.updateItems('req-jd', [0, 1], { state: 'scheduled' }, T0);
         const done = (seq: number) => ({
@@ -727,10 +732,14 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect(await s.settleJobs('req-jd', [], [], T0)).toBe(0);
       });
 
-      it('creates many jobs in one call', async () => {
+      it('creates many jobs in one write', async () => {
         const s = await fresh();
         await s.createRequest(newRequest('req-jm'), []);
-        await s.createJobs(Array.from({ length: 2_500 }, (_, i) => newJob('req-jm', i, T0 + (i % 10))));
+        await s.scheduleItems(
+          'req-jm',
+          Array.from({ length: 2_500 }, (_, i) => newJob('req-jm', i, T0 + (i % 10))),
+          [],
+        );
         expect(await s.listJobs('req-jm')).toHaveLength(2_500);
         expect(await s.listDueJobs(T0, 1_000)).toHaveLength(250);
       });

@@ -130,14 +130,14 @@ describe('restart in the middle of a bulk', () => {
     expect(zoho.recordTerritories('Accounts', recordId(120))).toEqual([T1]);
   });
 
-  it('died after storing the job rows but before marking the items: no Zoho call at all on resume', async () => {
+  it('job rows stored without their items marked (a store written by an earlier version, which wrote them apart): no Zoho call at all on resume', async () => {
     const time = new ManualTime();
     const zoho = new FakeZoho([T1]);
     for (let i = 0; i < 20; i++) zoho.addRecord('Accounts', recordId(i));
     const first = await boot(zoho, time);
     const id = await seedRequest(first.store, bulk(20));
     await first.engine.run(id);
-    // Rewind the items to the moment between createJobs and the item updates.
+    // Rewind the items to before their update; the job rows stay (both now commit together).
     await first.store.updateItems(id, [...Array(20).keys()], { state: 'sending', jobId: null });
     const calls = zoho.calls.length;
 
@@ -153,7 +153,7 @@ describe('restart in the middle of a bulk', () => {
     expect(await second.store.countItemsByState(id)).toEqual({ done: 20 });
   });
 
-  it('died between settling an item and closing its job: the next round closes the job, the item stays', async () => {
+  it('an item settled while its job stayed open (a store written by an earlier version): the next round closes the job, the item stays', async () => {
     const time = new ManualTime();
     const zoho = new FakeZoho([T1]);
     zoho.addRecord('Accounts', recordId(0));
