@@ -17,6 +17,7 @@ import {
 import type pgType from 'pg';
 import type { Logger } from '../log.js';
 import type { Database, DialectName } from './schema.js';
+import { idleCheckpoints } from './sqlite-checkpoints.js';
 import { withJsRows } from './sqlite-rows.js';
 
 export type DatabaseTarget =
@@ -117,10 +118,13 @@ const CACHEABLE_SQL_CHARS = 4_000;
  * a tenth of a bulk's store time), rows built in JavaScript (sqlite-rows.ts). A cached statement
  * still iterating (a streamed query) is busy: that call gets a fresh one.
  */
-function cachingStatements(sqlite: SqliteDatabaseType.Database): SqliteDialectDatabase {
+function cachingStatements(sqlite: SqliteDatabaseType.Database, onClose = () => {}): SqliteDialectDatabase {
   const cache = new Map<string, { stmt: SqliteDatabaseType.Statement; rows: SqliteStatement }>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      onClose();
+      sqlite.close();
+    },
     prepare(text: string) {
       if (text.length > CACHEABLE_SQL_CHARS) return withJsRows(sqlite.prepare(text));
       const cached = cache.get(text);
@@ -153,8 +157,10 @@ export function createDatabase(url: string, logger?: Logger): OpenedDatabase {
     if (target.path !== ':memory:') sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
+    const checkpoints = target.path === ':memory:' ? null : idleCheckpoints(sqlite);
+    const database = cachingStatements(sqlite, () => checkpoints?.stop());
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }), log }),
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database }), log }),
       dialect: 'sqlite',
       describe: `sqlite:${target.path}`,
       transactionTurn: (fn) => (target.path === ':memory:' ? fn() : inProcessTurn(`tx:${target.path}`, fn)),

@@ -69,6 +69,7 @@ describe('SQLite file store', () => {
         '0006_home_openers',
         '0007_items_same_record',
         '0008_item_display',
+        '0009_items_by_record_id',
       ]);
     } finally {
       await second.close();
@@ -92,6 +93,7 @@ describe('SQLite file store', () => {
         '0006_home_openers',
         '0007_items_same_record',
         '0008_item_display',
+        '0009_items_by_record_id',
       ]);
     } finally {
       for (const s of stores) await s.close();

@@ -11,6 +11,7 @@ import { auditRetentionMigration } from './0005_audit_retention.js';
 import { homeOpenersMigration } from './0006_home_openers.js';
 import { itemsSameRecordMigration } from './0007_items_same_record.js';
 import { itemDisplayMigration } from './0008_item_display.js';
+import { itemsByRecordIdMigration } from './0009_items_by_record_id.js';
 
 export function migrationProvider(dialect: DialectName): MigrationProvider {
   return {
@@ -23,6 +24,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0006_home_openers': homeOpenersMigration,
         '0007_items_same_record': itemsSameRecordMigration,
         '0008_item_display': itemDisplayMigration,
+        '0009_items_by_record_id': itemsByRecordIdMigration,
       };
     },
   };
