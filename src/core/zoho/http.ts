@@ -6,11 +6,12 @@
  * yet); once its body may have reached Zoho, a lost answer surfaces as ZohoOutcomeUnknownError
  * and is never re-sent blindly.
  *
- * Transport is the global `fetch` with an npm-undici dispatcher (toolchain.md §2): tests pass a
- * MockAgent, production gets a keep-alive Agent with timeouts.
+ * Transport is npm undici's `request` with its dispatcher (toolchain.md §2): tests pass a
+ * MockAgent, production gets a keep-alive Agent with timeouts. Not `fetch`: its web streams cost
+ * ~0.8 ms of CPU per 100-record call against ~0.3 ms here (issue 13, send overhead).
  */
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import type { Clock } from '../clock.js';
 import {
   ZohoApiError,
@@ -144,16 +145,16 @@ export class ZohoHttp {
       authorization: `Zoho-oauthtoken ${accessToken}`,
       accept: 'application/json',
     };
-    const init: FetchInit = {
+    const options: RequestOptions = {
       method: req.method,
       headers,
       signal: AbortSignal.timeout(this.o.requestTimeoutMs),
     };
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(req.body);
+      options.body = JSON.stringify(req.body);
     }
-    if (this.o.dispatcher) init.dispatcher = this.o.dispatcher;
+    if (this.o.dispatcher) options.dispatcher = this.o.dispatcher;
 
     const started = this.o.clock.now();
     const logCall = (status: number | string) => {
@@ -169,10 +170,13 @@ export class ZohoHttp {
     let status: number;
     let text: string;
     try {
-      const res = await fetch(url, init as RequestInit);
-      status = res.status;
+      const res = await request(url, options);
+      status = res.statusCode;
       // 204/304 carry no body (zoho-api.md §13.2): never JSON-parse them.
-      text = status === 204 || status === 304 ? '' : await res.text();
+      if (status === 204 || status === 304) {
+        await res.body.dump();
+        text = '';
+      } else text = await res.body.text();
     } catch (err) {
       const timedOut = isTimeout(err);
       logCall(timedOut ? 'timeout' : 'network-error');
@@ -268,8 +272,5 @@ function isTimeout(err: unknown): boolean {
   return cause instanceof Error && (cause.name === 'TimeoutError' || /timeout/i.test(cause.name));
 }
 
-/**
- * fetch options with an npm-undici dispatcher. Node's own RequestInit types `dispatcher` with
- * its bundled undici-types; the npm undici 7 Agent/MockAgent work there at runtime (toolchain.md §2).
- */
-export type FetchInit = Omit<RequestInit, 'dispatcher'> & { dispatcher?: Dispatcher };
+/** undici's request options: a URL string carries the origin and path. */
+export type RequestOptions = { dispatcher?: Dispatcher } & Omit<Dispatcher.RequestOptions, 'origin' | 'path'>;

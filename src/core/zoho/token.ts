@@ -7,10 +7,10 @@
  * ourselves instead of spending Zoho's budget.
  */
 import { type Logger, pino } from 'pino';
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { type Clock, systemClock } from '../clock.js';
 import { ZohoAuthError, ZohoNetworkError, ZohoResponseError } from './errors.js';
-import type { FetchInit } from './http.js';
+import type { RequestOptions } from './http.js';
 import type { ZohoCallObserver } from './observer.js';
 import { type TokenResponseWire, tokenResponseSchema } from './schemas.js';
 import type { TokenInfo } from './types.js';
@@ -161,21 +161,21 @@ export class TokenManager {
       client_secret: o.clientSecret,
       refresh_token: o.refreshToken,
     });
-    const init: FetchInit = {
+    const options: RequestOptions = {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: form.toString(),
       signal: AbortSignal.timeout(this.requestTimeoutMs),
     };
-    if (o.dispatcher) init.dispatcher = o.dispatcher;
+    if (o.dispatcher) options.dispatcher = o.dispatcher;
 
     const started = this.clock.now();
     let status: number;
     let text: string;
     try {
-      const res = await fetch(url, init as RequestInit);
-      status = res.status;
-      text = await res.text();
+      const res = await request(url, options);
+      status = res.statusCode;
+      text = await res.body.text();
     } catch (err) {
       throw new ZohoNetworkError(`Zoho token refresh failed: ${errorSummary(err)}`, { cause: err });
     }
