@@ -92,9 +92,8 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
     const clock = options.clock ?? systemClock;
     const logger = (options.logger ?? pino({ enabled: false })).child({ component: 'zoho' });
     const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    // Without an injected dispatcher, Node's own fetch agent (keep-alive) carries the calls, and
-    // each call's AbortSignal bounds its time. Loading the npm undici only for an Agent cost the
-    // idle bot some 8 MB (issue 13).
+    // Without an injected dispatcher, undici's global keep-alive Agent carries the calls, and each
+    // call's AbortSignal bounds its time.
     const dispatcher = options.dispatcher;
     this.tokens = new TokenManager({
       accountsUrl: options.accountsUrl,
