@@ -36,6 +36,9 @@ export interface OutboxWorkerOptions {
   random?: () => number;
 }
 
+/** A renewal this recent is not written again (the TTL, LEASE_TTL_MS, is eight times longer). */
+const LEASE_RECHECK_MS = 1_000;
+
 /** Notices posted per look at the store. */
 const BATCH = 50;
 
@@ -48,6 +51,8 @@ export class OutboxWorker {
   private again = false;
   private stopped = true;
   private stopping = false;
+  /** When this worker last renewed the outbox lease (−∞: not held). */
+  private renewedAt = Number.NEGATIVE_INFINITY;
   /** When each request's parent was last edited, for progressIntervalMs (bounded by pruning). */
   private readonly lastEdit = new Map<string, number>();
 
@@ -83,6 +88,7 @@ export class OutboxWorker {
     this.stopping = true;
     this.clearTimer();
     await this.running;
+    this.renewedAt = Number.NEGATIVE_INFINITY;
     await this.options.store
       .releaseLease(OUTBOX_LEASE, this.holder)
       .catch((err: unknown) => this.logger.warn({ err }, 'releasing the outbox lease failed'));
@@ -95,7 +101,15 @@ export class OutboxWorker {
   async drain(): Promise<number> {
     const { store, clock } = this.options;
     let handled = 0;
-    const lease = () => store.acquireLease(OUTBOX_LEASE, this.holder, LEASE_TTL_MS, clock.now());
+    // A lease this worker renewed under LEASE_RECHECK_MS ago is still its own (the TTL is far
+    // longer): a bulk's progress wakes the worker once per batch, and each renewal is a write.
+    const lease = async () => {
+      const now = clock.now();
+      if (now - this.renewedAt < LEASE_RECHECK_MS) return true;
+      const held = await store.acquireLease(OUTBOX_LEASE, this.holder, LEASE_TTL_MS, now);
+      this.renewedAt = held ? now : Number.NEGATIVE_INFINITY;
+      return held;
+    };
     for (;;) {
       if (!(await lease())) return handled;
       const due = await store.listDueNotices(clock.now(), BATCH);

@@ -159,4 +159,33 @@ describe('OutboxWorker', () => {
     await worker.drain();
     expect(slack.posted).toEqual([`request:${id}:progress:1`]);
   });
+  it('writes its lease once a second, not once per look, and stops when another replica holds it', async () => {
+    const { slack, worker } = await setup();
+    const id = await storedBulk(store, { itemCount: 1 });
+    const writes: string[] = [];
+    const acquire = store.acquireLease.bind(store);
+    store.acquireLease = (name, holder, ttl, now) => {
+      writes.push(name);
+      return acquire(name, holder, ttl, now);
+    };
+    const notifier = new OutboxNotifier({ store, clock });
+    // A bulk's progress: a look per batch, all inside one second.
+    for (let i = 0; i < 10; i++) {
+      await notifier.requestUpdated(id);
+      await worker.drain();
+      clock.advance(50);
+    }
+    expect(writes).toEqual(['outbox']);
+    expect(slack.posted.length).toBeGreaterThan(0);
+    clock.advance(1_000);
+    await worker.drain();
+    expect(writes).toEqual(['outbox', 'outbox']);
+    // The lease lapses and another replica takes it: the next look renews, fails, posts nothing.
+    clock.advance(60_000);
+    expect(await acquire('outbox', 'replica-b', 8_000, clock.now())).toBe(true);
+    const before = slack.posted.length;
+    await notifier.requestUpdated(id);
+    expect(await worker.drain()).toBe(0);
+    expect(slack.posted.length).toBe(before);
+  });
 });
