@@ -6,6 +6,7 @@
 import { type RunningBot, StartupError, startBot } from './bot.js';
 import { formatConfigProblems, loadConfig } from './core/config/index.js';
 import { createLogger } from './core/log.js';
+import { startIdleCollector } from './idle-collector.js';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -40,6 +41,8 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  const collector = await startIdleCollector(logger);
+
   let signalled = false;
   const shutdown = (signal: string) => {
     if (signalled) return;
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
     // A hung shutdown must not keep a replaced pod alive for ever.
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
+    collector?.stop();
     running.stop().then(
       () => process.exit(0),
       (err: unknown) => {

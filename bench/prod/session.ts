@@ -395,6 +395,10 @@ async function startApp(runtime: Runtime, org: RemoteOrg, slack: SlackInfo, data
     ...(process.env.BENCH_GC_LOG ? { BENCH_GC_LOG: process.env.BENCH_GC_LOG } : {}),
     ...(process.env.BENCH_ALLOC_PROMOTED ? { BENCH_ALLOC_PROMOTED: '1' } : {}),
     ...(process.env.BENCH_ALLOC_FROM_APPROVAL ? { BENCH_ALLOC_FROM_APPROVAL: '1' } : {}),
+    // To try environment settings of the app (e.g. MALLOC_ARENA_MAX=2); the README's figures use none.
+    ...(process.env.BENCH_APP_ENV
+      ? Object.fromEntries(process.env.BENCH_APP_ENV.split(' ').map((kv) => kv.split('=')))
+      : {}),
   };
   const flags = [
     '--heapsnapshot-signal=SIGUSR2',
