@@ -23,7 +23,7 @@ export interface AlertMessengerOptions {
   /** OPS_CHANNEL; without it alerts cannot be posted (each attempt fails and is retried). */
   opsChannel: string | null;
   /** Territory id → name, for territories an alert names by id only. */
-  names: () => Promise<Map<string, string>>;
+  names: () => Promise<ReadonlyMap<string, string>>;
 }
 
 export class AlertMessenger {

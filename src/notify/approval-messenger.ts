@@ -24,7 +24,7 @@ export interface ApprovalMessengerOptions {
   /** APPROVALS_CHANNEL; null: DM each approver. */
   approvalsChannel: string | null;
   directory: GroupDirectory;
-  names: () => Promise<Map<string, string>>;
+  names: () => Promise<ReadonlyMap<string, string>>;
 }
 
 export class ApprovalMessenger {

@@ -283,7 +283,7 @@ export class SlackNotifier implements AlertNotifier {
     };
   }
 
-  protected names(): Promise<Map<string, string>> {
+  protected names(): Promise<ReadonlyMap<string, string>> {
     return this.options.catalog.names();
   }
 

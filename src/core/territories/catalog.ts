@@ -21,6 +21,7 @@ export interface TerritoryCatalogOptions {
 
 export class TerritoryCatalog {
   private readonly cache: SnapshotCache<TerritoryIndex>;
+  private readonly namesOf = new WeakMap<TerritoryIndex, ReadonlyMap<string, string>>();
 
   constructor(options: TerritoryCatalogOptions) {
     const { api, logger } = options;
@@ -57,9 +58,16 @@ export class TerritoryCatalog {
    * Territory id → name for labels: the last snapshot, fresh or not (read once if there is none;
    * empty when Zoho cannot be read, so a label falls back to the id instead of failing a message).
    */
-  async names(): Promise<Map<string, string>> {
+  async names(): Promise<ReadonlyMap<string, string>> {
     const index = this.cache.peek() ?? (await this.get().catch(() => null));
-    return new Map((index?.list ?? []).map((t) => [t.id, t.name]));
+    if (!index) return new Map();
+    // One map per snapshot: every `show` and message label asks, and the list can be long.
+    let names = this.namesOf.get(index);
+    if (!names) {
+      names = new Map(index.list.map((t) => [t.id, t.name]));
+      this.namesOf.set(index, names);
+    }
+    return names;
   }
 
   /** Makes the next get() read Zoho. */

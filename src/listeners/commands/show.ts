@@ -63,7 +63,11 @@ export async function showCommand(
       );
       return;
     }
-    for (const t of record.territories) if (!names.has(t.id)) names.set(t.id, t.name);
+    // The record's own names stand in for territories the catalog snapshot does not know yet
+    // (the catalog's map is shared: copied only then).
+    const unknown = record.territories.filter((t) => !names.has(t.id));
+    const labels =
+      unknown.length === 0 ? names : new Map([...names, ...unknown.map((t) => [t.id, t.name] as const)]);
     await replyEphemeral(
       respond,
       buildRecordShowMessage({
@@ -80,7 +84,7 @@ export async function showCommand(
               message: latest.item.message,
             }
           : null,
-        names,
+        names: labels,
         recordUrl: recordLinker(services),
       }),
     );

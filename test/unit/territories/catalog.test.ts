@@ -145,8 +145,13 @@ describe('TerritoryCatalog', () => {
     expect(names.size).toBe(all.length);
     expect(names.get(all[0]!.id)).toBe(all[0]!.name);
     clock.advance(5000);
-    await catalog.names(); // stale is fine for labels: no second read
+    // Stale is fine for labels: no second read, and the same map (built once per snapshot).
+    expect(await catalog.names()).toBe(names);
     expect(counter.reads).toBe(1);
+    await catalog.refresh();
+    const fresh = await catalog.names();
+    expect(fresh).not.toBe(names);
+    expect(fresh).toEqual(names);
 
     const down = new TerritoryCatalog({
       api: { listTerritories: async () => Promise.reject(new Error('Zoho is down')) },

@@ -77,6 +77,23 @@ describe('/territory (commands listener)', () => {
     expect(args.client.views.open).toHaveBeenCalledTimes(1);
   });
 
+  it('show names a territory the catalog does not know yet from the record, leaving the catalog’s names as they were', async () => {
+    const { usWest } = demoTerritories();
+    const newer = { id: '3652397000000188888', name: 'Brand New Territory' };
+    const args = await run(`show Leads/${REC}`, {
+      records: [
+        record('Leads', REC, [
+          { id: usWest.id, name: usWest.name },
+          { id: newer.id, name: newer.name },
+        ] as never),
+      ],
+    });
+    const shown = JSON.stringify(args.respond.mock.calls.at(-1)![0]);
+    expect(shown).toContain('US West');
+    expect(shown).toContain('Brand New Territory');
+    expect((await svc().catalog.names()).has(newer.id)).toBe(false);
+  });
+
   it('requests lists the caller’s requests ephemerally', async () => {
     const args = await run('requests');
     expect(args.ack).toHaveBeenCalled();
