@@ -1,7 +1,7 @@
 /**
  * Gives memory back once a burst of work is over. V8 collects its old generation when it grows,
  * not when the process goes quiet, and Node does not tell V8 when it is idle: after a
- * 10,000-record bulk the heap kept 50-70 MB of garbage for minutes (issue 13: RSS 160-190 MB
+ * 10,000-record bulk the heap kept 50-70 MB of garbage for minutes (issue 13: RSS up to 190 MB
  * when idle again; one full collection brings it to about 120 MB). When the event loop was
  * nearly idle for a whole check period and the heap has grown well past its size after the last
  * collection, this runs one full collection: 25-50 ms, at a time nothing is waiting on it.
