@@ -27,7 +27,6 @@ export interface IdleCollectorDeps {
   utilization: () => number;
   logger: Logger;
   timers?: Timers;
-  everyMs?: number;
 }
 
 export class IdleCollector {
@@ -83,7 +82,7 @@ export class IdleCollector {
       void this.check().then(() => {
         if (this.timer !== null) this.schedule();
       });
-    }, this.deps.everyMs ?? CHECK_EVERY_MS);
+    }, CHECK_EVERY_MS);
   }
 }
 

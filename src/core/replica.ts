@@ -18,3 +18,38 @@ export const LEASE_TTL_MS = 8_000;
 
 /** How often a holder renews, and how often replicas look for work a dead one left. */
 export const LEASE_RENEW_MS = 2_500;
+
+/** A renewal this recent is not written again before the next step that needs the lease. */
+export const LEASE_RECHECK_MS = 1_000;
+
+/**
+ * One holder's renewals of one lease. `held()` writes the lease only once the last successful
+ * renewal is LEASE_RECHECK_MS old (the TTL is far longer): work that checks before every step
+ * (a Zoho call, a notice) costs a write a second, not one per step.
+ */
+export class LeaseRenewal {
+  private renewedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly acquire: (now: number) => Promise<boolean>,
+    private readonly now: () => number,
+  ) {}
+
+  /** Writes the lease now. */
+  async renew(): Promise<boolean> {
+    const now = this.now();
+    const held = await this.acquire(now);
+    this.renewedAt = held ? now : Number.NEGATIVE_INFINITY;
+    return held;
+  }
+
+  /** Whether the lease is still ours, renewing it when the last renewal is not recent. */
+  async held(): Promise<boolean> {
+    return this.now() - this.renewedAt < LEASE_RECHECK_MS || this.renew();
+  }
+
+  /** After a release: the next check writes. */
+  forget(): void {
+    this.renewedAt = Number.NEGATIVE_INFINITY;
+  }
+}

@@ -11,7 +11,7 @@ import type { Clock } from '../core/clock.js';
 import { globalTimers, type Timers } from '../core/jobs/timers.js';
 import type { Logger } from '../core/log.js';
 import type { NoticeRecord } from '../core/outbox.js';
-import { LEASE_RENEW_MS, LEASE_TTL_MS, REPLICA_ID } from '../core/replica.js';
+import { LEASE_RENEW_MS, LEASE_TTL_MS, LeaseRenewal, REPLICA_ID } from '../core/replica.js';
 import type { MessageRef, Store } from '../core/store/types.js';
 import { classifySlackFailure } from './slack-failure.js';
 
@@ -36,9 +36,6 @@ export interface OutboxWorkerOptions {
   random?: () => number;
 }
 
-/** A renewal this recent is not written again (the TTL, LEASE_TTL_MS, is eight times longer). */
-const LEASE_RECHECK_MS = 1_000;
-
 /** Notices posted per look at the store. */
 const BATCH = 50;
 
@@ -51,8 +48,8 @@ export class OutboxWorker {
   private again = false;
   private stopped = true;
   private stopping = false;
-  /** When this worker last renewed the outbox lease (−∞: not held). */
-  private renewedAt = Number.NEGATIVE_INFINITY;
+  /** The outbox lease: a bulk's progress wakes the worker once per batch, renewed once a second. */
+  private readonly lease: LeaseRenewal;
   /** When each request's parent was last edited, for progressIntervalMs (bounded by pruning). */
   private readonly lastEdit = new Map<string, number>();
 
@@ -60,6 +57,10 @@ export class OutboxWorker {
     this.holder = options.holder ?? REPLICA_ID;
     this.timers = options.timers ?? globalTimers;
     this.logger = options.logger.child({ component: 'outbox' });
+    this.lease = new LeaseRenewal(
+      (now) => options.store.acquireLease(OUTBOX_LEASE, this.holder, LEASE_TTL_MS, now),
+      () => options.clock.now(),
+    );
   }
 
   start(): void {
@@ -88,7 +89,7 @@ export class OutboxWorker {
     this.stopping = true;
     this.clearTimer();
     await this.running;
-    this.renewedAt = Number.NEGATIVE_INFINITY;
+    this.lease.forget();
     await this.options.store
       .releaseLease(OUTBOX_LEASE, this.holder)
       .catch((err: unknown) => this.logger.warn({ err }, 'releasing the outbox lease failed'));
@@ -101,15 +102,7 @@ export class OutboxWorker {
   async drain(): Promise<number> {
     const { store, clock } = this.options;
     let handled = 0;
-    // A lease this worker renewed under LEASE_RECHECK_MS ago is still its own (the TTL is far
-    // longer): a bulk's progress wakes the worker once per batch, and each renewal is a write.
-    const lease = async () => {
-      const now = clock.now();
-      if (now - this.renewedAt < LEASE_RECHECK_MS) return true;
-      const held = await store.acquireLease(OUTBOX_LEASE, this.holder, LEASE_TTL_MS, now);
-      this.renewedAt = held ? now : Number.NEGATIVE_INFINITY;
-      return held;
-    };
+    const lease = () => this.lease.held();
     for (;;) {
       if (!(await lease())) return handled;
       const due = await store.listDueNotices(clock.now(), BATCH);

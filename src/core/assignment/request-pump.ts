@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { RequestFinisher } from '../jobs/request-finisher.js';
 import type { Timers } from '../jobs/timers.js';
 import type { Logger } from '../log.js';
-import { LEASE_RENEW_MS } from '../replica.js';
+import { LEASE_RENEW_MS, LeaseRenewal } from '../replica.js';
 import type { RequestItemRecord, Store } from '../store/types.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import { inLane, type Lane, type Limiter } from '../zoho/limiter.js';
@@ -53,9 +53,6 @@ interface PageRun {
   failed: boolean;
 }
 
-/** A lease renewed this recently is not written again before a call (a write per batch else). */
-const LEASE_RECHECK_MS = 1_000;
-
 /** A pump that keeps finding work this many rounds in a row is stopped and logged (a bug guard). */
 const MAX_ROUNDS = 1_000;
 
@@ -69,16 +66,13 @@ export class RequestPump {
   async pump(requestId: string): Promise<number | null> {
     const { store, clock, instanceId, leaseTtlMs } = this.deps;
     const lease = `assignment:request:${requestId}`;
-    let renewedAt = Number.NEGATIVE_INFINITY;
-    const renew = async () => {
-      const now = clock.now();
-      const held = await store.acquireLease(lease, instanceId, leaseTtlMs, now);
-      if (held) renewedAt = now;
-      return held;
-    };
-    // Before each call: a lease renewed under LEASE_RECHECK_MS ago is still ours (its TTL is far
-    // longer), so only a call after a stall, or a second later, writes it again.
-    const recheck = async () => clock.now() - renewedAt < LEASE_RECHECK_MS || renew();
+    const hold = new LeaseRenewal(
+      (now) => store.acquireLease(lease, instanceId, leaseTtlMs, now),
+      () => clock.now(),
+    );
+    const renew = () => hold.renew();
+    // Before each call: only a call after a stall, or a second later, writes the lease again.
+    const recheck = () => hold.held();
     if (!(await renew())) {
       this.deps.logger.debug({ requestId }, 'another replica is sending this request');
       return null;

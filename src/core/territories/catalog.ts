@@ -21,7 +21,6 @@ export interface TerritoryCatalogOptions {
 
 export class TerritoryCatalog {
   private readonly cache: SnapshotCache<TerritoryIndex>;
-  private readonly namesOf = new WeakMap<TerritoryIndex, ReadonlyMap<string, string>>();
 
   constructor(options: TerritoryCatalogOptions) {
     const { api, logger } = options;
@@ -60,14 +59,7 @@ export class TerritoryCatalog {
    */
   async names(): Promise<ReadonlyMap<string, string>> {
     const index = this.cache.peek() ?? (await this.get().catch(() => null));
-    if (!index) return new Map();
-    // One map per snapshot: every `show` and message label asks, and the list can be long.
-    let names = this.namesOf.get(index);
-    if (!names) {
-      names = new Map(index.list.map((t) => [t.id, t.name]));
-      this.namesOf.set(index, names);
-    }
-    return names;
+    return index?.names() ?? new Map();
   }
 
   /** Makes the next get() read Zoho. */

@@ -31,6 +31,7 @@ export class TerritoryIndex {
   private readonly kids = new Map<string | null, Territory[]>();
   private readonly paths = new Map<string, string>();
   private cachedLines: TerritoryLine[] | null = null;
+  private cachedNames: ReadonlyMap<string, string> | null = null;
 
   constructor(territories: readonly Territory[], loadedAt = 0) {
     this.loadedAt = loadedAt;
@@ -158,6 +159,12 @@ export class TerritoryIndex {
     const out: TerritoryTreeNode[] = [];
     for (const r of this.roots()) if (!seen.has(r.id)) out.push(build(r, 0));
     return out;
+  }
+
+  /** Id → name, for labels; built once per snapshot (every `show` and message label asks). */
+  names(): ReadonlyMap<string, string> {
+    this.cachedNames ??= new Map(this.list.map((t) => [t.id, t.name]));
+    return this.cachedNames;
   }
 
   /** The tree flattened depth first: one line per territory with its depth and path. */

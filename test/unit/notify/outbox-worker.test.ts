@@ -159,6 +159,7 @@ describe('OutboxWorker', () => {
     await worker.drain();
     expect(slack.posted).toEqual([`request:${id}:progress:1`]);
   });
+
   it('writes its lease once a second, not once per look, and stops when another replica holds it', async () => {
     const { slack, worker } = await setup();
     const id = await storedBulk(store, { itemCount: 1 });
