@@ -7,7 +7,8 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/types.js';
-import type { ZohoApi } from '../zoho/types.js';
+import type { Lane } from '../zoho/limiter.js';
+import { apiInLane, type ZohoApi } from '../zoho/types.js';
 import type { Batch } from './batches.js';
 import { type Decided, type ItemWriter, inFlightState } from './item-writer.js';
 import { changeVisible } from './phases.js';
@@ -40,13 +41,13 @@ export class BatchSender {
    * slot. `store` takes the answer from there, outside the slot, so the next batch's call does
    * not wait for this one's writes.
    */
-  async call(requestId: string, batch: Batch): Promise<ItemVerdict[]> {
+  async call(requestId: string, batch: Batch, lane: Lane): Promise<ItemVerdict[]> {
     await this.deps.writer.markInFlight(requestId, batch.entries);
-    return this.answer(requestId, batch);
+    return this.answer(requestId, batch, apiInLane(this.deps.api, lane));
   }
 
   /** Stores each item's outcome of a call (after the checks some answers need), notifies once. */
-  async store(requestId: string, batch: Batch, verdicts: readonly ItemVerdict[]): Promise<void> {
+  async store(requestId: string, batch: Batch, verdicts: readonly ItemVerdict[], lane: Lane): Promise<void> {
     const { writer, store, clock } = this.deps;
     const decided: Decided[] = batch.entries.map((e, i) => ({
       item: e.item,
@@ -57,7 +58,7 @@ export class BatchSender {
     // The audit keeps what Zoho answered, before the checks below turn it into an outcome.
     const codes = countCodes(decided);
     await this.resolveTerritoryChecks(decided);
-    await this.resolveRecordChecks(batch, decided);
+    await recordChecks(apiInLane(this.deps.api, lane), this.deps.logger, batch, decided);
     await writer.recordDecisions(requestId, decided, (d) => [inFlightState(d.plan)]);
     await store.appendAudit({
       at: clock.now(),
@@ -70,13 +71,17 @@ export class BatchSender {
   }
 
   /** The one Zoho call, each record's answer mapped to a verdict (a thrown error to all of them). */
-  private async answer(requestId: string, { module, operation, entries }: Batch): Promise<ItemVerdict[]> {
+  private async answer(
+    requestId: string,
+    { module, operation, entries }: Batch,
+    api: ZohoApi,
+  ): Promise<ItemVerdict[]> {
     const changes = entries.map((e) => ({ recordId: e.item.recordId, territoryIds: e.plan.territoryIds }));
     try {
       const outcomes =
         operation === 'assign'
-          ? await this.deps.api.assignTerritories(module, changes)
-          : await this.deps.api.removeTerritories(module, changes);
+          ? await api.assignTerritories(module, changes)
+          : await api.removeTerritories(module, changes);
       return entries.map((e, i) => {
         const o =
           outcomes[i]?.recordId === e.item.recordId
@@ -105,10 +110,6 @@ export class BatchSender {
       );
       return entries.map(() => v);
     }
-  }
-
-  private resolveRecordChecks(batch: Batch, decided: Decided[]): Promise<void> {
-    return recordChecks(this.deps.api, this.deps.logger, batch, decided);
   }
 
   /** INVALID_DATA on a territory: a fresh catalog tells a deleted territory from a passing glitch. */

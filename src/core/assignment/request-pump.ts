@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 import { LEASE_RENEW_MS, LeaseRenewal } from '../replica.js';
 import type { RequestItemRecord, Store } from '../store/types.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
-import { inLane, type Lane, type Limiter } from '../zoho/limiter.js';
+import type { Lane, Limiter } from '../zoho/limiter.js';
 import type { BatchSender } from './batch-sender.js';
 import { planBatches, type ResendEntry, type SendEntry } from './batches.js';
 import { OPEN_ITEM_STATES, WORK_ITEM_STATES } from './item-lifecycle.js';
@@ -211,10 +211,10 @@ export class RequestPump {
               run.held = false;
               return null;
             }
-            return sender.call(requestId, b);
+            return sender.call(requestId, b, lane);
           }, lane);
           if (verdicts === null) return;
-          await inLane(lane, () => sender.store(requestId, b, verdicts));
+          await sender.store(requestId, b, verdicts, lane);
         }),
       );
       return settled + send.length + check.length;

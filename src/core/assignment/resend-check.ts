@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { JobRecord } from '../store/types.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import type { Lane, Limiter } from '../zoho/limiter.js';
-import type { PendingJob, ZohoApi, ZohoModule, ZohoRecord } from '../zoho/types.js';
+import { apiInLane, type PendingJob, type ZohoApi, type ZohoModule, type ZohoRecord } from '../zoho/types.js';
 import { groupByModule, type ResendEntry, type SendEntry } from './batches.js';
 import type { Decided, ItemWriter } from './item-writer.js';
 import { changeVisible, type PhasePlan } from './phases.js';
@@ -42,7 +42,7 @@ export class ResendCheck {
     await Promise.all(
       work.map(({ module, part }) =>
         this.deps.limiter.run(async () => {
-          toSend.push(...(await this.checkChunk(requestId, module, part)));
+          toSend.push(...(await this.checkChunk(requestId, module, part, lane)));
         }, lane),
       ),
     );
@@ -70,8 +70,10 @@ export class ResendCheck {
     requestId: string,
     module: ZohoModule,
     part: readonly ResendEntry[],
+    lane: Lane,
   ): Promise<SendEntry[]> {
-    const { api, writer } = this.deps;
+    const { writer } = this.deps;
+    const api = apiInLane(this.deps.api, lane);
     const decided: Decided[] = [];
     const toSend: SendEntry[] = [];
     let pending: PendingJob[];

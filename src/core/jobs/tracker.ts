@@ -19,7 +19,7 @@ import type { ItemPatchEntry, JobPatch, JobRecord, Store } from '../store/types.
 import type { WorkObserver } from '../work-observer.js';
 import { MAX_RECORDS_PER_CALL } from '../zoho/call-limits.js';
 import { type Lane, Limiter } from '../zoho/limiter.js';
-import type { ZohoApi, ZohoModule } from '../zoho/types.js';
+import { apiInLane, type ZohoApi, type ZohoModule } from '../zoho/types.js';
 import { DEFAULT_POLL_SCHEDULE, nextPollAt, type PollSchedule } from './backoff.js';
 import { JobCodes, type JobVerdict, judgeJob, timeoutMessage } from './confirm.js';
 import { itemPatch } from './item-patches.js';
@@ -202,15 +202,13 @@ export class JobTracker {
     let unstarted = work.length;
     await Promise.all(
       work.map(async ({ module, jobs }) => {
+        const lane = pollLane(jobs, waiting);
         // The slot is held for the calls only; the verdicts are stored after it is given back.
-        const verdicts = await this.limiter.run(
-          () => {
-            unstarted -= 1;
-            if (unstarted === 0) allStarted();
-            return this.look(module, jobs, now, result);
-          },
-          pollLane(jobs, waiting),
-        );
+        const verdicts = await this.limiter.run(() => {
+          unstarted -= 1;
+          if (unstarted === 0) allStarted();
+          return this.look(module, jobs, now, result, lane);
+        }, lane);
         await this.apply(verdicts, now, result, touched);
       }),
     );
@@ -235,6 +233,7 @@ export class JobTracker {
     jobs: JobRecord[],
     now: number,
     result: PollRoundResult,
+    lane: Lane,
   ): Promise<Array<{ job: JobRecord; verdict: JobVerdict }>> {
     const ids = [...new Set(jobs.map((j) => j.recordId))];
     const verdicts: Array<{ job: JobRecord; verdict: JobVerdict }> = [];
@@ -242,7 +241,7 @@ export class JobTracker {
       const count = () => {
         result.calls += 1;
       };
-      const { api } = this.deps;
+      const api = apiInLane(this.deps.api, lane);
       const { busy, records } = jobs.every(isFirstLook)
         ? await recordsFirst(api, module, jobs, ids, count)
         : await pendingFirst(api, module, ids, count);

@@ -13,8 +13,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { AlertNotifier } from '../notify.js';
 import type { AlertRecord, MonitorRun, Store } from '../store/types.js';
-import { inLane } from '../zoho/limiter.js';
-import type { ZohoApi } from '../zoho/types.js';
+import { apiInLane, type ZohoApi } from '../zoho/types.js';
 import { AlertLifecycle, type AppliedAlerts, type SnoozeResult } from './alerts.js';
 import { type CheckResult, runChecks } from './checks.js';
 import { type AlertCondition, routingFileInvalid } from './conditions.js';
@@ -147,8 +146,7 @@ export class MonitorRunner {
       this.opts.logger?.warn('territory monitor: previous run still in progress, tick skipped');
       return null;
     }
-    // No one waits on a scheduled run: its Zoho calls go after people's and a bulk's (limiter.ts).
-    return this.track(inLane('background', () => this.run('scheduled')));
+    return this.track(this.run('scheduled'));
   }
 
   /**
@@ -211,7 +209,9 @@ export class MonitorRunner {
         }
       }
       const previousNames = await loadPreviousNames(store);
-      const check = await runChecks({ api: this.opts.api, routing: this.routing, previousNames });
+      // No one waits on a scheduled run: its Zoho calls go after people's and a bulk's (limiter.ts).
+      const api = trigger === 'scheduled' ? apiInLane(this.opts.api, 'background') : this.opts.api;
+      const check = await runChecks({ api, routing: this.routing, previousNames });
 
       let alerts: AppliedAlerts | null = null;
       if (leased) {

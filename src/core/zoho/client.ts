@@ -18,8 +18,8 @@ import {
   toTerritory,
   toUser,
 } from './from-wire.js';
-import { type ResolvedRetry, ZohoHttp, type ZohoRequest } from './http.js';
-import { Limiter } from './limiter.js';
+import { type ResolvedRetry, ZohoHttp, type ZohoRequest, type ZohoResponse } from './http.js';
+import { type Lane, Limiter } from './limiter.js';
 import type { ZohoCallObserver } from './observer.js';
 import {
   featureInfoResponseSchema,
@@ -87,6 +87,10 @@ const MAX_PAGES = 1000;
 export class ZohoClient implements ZohoApi, ZohoUsersApi {
   readonly tokens: TokenManager;
   private readonly http: ZohoHttp;
+  /** Where this view's calls wait at the limiter (`inLane`); the client itself is interactive. */
+  private lane: Lane = 'interactive';
+  /** One view per lane, shared by the client and its views (a Map is shared through the prototype). */
+  private readonly views = new Map<Lane, ZohoClient>([['interactive', this]]);
 
   constructor(options: ZohoClientOptions) {
     const clock = options.clock ?? systemClock;
@@ -127,6 +131,24 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
     });
   }
 
+  /**
+   * This client with its calls in `lane`: one object on top of this one (its prototype), so the
+   * token manager, the limiter and the connections stay shared.
+   */
+  inLane(lane: Lane): ZohoClient {
+    let view = this.views.get(lane);
+    if (!view) {
+      view = Object.create(this.views.get('interactive')!) as ZohoClient;
+      view.lane = lane;
+      this.views.set(lane, view);
+    }
+    return view;
+  }
+
+  private call(req: ZohoRequest): Promise<ZohoResponse> {
+    return this.http.request({ ...req, lane: this.lane });
+  }
+
   /** Nothing of its own to close: an injected dispatcher belongs to its owner. */
   async close(): Promise<void> {}
 
@@ -143,7 +165,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
 
   async getTerritory(id: string): Promise<Territory> {
     const path = `${API}/settings/territories/${seg(id)}`;
-    const res = await this.http.request({ method: 'GET', path });
+    const res = await this.call({ method: 'GET', path });
     const first = res.body === null ? undefined : parse(territoriesResponseSchema, res, path).territories[0];
     if (!first) {
       throw new ZohoApiError('INVALID_DATA', `Zoho returned no territory for id ${id}`, res.status, { id });
@@ -177,7 +199,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
 
   async getCurrentUser(): Promise<ZohoUser> {
     const path = `${API}/users`;
-    const res = await this.http.request({ method: 'GET', path, query: { type: 'CurrentUser' } });
+    const res = await this.call({ method: 'GET', path, query: { type: 'CurrentUser' } });
     const user = res.body === null ? undefined : parse(usersResponseSchema, res, path).users[0];
     if (!user) throw new ZohoResponseError('Zoho returned no current user', res.status);
     return toUser(user);
@@ -219,7 +241,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
     const chunks = chunk(unique(ids), MAX_RECORDS_PER_CALL);
     const results = await Promise.all(
       chunks.map(async (part) => {
-        const res = await this.http.request({ method: 'GET', path, query: { ids: part.join(','), fields } });
+        const res = await this.call({ method: 'GET', path, query: { ids: part.join(','), fields } });
         if (res.body === null) return [];
         return parse(recordsResponseSchema, res, path).data.map((r) => toRecord(module, r));
       }),
@@ -239,7 +261,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
     const path = `${API}/${module}/actions/get_feature_specific_info`;
     const results = await Promise.all(
       chunk(unique(recordIds), MAX_RECORDS_PER_CALL).map(async (part) => {
-        const res = await this.http.request({
+        const res = await this.call({
           method: 'GET',
           path,
           query: { features: 'territory_scheduled_jobs', ids: part.join(',') },
@@ -272,7 +294,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
     for (let page = 1; page <= MAX_PAGES; page += 1) {
       const q: ZohoRequest['query'] = { ...query };
       if (pageParamOnFirst || page > 1) q.page = page;
-      const res = await this.http.request({ method: 'GET', path, query: q });
+      const res = await this.call({ method: 'GET', path, query: q });
       if (res.body === null) break; // 204: no (more) records
       const body = parse(schema, res, path);
       const rows = items(body);
@@ -294,7 +316,7 @@ export class ZohoClient implements ZohoApi, ZohoUsersApi {
     // Chunks run in parallel; the limiter in ZohoHttp bounds how many are in flight.
     const settled = await Promise.allSettled(
       chunks.map(async (part) => {
-        const res = await this.http.request({
+        const res = await this.call({
           method: 'POST',
           path,
           itemResults: true,

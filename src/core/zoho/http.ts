@@ -20,7 +20,7 @@ import {
   ZohoOutcomeUnknownError,
   ZohoResponseError,
 } from './errors.js';
-import type { Limiter } from './limiter.js';
+import type { Lane, Limiter } from './limiter.js';
 import { type ZohoCallObserver, zohoOperation } from './observer.js';
 import { errorEnvelopeSchema } from './schemas.js';
 import { type AccessToken, errorSummary, type TokenManager } from './token.js';
@@ -46,6 +46,8 @@ export interface ZohoRequest {
   itemResults?: boolean;
   /** A change (assign/remove): never re-sent once its body may have reached Zoho. */
   write?: boolean;
+  /** Where the call waits for a slot (default: someone waiting in Slack). */
+  lane?: Lane;
 }
 
 export interface ZohoResponse {
@@ -95,7 +97,7 @@ export class ZohoHttp {
       try {
         token = await this.tokens();
         const { accessToken, apiDomain } = token;
-        return await this.o.limiter.run(() => this.once(req, accessToken, apiDomain, attempt));
+        return await this.o.limiter.run(() => this.once(req, accessToken, apiDomain, attempt), req.lane);
       } catch (err) {
         if (err instanceof TokenRejected) {
           // DESIGN.md §1: 401 INVALID_TOKEN -> refresh once and retry once.

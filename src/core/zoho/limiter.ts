@@ -10,26 +10,15 @@
  * client's limiter was one FIFO queue: a bulk's polls took Zoho slots from its own sends, and a
  * bulk held every slot from someone's single change.
  *
- * The lane travels with the work (AsyncLocalStorage): the engine or the tracker says once which
- * lane it works in, and every Zoho call made inside waits in that lane at the client's limiter.
+ * The lane is passed, not carried: the engine or the tracker says which lane a task works in,
+ * and the Zoho calls it makes go through the client's view for that lane (`ZohoApi.inLane`).
+ * It travelled in an AsyncLocalStorage before, whose promise hooks on Node 20 and 22 ran for
+ * every promise of the process: 12–25 % of the app's CPU per slash command (issue 13).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 
 export type Lane = 'interactive' | 'bulk' | 'background';
 
 const LANE_ORDER: readonly Lane[] = ['interactive', 'bulk', 'background'];
-
-const laneOfWork = new AsyncLocalStorage<Lane>();
-
-/** Runs `fn` with every Zoho call inside it waiting in `lane`. */
-export function inLane<T>(lane: Lane, fn: () => Promise<T>): Promise<T> {
-  return laneOfWork.run(lane, fn);
-}
-
-/** The lane of the work running now; a call no one labelled is someone waiting in Slack. */
-export function currentLane(): Lane {
-  return laneOfWork.getStore() ?? 'interactive';
-}
 
 export class Limiter {
   private readonly activeIn: Record<Lane, number> = { interactive: 0, bulk: 0, background: 0 };
@@ -50,14 +39,11 @@ export class Limiter {
     return LANE_ORDER.reduce((n, lane) => n + this.queues[lane].length, 0);
   }
 
-  /**
-   * Runs `task` when a slot is free, in `lane` (default: the lane of the work calling). The task
-   * works in that lane too: its Zoho calls wait in it at the client's limiter.
-   */
-  async run<T>(task: () => Promise<T>, lane: Lane = currentLane()): Promise<T> {
+  /** Runs `task` when a slot is free in `lane`; a task no one labelled is someone waiting in Slack. */
+  async run<T>(task: () => Promise<T>, lane: Lane = 'interactive'): Promise<T> {
     await this.acquire(lane);
     try {
-      return await laneOfWork.run(lane, task);
+      return await task();
     } finally {
       this.release(lane);
     }

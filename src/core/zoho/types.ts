@@ -3,6 +3,7 @@
  * core code and tests depend on this interface only. IDs are always strings: Zoho IDs are
  * 18-19 digits and exceed Number.MAX_SAFE_INTEGER.
  */
+import type { Lane } from './limiter.js';
 
 export const TERRITORY_MODULES = ['Leads', 'Accounts', 'Contacts', 'Deals'] as const;
 export type ZohoModule = (typeof TERRITORY_MODULES)[number];
@@ -119,6 +120,17 @@ export interface ZohoApi {
   getPendingJobs(module: ZohoModule, recordIds: readonly string[]): Promise<PendingJob[]>;
   /** Makes sure a valid access token exists (refreshing if needed) and reports what Zoho said about it. */
   checkAuth(): Promise<TokenInfo>;
+  /**
+   * The same API with its calls waiting in `lane` at the client's limiter (limiter.ts). Doubles
+   * without a limiter leave it out: `apiInLane` then hands back the API itself. A wrapper that
+   * forwards it must wrap the view it returns too, or the view's calls go around the wrapper.
+   */
+  inLane?(lane: Lane): ZohoApi;
+}
+
+/** `api` with its calls in `lane`, where it has lanes. */
+export function apiInLane(api: ZohoApi, lane: Lane): ZohoApi {
+  return api.inLane ? api.inLane(lane) : api;
 }
 
 /**

@@ -14,7 +14,8 @@ import { silentNotifier } from '../../../src/core/notify.js';
 import { openStore } from '../../../src/core/store/index.js';
 import type { NewRequestItem, Store } from '../../../src/core/store/types.js';
 import { ZohoClient } from '../../../src/core/zoho/index.js';
-import type { ZohoApi } from '../../../src/core/zoho/types.js';
+import type { Lane } from '../../../src/core/zoho/limiter.js';
+import { apiInLane, type ZohoApi } from '../../../src/core/zoho/types.js';
 import { bigSeed, startZohoSimulator, type ZohoSimulator } from '../../../src/sandbox/zoho/index.js';
 
 const logger = createLogger('silent');
@@ -32,24 +33,30 @@ function client(sim: ZohoSimulator): ZohoClient {
   });
 }
 
-/** The client, except that the nth assign call reaches Zoho and then never answers. */
+/**
+ * The client, except that the nth assign call reaches Zoho and then never answers. Its lane views
+ * (`inLane`) are wrapped too, counting with it: the engine sends through the bulk lane's view.
+ */
 function dyingAfterAssign(api: ZohoApi, nth: number, onDeath: () => void): ZohoApi {
   let count = 0;
-  return new Proxy(api, {
-    get(target, prop, receiver) {
-      if (prop !== 'assignTerritories') {
-        const v = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? v.bind(target) : v;
-      }
-      return async (...args: Parameters<ZohoApi['assignTerritories']>) => {
-        count += 1;
-        const outcomes = await target.assignTerritories(...args);
-        if (count !== nth) return outcomes;
-        onDeath();
-        return new Promise<never>(() => {});
-      };
-    },
-  });
+  const wrap = (inner: ZohoApi): ZohoApi =>
+    new Proxy(inner, {
+      get(target, prop, receiver) {
+        if (prop === 'inLane') return (lane: Lane) => wrap(apiInLane(target, lane));
+        if (prop !== 'assignTerritories') {
+          const v = Reflect.get(target, prop, receiver);
+          return typeof v === 'function' ? v.bind(target) : v;
+        }
+        return async (...args: Parameters<ZohoApi['assignTerritories']>) => {
+          count += 1;
+          const outcomes = await target.assignTerritories(...args);
+          if (count !== nth) return outcomes;
+          onDeath();
+          return new Promise<never>(() => {});
+        };
+      },
+    });
+  return wrap(api);
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { currentLane, inLane, Limiter } from '../../../src/core/zoho/limiter.js';
+import { Limiter } from '../../../src/core/zoho/limiter.js';
+import { apiInLane, type ZohoApi } from '../../../src/core/zoho/types.js';
+import { fakeZohoWire } from './fake-zoho-wire.js';
 
 function deferred() {
   let resolve!: () => void;
@@ -44,24 +46,34 @@ describe('Limiter lanes', () => {
     expect(limiter.running).toBe(0);
   });
 
-  it('serves background work last, and carries the lane of the work into a nested limiter', async () => {
-    // The engine's limiter runs a batch in the bulk lane; the client's limiter (the Zoho cap)
-    // then queues its call in that lane without being told.
-    const outer = new Limiter(5);
-    const zoho = new Limiter(1);
-    const order: string[] = [];
-    const hold = deferred();
-    const blocker = zoho.run(() => hold.promise, 'interactive');
-    const call = (name: string) => zoho.run(async () => void order.push(`${name}:${currentLane()}`));
-    const all = [
-      inLane('background', () => call('poll')),
-      outer.run(() => call('send'), 'bulk'),
-      call('show'),
-    ];
-    await Promise.resolve();
-    hold.resolve();
-    await Promise.all([blocker, ...all]);
-    expect(order).toEqual(['show:interactive', 'send:bulk', 'poll:background']);
+  it("serves background work last; a client's lane views queue their calls in their lane", async () => {
+    // The engine's limiter runs a batch in the bulk lane and makes its Zoho call through the
+    // client's bulk view; the client's own limiter (the Zoho cap) queues the call in that lane.
+    const fake = fakeZohoWire();
+    try {
+      fake.serve((req) => ({
+        status: 200,
+        body: { users: [{ id: req.query.get('type') ?? 'x', full_name: 'Api User', status: 'active' }] },
+      }));
+      const client = fake.client({ maxConcurrency: 1 });
+      await client.checkAuth();
+      expect(client.inLane('bulk')).toBe(client.inLane('bulk'));
+      expect(client.inLane('interactive')).toBe(client);
+      expect(client.inLane('bulk').inLane('interactive')).toBe(client);
+      const order: string[] = [];
+      const call = (name: string, api: ZohoApi) => api.getCurrentUser().then(() => void order.push(name));
+      const all = [
+        call('first', client),
+        call('poll', apiInLane(client, 'background')),
+        call('send', apiInLane(client, 'bulk')),
+        call('show', client),
+      ];
+      await Promise.all(all);
+      expect(order).toEqual(['first', 'show', 'send', 'poll']);
+      expect(fake.calls).toHaveLength(4);
+    } finally {
+      await fake.agent.close();
+    }
   });
 
   it('gives background work no slot while a bulk runs, then every free slot at once', async () => {
