@@ -12,6 +12,7 @@ import * as alerts from './alert-queries.js';
 import * as audit from './audit-queries.js';
 import * as bookkeeping from './bookkeeping-queries.js';
 import * as home from './home-queries.js';
+import { InboundClaims } from './inbound-claims.js';
 import * as items from './item-queries.js';
 import * as itemWrites from './item-writes.js';
 import * as jobs from './job-queries.js';
@@ -63,6 +64,14 @@ export class KyselyStore implements Store {
   private readonly turn: <T>(fn: () => Promise<T>) => Promise<T>;
   /** When this process last dropped old inbound keys (claimInbound). */
   private inboundPrunedAt = Number.NEGATIVE_INFINITY;
+  /** One statement for the claims of one turn of the event loop (inbound-claims.ts). */
+  private readonly inboundClaims = new InboundClaims((claims, keepMs) => {
+    // Old keys are dropped once a minute, not on every delivery.
+    const now = claims[0]?.now ?? 0;
+    const prune = now - this.inboundPrunedAt >= INBOUND_PRUNE_EVERY_MS;
+    if (prune) this.inboundPrunedAt = now;
+    return outbox.claimInbound(this.db, claims, keepMs, prune);
+  });
   private closed = false;
 
   constructor(
@@ -304,10 +313,7 @@ export class KyselyStore implements Store {
   }
 
   claimInbound(key: string, now: number, keepMs: number): Promise<boolean> {
-    // Old keys are dropped once a minute, not on every delivery (one statement per command).
-    const prune = now - this.inboundPrunedAt >= INBOUND_PRUNE_EVERY_MS;
-    if (prune) this.inboundPrunedAt = now;
-    return outbox.claimInbound(this.db, key, now, keepMs, prune);
+    return this.inboundClaims.claim(key, now, keepMs);
   }
 
   // --- audit, message refs, leases, settings (bookkeeping-queries.ts) ---------------------

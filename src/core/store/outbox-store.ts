@@ -6,6 +6,7 @@
 import { type Kysely, sql, type Transaction, type Updateable } from 'kysely';
 import type { InflightPost, NoticeKind, NoticePatch, NoticeRecord, NoticeState } from '../outbox.js';
 import { noticeKey } from '../outbox.js';
+import type { InboundClaim } from './inbound-claims.js';
 import type { Database, OutboxTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -147,33 +148,36 @@ export async function updateNotice(db: Db, id: number, patch: NoticePatch, now: 
 }
 
 /**
- * Records an inbound delivery (a Slack event id, a slash command's trigger_id). Returns true the
- * first time, false for a retry or replay of one seen within `keepMs`. With `prune`, older keys
- * are dropped on the way, so the table stays the size of a few minutes of traffic.
+ * Records inbound deliveries (Slack event ids, slash commands' trigger_ids; distinct keys).
+ * Returns the keys seen for the first time; the others are retries or replays of one seen within
+ * `keepMs`. With `prune`, older keys are dropped on the way, so the table stays the size of a few
+ * minutes of traffic.
  */
 export async function claimInbound(
   db: Kysely<Database>,
-  key: string,
-  now: number,
+  claims: readonly InboundClaim[],
   keepMs: number,
   prune = true,
-): Promise<boolean> {
+): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
   if (prune) {
+    const oldest = Math.min(...claims.map((c) => c.now));
     await db
       .deleteFrom('inbound_seen')
-      .where('seen_at', '<', now - keepMs)
+      .where('seen_at', '<', oldest - keepMs)
       .execute();
   }
   // One statement: a new key is inserted; a key seen longer than keepMs ago (not pruned yet) is
   // a new delivery all the same and takes the row over; a recent one is left alone (no row back).
-  // Written as SQL (the same text in SQLite and PostgreSQL): it runs on every slash command and
+  // Written as SQL (the same text in SQLite and PostgreSQL): it runs for every slash command and
   // event, and Kysely's builder and compiler took a third of its time (issue 13, round trip).
+  const values = sql.join(claims.map((c) => sql`(${c.key}, ${c.now})`));
   const { rows } = await sql<{ key: string }>`
-    insert into inbound_seen ("key", seen_at) values (${key}, ${now})
-    on conflict ("key") do update set seen_at = ${now}
-    where inbound_seen.seen_at < ${now - keepMs}
+    insert into inbound_seen ("key", seen_at) values ${values}
+    on conflict ("key") do update set seen_at = excluded.seen_at
+    where inbound_seen.seen_at < excluded.seen_at - ${keepMs}
     returning "key"`.execute(db);
-  return rows.length > 0;
+  return new Set(rows.map((r) => r.key));
 }
 
 function noticeFromRow(r: {

@@ -1027,6 +1027,21 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect(await s.claimInbound('event:Ev2', T0 + 121_500, 60_000)).toBe(true);
         expect(await s.claimInbound('event:Ev2', T0 + 122_000, 60_000)).toBe(false);
       });
+
+      it('claims deliveries arriving together in one statement, a key twice only once', async () => {
+        const s = await fresh();
+        expect(await s.claimInbound('command:T0', T0, 60_000)).toBe(true);
+        const claims = await Promise.all([
+          s.claimInbound('command:T1', T0 + 1, 60_000),
+          s.claimInbound('command:T0', T0 + 1, 60_000),
+          s.claimInbound('command:T2', T0 + 2, 60_000),
+          s.claimInbound('command:T1', T0 + 2, 60_000),
+          ...Array.from({ length: 600 }, (_, i) => s.claimInbound(`command:B${i}`, T0 + 3, 60_000)),
+        ]);
+        expect(claims.slice(0, 4)).toEqual([true, false, true, false]);
+        expect(claims.slice(4).every((c) => c)).toBe(true);
+        expect(await s.claimInbound('command:B599', T0 + 4, 60_000)).toBe(false);
+      });
     });
 
     describe('monitor runs and settings', () => {
