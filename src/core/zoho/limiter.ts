@@ -13,7 +13,7 @@
  * The lane is passed, not carried: the engine or the tracker says which lane a task works in,
  * and the Zoho calls it makes go through the client's view for that lane (`ZohoApi.inLane`).
  * It travelled in an AsyncLocalStorage before, whose promise hooks on Node 20 and 22 ran for
- * every promise of the process: 12–25 % of the app's CPU per slash command (issue 13).
+ * every promise of the process: about a tenth of the app's CPU per slash command (issue 13).
  */
 
 export type Lane = 'interactive' | 'bulk' | 'background';
