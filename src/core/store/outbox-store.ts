@@ -15,7 +15,8 @@ type Db = Kysely<Database> | Transaction<Database>;
  * Inserts one notice per kind. Every kind but progress is told once per request: its key is
  * fixed and a second insert does nothing. Progress coalesces: no new row while one is still
  * pending and untouched (it renders the newest state when posted); once the worker has started
- * on it, a new row with the next sequence is added so the later state is shown too.
+ * on it, a new row with the next sequence is added so the later state is shown too. The final
+ * reply supersedes the progress still pending.
  * Each insert is one statement that writes first: a SQLite transaction that read before writing
  * could deadlock with another process's (SQLITE_BUSY without waiting).
  */
@@ -32,6 +33,18 @@ export async function insertNotices(
         .values(newRow(noticeKey(requestId, kind), requestId, kind, now))
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
+      if (kind === 'final') {
+        // The final reply re-renders the parent before it replies: a progress edit still pending
+        // would only hold it back, up to the worker's interval between edits (a second; issue 13,
+        // 10,000-record final reply lag 2.1-2.4 s instead of 1.4 s when it did).
+        await db
+          .updateTable('outbox')
+          .set({ state: 'superseded', updated_at: now })
+          .where('request_id', '=', requestId)
+          .where('kind', '=', 'progress')
+          .where('state', '=', 'pending')
+          .execute();
+      }
       continue;
     }
     // Two writers racing for the same sequence collide on the key: one row, which is the point.

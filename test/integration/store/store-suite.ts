@@ -978,6 +978,28 @@ export function defineStoreSuite(label: string, harness: () => StoreHarness): vo
         expect(progress.map((n) => n.key)).toEqual(['request:req-p:progress:1', 'request:req-p:progress:2']);
       });
 
+      it('lets the final reply supersede a progress edit still waiting, even one held back for its interval', async () => {
+        const s = await fresh();
+        await s.createRequest(newRequest('req-f', { itemCount: 1 }), newItems(1), ['parent']);
+        const [parent] = await s.listNotices('req-f');
+        await s.updateNotice(parent!.id, { state: 'sent', channel: 'C1', ts: '1.000100' }, T0);
+        await s.enqueueNotices('req-f', ['progress'], T0);
+        const [, progress] = await s.listNotices('req-f');
+        // The worker held it back: the parent was edited less than a second ago.
+        await s.updateNotice(progress!.id, { notBefore: T0 + 1_000 }, T0);
+        expect(
+          await s.transitionRequest('req-f', ['pending_approval'], 'done', {}, T0 + 1, ['final']),
+        ).not.toBeNull();
+        const notices = await s.listNotices('req-f');
+        expect(notices.map((n) => [n.kind, n.state])).toEqual([
+          ['parent', 'sent'],
+          ['progress', 'superseded'],
+          ['final', 'pending'],
+        ]);
+        const due = (await s.listDueNotices(T0 + 1, 100)).filter((n) => n.requestId === 'req-f');
+        expect(due.map((n) => n.kind)).toEqual(['final']);
+      });
+
       it('lists the first pending notice of each request when due, and remembers where one went', async () => {
         const s = await fresh();
         await s.createRequest(newRequest('req-a', { itemCount: 1 }), newItems(1), ['parent']);

@@ -63,12 +63,41 @@ describe('OutboxWorker', () => {
     const notifier = new OutboxNotifier({ store, clock });
     await notifier.requestCreated(id);
     await notifier.requestUpdated(id);
+    await worker.drain();
     await notifier.requestFinished(id);
     await notifier.requestFinished(id);
     await worker.drain();
     await worker.drain();
     expect(slack.posted).toEqual([`request:${id}:parent`, `request:${id}:progress:1`, `request:${id}:final`]);
     expect((await store.listNotices(id)).map((n) => n.state)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('does not post a progress edit still waiting when the request finishes: the final reply re-renders the parent', async () => {
+    const { slack } = await setup();
+    const worker = new OutboxWorker({
+      store,
+      clock,
+      logger: silent,
+      deliver: slack.deliver,
+      holder: 'replica-a',
+      progressIntervalMs: 1_000,
+    });
+    const id = await storedBulk(store, { itemCount: 2 });
+    const notifier = new OutboxNotifier({ store, clock });
+    await notifier.requestCreated(id);
+    await notifier.requestUpdated(id);
+    await worker.drain();
+    // The edit is held back (one per second per parent, the parent was just posted) ...
+    expect(slack.posted).toEqual([`request:${id}:parent`]);
+    // ... and the request finishes meanwhile: the final reply goes now, not after the edit.
+    await notifier.requestFinished(id);
+    await worker.drain();
+    expect(slack.posted).toEqual([`request:${id}:parent`, `request:${id}:final`]);
+    expect((await store.listNotices(id)).map((n) => [n.kind, n.state])).toEqual([
+      ['parent', 'sent'],
+      ['progress', 'superseded'],
+      ['final', 'sent'],
+    ]);
   });
 
   it('honours Retry-After, holding back only the later notices of that request', async () => {
