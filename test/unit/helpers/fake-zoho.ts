@@ -6,10 +6,12 @@
  * - records with territories and Zoho's assign/remove rules (one territory per Deal, ten per
  *   record, duplicates, unknown territories, pending jobs), background jobs the test finishes
  *   explicitly or after a number of status polls, scriptable per-record outcomes and calls;
- * - a log of every record/job call (`calls`) and a count per method (`counts`).
+ * - a log of every record/job call (`calls`), a count per method (`counts`), and the lane of each
+ *   call made through a lane view (`laneCalls`, `inLane`).
  * (test/unit/zoho/fake-zoho-wire.ts is another layer: Zoho's HTTP wire, for the client's tests.)
  */
 import { ZohoApiError, type ZohoAuthError } from '../../../src/core/zoho/errors.js';
+import type { Lane } from '../../../src/core/zoho/limiter.js';
 import type {
   PendingJob,
   PermissionType,
@@ -99,6 +101,8 @@ export class FakeZoho implements ZohoApi {
   readonly calls: CallLog[] = [];
   /** Calls per ZohoApi method. */
   readonly counts: Record<string, number> = {};
+  /** Calls made through a lane view, in order (calls on the fake itself are not listed). */
+  readonly laneCalls: Array<{ lane: Lane; method: string }> = [];
   territories: Territory[];
   user: ZohoUser = {
     id: API_USER_ID,
@@ -236,6 +240,20 @@ export class FakeZoho implements ZohoApi {
     const out = new Map<string, number>();
     for (const c of this.callsOf(method)) for (const id of c.ids) out.set(id, (out.get(id) ?? 0) + 1);
     return out;
+  }
+
+  /** A view that lists each call's lane in `laneCalls`, then makes it on this fake. */
+  inLane(lane: Lane): ZohoApi {
+    return new Proxy(this, {
+      get: (target, prop, receiver) => {
+        const v = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function' || prop === 'inLane') return v;
+        return (...args: unknown[]) => {
+          target.laneCalls.push({ lane, method: String(prop) });
+          return v.apply(target, args);
+        };
+      },
+    });
   }
 
   async listTerritories(): Promise<Territory[]> {

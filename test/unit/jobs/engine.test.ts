@@ -94,6 +94,28 @@ describe('AssignmentEngine + JobTracker', () => {
     expect(notifier.count('finished', id)).toBe(1);
   });
 
+  it('sends a bulk in the bulk lane and confirms its jobs in the background; one change and its poll go with people', async () => {
+    const { store, zoho, engine, pollAfter } = await setup();
+    for (let i = 0; i < 250; i++) zoho.addRecord('Accounts', recordId(i));
+    const bulk = await seedRequest(store, accounts(250));
+    await engine.run(bulk);
+    expect(new Set(zoho.laneCalls.map((c) => `${c.lane}:${c.method}`))).toEqual(
+      new Set(['bulk:assignTerritories']),
+    );
+    zoho.laneCalls.length = 0;
+    await pollAfter(2_000);
+    expect(zoho.laneCalls.length).toBeGreaterThan(0);
+    expect(zoho.laneCalls.every((c) => c.lane === 'background')).toBe(true);
+
+    zoho.laneCalls.length = 0;
+    zoho.addRecord('Accounts', recordId(300));
+    const single = await seedRequest(store, [{ recordId: recordId(300), territoryIds: [T2] }]);
+    await engine.run(single);
+    await pollAfter(2_000);
+    expect(zoho.laneCalls.length).toBeGreaterThan(1);
+    expect(zoho.laneCalls.every((c) => c.lane === 'interactive')).toBe(true);
+  });
+
   it('keeps each record its own outcome in a mixed batch', async () => {
     const { store, zoho, engine, pollAfter } = await setup();
     zoho.addRecord('Accounts', recordId(0));

@@ -67,6 +67,17 @@ describe('MonitorRunner', () => {
     vi.useRealTimers();
   });
 
+  it("makes a scheduled run's Zoho calls in the background lane, and /territory health's with people", async () => {
+    const m = monitor();
+    await m.tick();
+    expect(zoho.laneCalls.length).toBeGreaterThan(0);
+    expect(zoho.laneCalls.every((c) => c.lane === 'background')).toBe(true);
+    zoho.laneCalls.length = 0;
+    await m.runNow();
+    expect(zoho.laneCalls).toEqual([]);
+    expect(zoho.counts.listTerritories).toBe(2);
+  });
+
   it('refuses an invalid schedule at construction', () => {
     expect(() => monitor({ timezone: 'Mars/Base' })).toThrow(MonitorScheduleError);
     expect(() => monitor({ cron: '* * *' })).toThrow(/MONITOR_CRON/);
